@@ -1,0 +1,3 @@
+from minshi.cli import main
+
+main()
