@@ -130,6 +130,8 @@ class Notice:
     notice: NoticeInfo
     tasks: list[Task]
     units: list[Unit] = field(default_factory=list)
+    # what an imported draft could not settle on its own, for a clerk to check (import-notice)
+    review: list[str] = field(default_factory=list)
 
     @property
     def id(self) -> str:
