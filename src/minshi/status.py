@@ -1,0 +1,233 @@
+"""Status rules: progress, 序时进度 and the status of a metric or task as of a date.
+
+Pure functions over `minshi.models` (DESIGN.md, "Status rules"). Comparisons of an actual value
+against its target, and of progress against 序时进度, are exact (Decimal and Fraction); floats
+appear only in the ratios handed back for display.
+
+Decisions where DESIGN.md leaves room:
+
+- No report counts as no progress: 0 for `>=`, `=` and `~`; the baseline for `<=` (counting it as
+  0 would make an unreported `<=` target done). `progress` stays None until something is reported.
+- `done` needs a report (a `>=` target of 0 is not done by silence).
+- `=` targets are done when the actual reaches the target: building 4 schools of a planned 3 has
+  met the target (超额完成), it has not missed it. `~` targets are done within `bands.approx`
+  percent below the target, and of course above it.
+- A target of 0 or less (outside `<=`) or a `<=` target without a baseline above it cannot give a
+  progress ratio; such metrics are `done` when met, `overdue` after the deadline, and otherwise
+  `not_measured` — except a reported `<=` value over its cap, which is `behind`: it needs
+  attention, but how far behind cannot be measured.
+- `percent` metrics are measured rates, not accumulated work: before the deadline an unreported
+  rate is `not_measured`; a reported rate below target is `on_track`, `behind` or `far_behind` by
+  the same bands against 序时进度, but never `ahead` (an unmet rate is ahead of nothing).
+- A metric without a target in force (e.g. 以市级实际下达为准, not yet set) is `not_measured`,
+  even after its deadline: there is nothing to judge it against.
+- Non-finite values (NaN, Infinity) are not measurements: they count as no report.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal
+
+from minshi.models import Bands, Metric, Period
+
+Status = Literal["done", "overdue", "ahead", "on_track", "behind", "far_behind", "not_measured"]
+
+# Worst first; a task's status is the worst of its metrics.
+STATUS_ORDER: tuple[Status, ...] = (
+    "overdue",
+    "far_behind",
+    "behind",
+    "not_measured",
+    "on_track",
+    "ahead",
+    "done",
+)
+
+STATUS_LABELS: dict[str, str] = {
+    "done": "已完成",
+    "overdue": "逾期未完成",
+    "ahead": "超序时",
+    "on_track": "按序时",
+    "behind": "滞后",
+    "far_behind": "严重滞后",
+    "not_measured": "待评估",  # no rate reported yet, or no target in force
+}
+
+_RANK: dict[Status, int] = {status: rank for rank, status in enumerate(STATUS_ORDER)}
+_HUNDRED = Fraction(100)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the journal says of one metric as of a date (the latest entry dated ≤ D)."""
+
+    value: Decimal | None = None  # cumulative quantity, or the measured rate for percent metrics
+    done: bool = False  # milestones: 已完成
+    stage: str | None = None  # milestones: 当前阶段
+    percent: Decimal | None = None  # milestones: 形象进度 %
+    date: date | None = None  # the "as of" date of that entry
+
+
+@dataclass(frozen=True, slots=True)
+class MetricState:
+    status: Status
+    target: Decimal | None  # the target in force as of D (revisions applied)
+    actual: Decimal | None  # value, or 形象进度 % for milestones (100 when done)
+    progress: float | None  # ratio, uncapped (0.42 = 42 %); None when not measurable
+    expected: float  # 序时进度 ratio in [0, 1]
+    deadline: date
+
+
+def target_as_of(metric: Metric, as_of: date) -> Decimal | None:
+    """The metric's target, replaced by its latest revision dated ≤ as_of (later wins a tie)."""
+    target = metric.target
+    latest: date | None = None
+    for revision in metric.revisions:
+        if revision.date <= as_of and (latest is None or revision.date >= latest):
+            target, latest = revision.target, revision.date
+    return target
+
+
+def _expected(start: date, deadline: date, as_of: date) -> Fraction:
+    total = max((deadline - start).days, 0) + 1
+    elapsed = (as_of - start).days + 1
+    return Fraction(min(max(elapsed, 0), total), total)
+
+
+def expected_progress(start: date, deadline: date, as_of: date) -> float:
+    """序时进度: days start..as_of over days start..deadline, both inclusive, clamped to [0, 1].
+
+    It is 1.0 on the deadline day and 0 before the start; a deadline before the start is taken
+    as the start itself.
+    """
+    return float(_expected(start, deadline, as_of))
+
+
+def _finite(value: Decimal | None) -> Decimal | None:
+    return value if value is not None and value.is_finite() else None
+
+
+def _ratio(metric: Metric, actual: Decimal | None, target: Decimal | None) -> Fraction | None:
+    """The exact progress ratio, or None when it cannot be measured."""
+    actual, target = _finite(actual), _finite(target)
+    if actual is None:
+        return None
+    if metric.kind == "milestone":
+        return Fraction(actual) / _HUNDRED
+    if target is None:
+        return None
+    if metric.comparator == "<=":
+        baseline = _finite(metric.baseline)
+        if baseline is None or baseline <= target:  # never divide by the target, nor by zero
+            return None
+        return (Fraction(baseline) - Fraction(actual)) / (Fraction(baseline) - Fraction(target))
+    if target <= 0:
+        return None
+    return Fraction(actual) / Fraction(target)
+
+
+def _as_float(ratio: Fraction | None) -> float | None:
+    if ratio is None:
+        return None
+    try:
+        result = float(ratio)
+    except OverflowError:
+        return None
+    return result if math.isfinite(result) else None
+
+
+def progress_ratio(metric: Metric, actual: Decimal | None, target: Decimal | None) -> float | None:
+    """Progress as a ratio (uncapped), or None when nothing is reported or it cannot be measured.
+
+    `>=`, `=`, `~`: actual ÷ target (target > 0). `<=`: (baseline − actual) ÷ (baseline − target),
+    only with a baseline above the target. Milestones: 形象进度 % ÷ 100.
+    """
+    return _as_float(_ratio(metric, actual, target))
+
+
+def _met(metric: Metric, actual: Decimal, target: Decimal, bands: Bands) -> bool:
+    if metric.comparator == "<=":
+        return actual <= target
+    if metric.comparator == "~":
+        approx = _finite(bands.approx) or Decimal(0)
+        return Fraction(actual) * _HUNDRED >= Fraction(target) * (_HUNDRED - Fraction(approx))
+    return actual >= target  # ">=", "=" (exceeding counts as met) and unspecified
+
+
+def _points(band: Decimal) -> Fraction:
+    """A band in percentage points as a ratio (10 points → 1/10)."""
+    return Fraction(_finite(band) or Decimal(0)) / _HUNDRED
+
+
+def _by_pace(progress: Fraction, expected: Fraction, bands: Bands, *, may_lead: bool) -> Status:
+    if may_lead and progress >= expected + _points(bands.ahead):
+        return "ahead"
+    lag = expected - progress
+    if lag <= _points(bands.behind):
+        return "on_track"
+    if lag <= _points(bands.far_behind):
+        return "behind"
+    return "far_behind"
+
+
+def metric_state(
+    metric: Metric,
+    reading: Reading | None,
+    *,
+    as_of: date,
+    period: Period,
+    bands: Bands = Bands(),
+) -> MetricState:
+    """The status of one metric as of a date, with the figures it was judged on."""
+    deadline = metric.deadline or period.end
+    expected = _expected(period.start, deadline, as_of)
+    target = _finite(target_as_of(metric, as_of))
+    late = as_of > deadline
+
+    def state(status: Status, actual: Decimal | None, progress: Fraction | None) -> MetricState:
+        return MetricState(status, target, actual, _as_float(progress), float(expected), deadline)
+
+    if metric.kind == "milestone":
+        if reading is not None and reading.done:
+            return state("done", Decimal(100), Fraction(1))
+        percent = _finite(reading.percent) if reading is not None else None
+        progress = _ratio(metric, percent, target)
+        return state("overdue" if late else "on_track", percent, progress)
+
+    actual = _finite(reading.value) if reading is not None else None
+    progress = _ratio(metric, actual, target)
+    if target is None:
+        return state("not_measured", actual, progress)
+    if actual is not None and _met(metric, actual, target, bands):
+        return state("done", actual, progress)
+    if late:
+        return state("overdue", actual, progress)
+
+    pace = progress
+    if actual is None and metric.kind != "percent":
+        # Nothing reported counts as no progress (the baseline, for "<=").
+        zero = metric.baseline if metric.comparator == "<=" else Decimal(0)
+        pace = _ratio(metric, zero, target) if zero is not None else None
+    if pace is None:
+        over_cap = actual is not None and metric.comparator == "<="
+        return state("behind" if over_cap else "not_measured", actual, progress)
+    status = _by_pace(pace, expected, bands, may_lead=metric.kind != "percent")
+    return state(status, actual, progress)
+
+
+def worst(statuses: Iterable[Status]) -> Status:
+    """A task's status: the worst of its metrics' (not_measured when there are none)."""
+    return min(statuses, key=_RANK.__getitem__, default="not_measured")
+
+
+def capped(progress: float | None) -> float:
+    """Progress for roll-ups: None counts as 0, and the ratio is held within [0, 1]."""
+    if progress is None or math.isnan(progress):
+        return 0.0
+    return min(max(progress, 0.0), 1.0)
