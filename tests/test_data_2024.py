@@ -271,7 +271,7 @@ def test_tasks_without_a_number_have_only_milestones(notice: Notice) -> None:
 )
 def test_primary_metric(notice: Notice, task_id: int, key: str, target: int, unit: str) -> None:
     primary = _task(notice, task_id).primary
-    assert (primary.key, primary.target, primary.unit) == (key, target, unit)
+    assert (primary.key, primary.target, primary.unit) == (key, Decimal(target), unit)
 
 
 def test_task_16_in_order(notice: Notice) -> None:
@@ -288,14 +288,14 @@ def test_task_16_in_order(notice: Notice) -> None:
 def test_only_the_parking_target_is_provisional(notice: Notice) -> None:
     metrics = [(t.id, m) for t in notice.tasks for m in t.metrics]
     provisional = [(task_id, m.key, m.target) for task_id, m in metrics if m.provisional]
-    assert provisional == [(9, "错时共享泊位", 1000)]
+    assert provisional == [(9, "错时共享泊位", Decimal(1000))]
     assert "以市级实际下达为准" in _task(notice, 9).target_text
 
 
 def test_task_11_parts_add_up_to_the_total(notice: Notice) -> None:
     task = _task(notice, 11)
     total, *parts = task.metrics
-    assert (total.key, total.target, total.unit) == ("农业社会化服务", 60000, "亩")
+    assert (total.key, total.target, total.unit) == ("农业社会化服务", Decimal(60000), "亩")
     assert total.parent is None and total.owner is None
     assert {p.owner: p.target for p in parts} == {"区农业农村委": 40000, "区供销合作社": 20000}
     assert all(p.parent == total.key and p.unit == total.unit == "亩" for p in parts)
