@@ -1,0 +1,314 @@
+"""Quantities in Chinese text: 13万人, 约2万平方米, 100%以上 (DESIGN.md, "Quantities …").
+
+Numbers stay exact: they are read into `Decimal` and scaled by 万 (×10⁴) and 亿 (×10⁸) with
+`scaleb`, which never rounds. `parse_quantity` reads one quantity a user typed or a cell holds;
+`find_quantities` scans a sentence of a notice for the numbers that set targets; and
+`format_quantity` prints a number the way a notice writes it.
+
+Standard library only: the rest of the code (and the importer) can use it at no start-up cost.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from minshi.errors import InputError
+from minshi.models import Comparator
+
+
+def _longest_first(words: str) -> tuple[str, ...]:
+    return tuple(sorted(set(words.split()), key=lambda w: (-len(w), w)))
+
+
+# Units a target is counted in; the longest is tried first (个百分点 before 个, 平方米 before 米).
+UNITS: tuple[str, ...] = _longest_first(
+    """
+    个百分点 百分点 % ‰
+    平方公里 平方米 立方米 公顷 亩 公里 千米 米 千瓦时 千瓦 兆瓦 吨 公斤 千克 元
+    个 所 人次 人 户 件 家 台 套 条 只 次 场 项 处 座 栋 幢 间 张 床 辆 艘 名 位 班
+    批 支 部 本 册 株 棵 盏 根 块 片 口 眼 头 匹 例 份 种 类 门 组 队 趟 倍 天 小时 分钟
+    """
+)
+# Units that describe a thing rather than count it: "10千伏线路98公里" is 98 公里 of 10 kV line,
+# "2～3岁幼儿" are children of an age, "2024年" is a year.
+DESCRIPTIVE_UNITS: tuple[str, ...] = _longest_first(
+    "千伏 伏 周岁 岁 年 月 日 号 级 星级 星 层 期 届 路"
+)
+MULTIPLIERS: dict[str, int] = {"亿": 8, "万": 4}  # powers of ten
+
+# Context words that say how a target is met; the longest match wins (不低于 before 低于).
+COMPARATOR_BEFORE: dict[str, Comparator] = {
+    "不低于": ">=",
+    "不少于": ">=",
+    "至少": ">=",
+    "最少": ">=",
+    "超过": ">=",
+    "达到": ">=",
+    "达": ">=",
+    "不超过": "<=",
+    "不高于": "<=",
+    "不多于": "<=",
+    "控制在": "<=",
+    "最多": "<=",
+    "低于": "<=",
+    "大约": "~",
+    "约": "~",
+}
+# Adverbs that may stand before the verb of the clause rather than the number.
+_COMPARATOR_ADVERBS: dict[str, Comparator] = {"至少": ">=", "最多": "<="}
+COMPARATOR_AFTER: dict[str, Comparator] = {
+    "及以上": ">=",
+    "以上": ">=",
+    "以内": "<=",
+    "以下": "<=",
+    "左右": "~",
+    "上下": "~",
+}
+
+# Full-width digits and signs, mapped one character to one so that spans stay valid.
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?")
+_CLAUSE_BREAKS = frozenset("，。；;：:！？!?\n")  # a thing counted never reaches across these
+_LIST_BREAKS = _CLAUSE_BREAKS | {"、", ","}
+_RANGE_SIGNS = frozenset("～~〜-—–至到")
+_OPENING = frozenset("〔[【(（")
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number in its base unit: 13万人 → Quantity(Decimal(130000), "人")."""
+
+    value: Decimal
+    unit: str | None = None
+    comparator: Comparator | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A target number found in a sentence, with the words around it.
+
+    `span` covers the comparator words, the number, 万/亿 and the unit (`text[slice(*span)]` is
+    "约2万平方米"); `before` holds the words from the start of its clause (or the end of the
+    previous number) up to it, comparator words left out: the thing counted ("新增婴幼儿托位");
+    `after` the words that follow the unit up to the next 、，。 ("学校（含校点）…").
+    """
+
+    value: Decimal
+    unit: str | None
+    comparator: Comparator | None
+    span: tuple[int, int]
+    before: str
+    after: str
+
+    @property
+    def quantity(self) -> Quantity:
+        return Quantity(self.value, self.unit, self.comparator)
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    start: int  # of the digits
+    end: int  # after the unit (or the digits, 万/亿)
+    value: Decimal
+    unit: str | None
+    descriptive: bool
+
+
+def _tidy(value: Decimal) -> Decimal:
+    """145000.0 → 145000, 2.50 → 2.5: the same number, written the short way."""
+    if value == value.to_integral_value():
+        return Decimal(int(value))
+    return value.normalize()
+
+
+def _read_number(digits: str, multiplier: str | None) -> Decimal:
+    value = Decimal(digits.replace(",", ""))
+    if multiplier:
+        value = value.scaleb(MULTIPLIERS[multiplier])  # exact: only the exponent changes
+    return _tidy(value)
+
+
+def _unit_at(text: str, pos: int) -> tuple[str | None, bool]:
+    """The unit starting at `pos`, and whether it is descriptive (千伏, 岁, 年 …)."""
+    for unit in DESCRIPTIVE_UNITS:
+        if text.startswith(unit, pos):
+            return unit, True
+    for unit in UNITS:
+        if text.startswith(unit, pos):
+            return unit, False
+    return None, False
+
+
+def _scan(text: str) -> list[_Match]:
+    """Every number in `text` with its multiplier and unit, targets or not."""
+    matches = []
+    for m in _NUMBER.finditer(text):
+        pos = m.end()
+        while pos < len(text) and text[pos] == " ":
+            pos += 1
+        unit, descriptive = _unit_at(text, pos)
+        multiplier = None
+        if unit is None and pos < len(text) and text[pos] in MULTIPLIERS:
+            multiplier = text[pos]
+            pos += 1
+            unit, descriptive = _unit_at(text, pos)
+        if unit is not None:
+            end = pos + len(unit)
+        elif multiplier is not None:
+            end = pos
+        else:
+            end = m.end()
+        value = _read_number(m.group(), multiplier)
+        matches.append(_Match(m.start(), end, value, unit, descriptive))
+    return matches
+
+
+def _is_target(text: str, match: _Match, previous: _Match | None, following: _Match | None) -> bool:
+    """False for numbers that only describe: 10千伏, 2～3岁, “5+2”, 第1, 〔2024〕, 5G."""
+    if match.descriptive:
+        return False
+    before = text[match.start - 1] if match.start > 0 else " "
+    after = text[match.end] if match.end < len(text) else " "
+    if before in "+＋第" or after in "+＋":
+        return False
+    if (before.isascii() and before.isalpha()) or (after.isascii() and after.isalpha()):
+        return False
+    if before in _OPENING and after in "〕]】)）":
+        return False
+    if after in _RANGE_SIGNS and following is not None and following.start == match.end + 1:
+        return False
+    if before in _RANGE_SIGNS and previous is not None and previous.end == match.start - 1:
+        return False
+    return True
+
+
+def _comparator_before(text: str, start: int) -> tuple[str, Comparator | None]:
+    head = text[:start].rstrip(" ")
+    for word in sorted(COMPARATOR_BEFORE, key=len, reverse=True):
+        if head.endswith(word):
+            return word, COMPARATOR_BEFORE[word]
+    return "", None
+
+
+def _comparator_after(text: str, end: int) -> tuple[str, Comparator | None]:
+    for word in sorted(COMPARATOR_AFTER, key=len, reverse=True):
+        if text.startswith(word, end):
+            return word, COMPARATOR_AFTER[word]
+    return "", None
+
+
+def find_quantities(text: str) -> list[Found]:
+    """The target numbers of a sentence, in order: "学生达13万人以上" → 130000 人 ">=".
+
+    Numbers that describe the thing counted (10千伏, 2～3岁, “5+2”, 2024年) are left out. A
+    number without a known unit is returned with `unit=None`, so that a caller can tell it found
+    a number it cannot account for.
+    """
+    plain = text.translate(_HALF_WIDTH)
+    matches = _scan(plain)
+    targets = [
+        match
+        for i, match in enumerate(matches)
+        if _is_target(
+            plain,
+            match,
+            matches[i - 1] if i > 0 else None,
+            matches[i + 1] if i + 1 < len(matches) else None,
+        )
+    ]
+    found: list[Found] = []
+    boundary = 0  # end of the previous target: the next one's `before` starts after it
+    for i, match in enumerate(targets):
+        word_before, comparator = _comparator_before(plain, match.start)
+        word_after, comparator_after = _comparator_after(plain, match.end)
+        start = match.start
+        if word_before:
+            start = len(plain[: match.start].rstrip(" ")) - len(word_before)
+        end = match.end + len(word_after)
+        clause_start = boundary
+        for j in range(start - 1, boundary - 1, -1):
+            if plain[j] in _CLAUSE_BREAKS:
+                clause_start = j + 1
+                break
+        clause_end = end
+        while clause_end < len(plain) and plain[clause_end] not in _LIST_BREAKS:
+            clause_end += 1
+        if i + 1 < len(targets):
+            clause_end = max(end, min(clause_end, targets[i + 1].start))
+        before = text[clause_start:start]
+        for word, meaning in _COMPARATOR_ADVERBS.items():  # 至少开展1次: a verb in between
+            if comparator is None and word in before:
+                before, comparator = before.replace(word, "", 1), meaning
+        found.append(
+            Found(
+                value=match.value,
+                unit=match.unit,
+                comparator=comparator or comparator_after,
+                span=(start, end),
+                before=before.strip(" 、，,"),
+                after=text[end:clause_end].strip(" "),
+            )
+        )
+        boundary = end
+    return found
+
+
+_SIGNS: dict[str, Comparator] = {">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", "~": "~"}
+
+
+def parse_quantity(text: str) -> Quantity:
+    """One quantity as written: "13万人", "14.5万", "约2万平方米", "100%以上", "≥8000人".
+
+    Raises InputError when `text` is not exactly one number with an optional unit.
+    """
+    shown = text.strip()
+    plain = text.translate(_HALF_WIDTH).strip()
+    comparator: Comparator | None = None
+    for sign, meaning in _SIGNS.items():
+        if plain.startswith(sign):
+            plain, comparator = plain[len(sign) :].lstrip(), meaning
+            break
+    numbers = list(_NUMBER.finditer(plain))
+    if len(numbers) != 1:
+        what = "no number" if not numbers else "more than one number"
+        raise InputError(f"'{shown}' is not a quantity ({what}; e.g. 13万人, 约2万平方米)")
+    number = numbers[0]
+    word, meaning_before = _comparator_before(plain, number.start())
+    if plain[: number.start()].strip() != word:
+        raise InputError(f"'{shown}' is not a quantity (the number must come first)")
+    comparator = comparator or meaning_before
+    rest = plain[number.end() :].strip()
+    multiplier = None
+    if _unit_at(rest, 0)[0] is None and rest[:1] in MULTIPLIERS:
+        multiplier, rest = rest[0], rest[1:].strip()
+    for word in sorted(COMPARATOR_AFTER, key=len, reverse=True):
+        if rest.endswith(word):
+            rest = rest[: -len(word)].strip()
+            comparator = comparator or COMPARATOR_AFTER[word]
+            break
+    if any(ch.isdigit() or ch.isspace() for ch in rest):
+        raise InputError(f"'{shown}' is not a quantity (unit '{rest}' not understood)")
+    return Quantity(_read_number(number.group(), multiplier), rest or None, comparator)
+
+
+def format_quantity(value: Decimal, unit: str | None = None) -> str:
+    """A number the way a notice prints it: 130000 人 → "13万人", 10090 只 → "10090只".
+
+    万 or 亿 is used when the scaled number needs at most two decimals (1.2亿, 14.5万, 284万);
+    otherwise the number is printed in full. Exact: `parse_quantity` reads the result back to
+    the same value. Units that already carry 万/亿 (万元) and percentages are never scaled.
+    """
+    if not value.is_finite() or value < 0:
+        raise ValueError(f"cannot format {value} as a quantity")
+    unit = unit or ""
+    number = _tidy(value)
+    suffix = ""
+    if unit not in ("%", "‰") and not unit.startswith(tuple(MULTIPLIERS)):
+        for multiplier, power in MULTIPLIERS.items():  # 亿 first
+            scaled = number.scaleb(-power)
+            if scaled >= 1 and _tidy(scaled).as_tuple().exponent >= -2:  # type: ignore[operator]
+                number, suffix = _tidy(scaled), multiplier
+                break
+    return f"{number:f}{suffix}{unit}"
