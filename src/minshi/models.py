@@ -21,6 +21,7 @@ CATEGORIES: tuple[str, ...] = ("市级", "区级")
 MetricKind = Literal["quantity", "percent", "milestone"]
 Comparator = Literal[">=", "<=", "~", "="]
 NonEmpty = Annotated[str, MinLen(1)]
+Day = date  # for fields named `date`, whose name would hide the type
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +81,7 @@ class Revision:
     """A change of a metric's target during the year (e.g. when the city sets the real number)."""
 
     __pydantic_config__ = _STRICT
-    date: date
+    date: Day
     target: Annotated[Decimal, Gt(0)]
     reason: str = ""
 

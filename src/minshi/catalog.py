@@ -1,0 +1,540 @@
+"""Find, load and validate notice files; look up tasks and units in them.
+
+Every problem in a file is reported at once as `file:line: where: what`. What was validated is
+cached (keyed by path, size, mtime and minshi version) so that a repeated run does not parse YAML
+or import pydantic at all.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import pickle
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from minshi import __version__
+from minshi.errors import DataFileError, InputError
+from minshi.models import CATEGORIES, Metric, Notice, NoticeInfo, Task, Unit
+
+MAX_FILE_BYTES = 5 * 1024 * 1024  # a notice is a few dozen KB; anything this large is not one
+MAX_NODES = 200_000  # YAML nodes after alias expansion ("billion laughs" guard)
+NOTICE_SUFFIXES = (".yaml", ".yml")
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(slots=True)
+class Problem:
+    """One thing wrong with a data file, located as precisely as the file allows."""
+
+    path: str
+    line: int | None
+    where: str
+    what: str
+
+    def __str__(self) -> str:
+        place = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{place}: {self.where}: {self.what}" if self.where else f"{place}: {self.what}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading YAML safely, with line numbers
+
+
+@dataclass(slots=True)
+class _Document:
+    data: Any
+    root: Any  # the yaml node tree, to map a location back to a line
+
+
+def _loader_class() -> Any:
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _decode(raw: bytes, path: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")  # a BOM (Windows Notepad) is accepted
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise DataFileError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{raw[e.start]:02x}); save the file as UTF-8"
+        ) from e
+
+
+def _walk_nodes(root: Any, path: str) -> None:
+    """Refuse duplicate keys and alias bombs before anything is constructed."""
+    import yaml
+
+    sizes: dict[int, int] = {}
+    active: set[int] = set()
+
+    def size(node: Any) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in active:
+            raise DataFileError(f"{path}:{node.start_mark.line + 1}: an alias refers to itself")
+        active.add(key)
+        total = 1
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode):
+                    if k.value in seen and k.tag != "tag:yaml.org,2002:merge":
+                        raise DataFileError(
+                            f"{path}:{k.start_mark.line + 1}: duplicate key '{k.value}' "
+                            f"(first at line {seen[k.value]}); YAML would keep only the last one"
+                        )
+                    seen[k.value] = k.start_mark.line + 1
+                total += size(k) + size(v)
+        elif isinstance(node, yaml.SequenceNode):
+            for item in node.value:
+                total += size(item)
+        active.discard(key)
+        sizes[key] = total
+        if total > MAX_NODES:
+            raise DataFileError(
+                f"{path}: too many values after expanding aliases (over {MAX_NODES:,}); "
+                "this is not a notice file"
+            )
+        return total
+
+    size(root)
+
+
+def read_yaml(text: str, path: str) -> _Document:
+    """Parse YAML text with safe_load-level constructs only, keeping the node tree."""
+    import yaml
+
+    loader = _loader_class()(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            raise DataFileError(f"{path}: the file is empty")
+        _walk_nodes(root, path)
+        data = loader.construct_document(root)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = f":{mark.line + 1}" if mark else ""
+        what = " ".join(str(x) for x in (e.context, e.problem) if x)
+        if "could not determine a constructor" in what or "!!python" in what:
+            what = f"tag not allowed in a data file ({e.problem or what})"
+        raise DataFileError(f"{path}{line}: invalid YAML: {what}") from e
+    except yaml.YAMLError as e:
+        raise DataFileError(f"{path}: invalid YAML: {e}") from e
+    except RecursionError as e:
+        raise DataFileError(f"{path}: nested too deeply to be a notice file") from e
+    finally:
+        loader.dispose()
+    return _Document(data=data, root=root)
+
+
+def _line_of(root: Any, loc: Loc) -> int | None:
+    """The 1-based line of the value at `loc` (or of the nearest enclosing value)."""
+    import yaml
+
+    node = root
+    line: int = node.start_mark.line + 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.value == str(part):
+                    node = v
+                    line = k.start_mark.line + 1
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return line
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+# ---------------------------------------------------------------------------------------------
+# Validation: the schema (pydantic), then the invariants a schema cannot say
+
+
+def _where(data: Any, loc: Loc) -> str:
+    """`task 16 → metrics[1].target` rather than `tasks.15.metrics.1.target`."""
+    parts: list[str] = []
+    rest = list(loc)
+    if len(rest) >= 2 and rest[0] == "tasks" and isinstance(rest[1], int):
+        task_id: Any = None
+        try:
+            task_id = data["tasks"][rest[1]].get("id")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            pass
+        parts.append(f"task {task_id}" if task_id is not None else f"tasks[{rest[1]}]")
+        rest = rest[2:]
+    text = ""
+    for part in rest:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    if text:
+        parts.append(text)
+    return " → ".join(parts)
+
+
+_TOP_KEYS = ("notice", "tasks", "units", "review")
+
+
+def _validated(kind: Any, value: Any, loc: Loc, problems: list[tuple[Loc, str]]) -> Any:
+    """`value` validated as `kind`, or None with its problems appended (located from `loc`)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        return TypeAdapter(kind).validate_python(value)
+    except ValidationError as e:
+        for err in e.errors(include_url=False):
+            what = err["msg"]
+            if err["type"] in ("unexpected_keyword_argument", "extra_forbidden"):
+                what = "unknown field (check the spelling)"
+            elif err["type"] in ("missing_argument", "missing"):
+                what = "required field is missing"
+            problems.append(((*loc, *err["loc"]), what))
+        return None
+
+
+def _schema_problems(data: dict[str, Any]) -> tuple[Notice | None, list[tuple[Loc, str]]]:
+    """Validate the header, each unit and each task on its own, so that one bad task does not
+    hide the problems of the others; then check what a schema cannot say."""
+    problems: list[tuple[Loc, str]] = []
+    for key in data:
+        if key not in _TOP_KEYS:
+            problems.append(((str(key),), "unknown field (check the spelling)"))
+    info = _validated(NoticeInfo, data.get("notice"), ("notice",), problems)
+    sections: dict[str, list[Any]] = {}
+    for key, kind in (("tasks", Task), ("units", Unit)):
+        raw = data.get(key, [])
+        if not isinstance(raw, list):
+            problems.append(((key,), "must be a list"))
+            raw = []
+        sections[key] = [_validated(kind, item, (key, i), problems) for i, item in enumerate(raw)]
+    if "tasks" not in data:
+        problems.append((("tasks",), "required field is missing"))
+    review = _validated(list[str], data.get("review", []), ("review",), problems)
+    tasks, units = sections["tasks"], sections["units"]
+    problems.extend(_invariant_problems(info, tasks, [u for u in units if u is not None]))
+    if problems or info is None:
+        return None, problems
+    return Notice(notice=info, tasks=tasks, units=units, review=review), []
+
+
+def _invariant_problems(
+    info: NoticeInfo | None, tasks: list[Task | None], units: list[Unit]
+) -> Iterator[tuple[Loc, str]]:
+    if info is not None and info.period.end < info.period.start:
+        yield ("notice", "period", "end"), "the period ends before it starts"
+    names: dict[str, str] = {}
+    for i, unit in enumerate(units):
+        for name in (unit.name, *unit.aliases):
+            if name in names and names[name] != unit.name:
+                yield ("units", i), f"'{name}' already names {names[name]}"
+            elif name in names and name == unit.name:
+                yield ("units", i, "name"), f"unit '{name}' is listed twice"
+            names[name] = unit.name
+    seen_tasks: set[int] = set()
+    for i, task in enumerate(tasks):
+        if task is None:
+            continue
+        if task.id in seen_tasks:
+            yield ("tasks", i, "id"), f"task id {task.id} is used twice"
+        seen_tasks.add(task.id)
+        if names:
+            for role in ("lead", "cooperating"):
+                for j, unit_name in enumerate(getattr(task, role)):
+                    if unit_name not in names:
+                        yield ("tasks", i, role, j), f"unit '{unit_name}' is not in the units list"
+        keys = [m.key for m in task.metrics]
+        for j, metric in enumerate(task.metrics):
+            loc: Loc = ("tasks", i, "metrics", j)
+            if keys.index(metric.key) != j:
+                yield (*loc, "key"), f"metric key '{metric.key}' is used twice in this task"
+            yield from ((loc + sub, what) for sub, what in _metric_problems(metric, task))
+            if metric.parent is not None and metric.parent not in keys:
+                yield (*loc, "parent"), f"no metric '{metric.parent}' in this task"
+            if metric.owner is not None and names and metric.owner not in names:
+                yield (*loc, "owner"), f"unit '{metric.owner}' is not in the units list"
+            if info and metric.deadline is not None and metric.deadline < info.period.start:
+                yield (*loc, "deadline"), "the deadline is before the notice's period starts"
+
+
+def _metric_problems(metric: Metric, task: Task) -> Iterator[tuple[Loc, str]]:
+    if metric.kind == "milestone":
+        if metric.target is not None:
+            yield ("target",), "a milestone has no target number (use kind: quantity)"
+        return
+    if metric.target is None:
+        yield ("target",), f"a {metric.kind} metric needs a target"
+        return
+    if not metric.target.is_finite() or metric.target <= 0:
+        yield ("target",), "the target must be a number above 0"
+    if not metric.unit:
+        yield ("unit",), f"a {metric.kind} metric needs a unit (个, 人, 平方米, % …)"
+    if metric.comparator is None:
+        yield ("comparator",), "say how the target is met: '>=', '<=', '~' or '='"
+    if metric.kind == "percent":
+        if metric.unit not in (None, "%"):
+            yield ("unit",), "a percent metric has unit '%'"
+        if metric.target > 100 and f"{metric.target}%" not in task.target_text:
+            yield ("target",), "a percentage above 100 that the target text does not state"
+    if (
+        metric.comparator == "<="
+        and metric.baseline is not None
+        and metric.baseline <= metric.target
+    ):
+        yield ("baseline",), "for a '<=' target the baseline must be above the target"
+
+
+def validate_data(data: Any, source: str, root: Any = None) -> Notice:
+    """Validate parsed YAML data as a notice; raise DataFileError listing every problem."""
+    if not isinstance(data, dict):
+        raise DataFileError(f"{source}: not a notice file (expected keys notice, tasks, units)")
+    notice, found = _schema_problems(data)
+    if found:
+        problems = [
+            Problem(
+                source, _line_of(root, loc) if root is not None else None, _where(data, loc), what
+            )
+            for loc, what in found
+        ]
+        problems.sort(key=lambda p: p.line or 0)
+        raise DataFileError(
+            f"{source}: {len(problems)} problem{'s' if len(problems) > 1 else ''} found",
+            details=[str(p) for p in problems],
+        )
+    assert notice is not None
+    return notice
+
+
+def validate_text(text: str, source: str) -> Notice:
+    doc = read_yaml(text, source)
+    return validate_data(doc.data, source, doc.root)
+
+
+def load_file(path: Path) -> Notice:
+    """Read and validate one notice file (no cache)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DataFileError(
+                f"{path}: {size / 1024 / 1024:.0f} MB is far too large for a notice file "
+                f"(limit {MAX_FILE_BYTES // 1024 // 1024} MB)"
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError as e:
+        raise DataFileError(f"{path}: no such file") from e
+    except IsADirectoryError as e:
+        raise DataFileError(f"{path}: is a folder") from e
+    except OSError as e:
+        raise DataFileError(f"{path}: cannot read: {e.strerror}") from e
+    return validate_text(_decode(raw, str(path)), str(path))
+
+
+def notice_files(location: Path) -> list[Path]:
+    """The notice files at `location`: the file itself, or the YAML files of a folder."""
+    if location.is_dir():
+        files = sorted(p for p in location.iterdir() if p.suffix in NOTICE_SUFFIXES and p.is_file())
+        if not files:
+            raise DataFileError(f"{location}: no notice files (*.yaml) in this folder")
+        return files
+    if not location.exists():
+        raise DataFileError(f"{location}: no such file or folder")
+    return [location]
+
+
+# ---------------------------------------------------------------------------------------------
+# The catalog: every notice loaded, with lookups
+
+
+@dataclass(slots=True)
+class Catalog:
+    notices: list[Notice]
+    _units: dict[str, str] = field(default_factory=dict)  # name or alias → canonical name
+
+    def __post_init__(self) -> None:
+        for notice in self.notices:
+            for unit in notice.units:
+                self._units.setdefault(unit.name, unit.name)
+                for alias in unit.aliases:
+                    self._units.setdefault(alias, unit.name)
+            for task in notice.tasks:
+                for name in (*task.lead, *task.cooperating):
+                    self._units.setdefault(name, name)
+
+    @property
+    def single(self) -> bool:
+        return len(self.notices) == 1
+
+    def tasks(self) -> Iterator[tuple[Notice, Task]]:
+        for notice in self.notices:
+            for task in notice.tasks:
+                yield notice, task
+
+    def notice(self, notice_id: str | None) -> Notice:
+        if notice_id is None:
+            if self.single:
+                return self.notices[0]
+            ids = ", ".join(n.id for n in self.notices[:5])
+            raise InputError(
+                f"{len(self.notices)} notices are loaded; name one with --notice ({ids} …)"
+            )
+        for notice in self.notices:
+            if notice.id == notice_id:
+                return notice
+        raise InputError(
+            f"no notice '{notice_id}'" + _suggest(notice_id, [n.id for n in self.notices])
+        )
+
+    def find_task(self, ref: str | int, notice_id: str | None = None) -> tuple[Notice, Task]:
+        """A task by number (`16`), or `ID/16` when several notices are loaded."""
+        text = str(ref).strip()
+        if "/" in text:
+            notice_id, _, text = text.rpartition("/")
+        try:
+            number = int(text)
+        except ValueError:
+            raise InputError(f"'{ref}' is not a task number (e.g. 16)") from None
+        notice = self.notice(notice_id)
+        task = notice.task(number)
+        if task is None:
+            ids = [t.id for t in notice.tasks]
+            span = f"{min(ids)}–{max(ids)}" if ids else "none"
+            raise InputError(f"no task {number} in {notice.id} (tasks are {span})")
+        return notice, task
+
+    def unit_names(self) -> list[str]:
+        return sorted(set(self._units.values()))
+
+    def all_unit_spellings(self) -> list[str]:
+        return sorted(self._units)
+
+    def resolve_unit(self, text: str) -> str:
+        """A unit by exact name, alias, or an unambiguous part of its name."""
+        text = text.strip()
+        if text in self._units:
+            return self._units[text]
+        partial = sorted({canon for name, canon in self._units.items() if text and text in name})
+        if len(partial) == 1:
+            return partial[0]
+        if len(partial) > 1:
+            raise InputError(f"'{text}' matches several units: {'、'.join(partial[:8])}")
+        close = difflib.get_close_matches(text, list(self._units), n=6, cutoff=0.5)
+        names = list(dict.fromkeys(self._units[c] for c in close))[:3]
+        hint = f"; did you mean {' or '.join(names)}?" if names else ""
+        raise InputError(f"unknown unit '{text}'{hint} (see: minshi units)")
+
+    def tasks_of_unit(self, unit: str, role: str = "any") -> list[tuple[Notice, Task]]:
+        result = []
+        for notice, task in self.tasks():
+            lead = unit in task.lead or any(m.owner == unit for m in task.metrics)
+            coop = unit in task.cooperating
+            if (
+                (role == "lead" and lead)
+                or (role == "coop" and coop)
+                or (role == "any" and (lead or coop))
+            ):
+                result.append((notice, task))
+        return result
+
+
+def _suggest(text: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(text, choices, n=3, cutoff=0.5)
+    return f"; did you mean {' or '.join(close)}?" if close else ""
+
+
+def check_category(text: str) -> str:
+    if text not in CATEGORIES:
+        raise InputError(f"unknown category '{text}' (use {' or '.join(CATEGORIES)})")
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading with a cache
+
+
+def _fingerprint(files: Iterable[Path]) -> list[tuple[str, int, int]]:
+    result = []
+    for path in files:
+        st = path.stat()
+        result.append((str(path.resolve()), st.st_size, st.st_mtime_ns))
+    return result
+
+
+def _cache_file(location: Path) -> Path:
+    import hashlib
+
+    from minshi.config import cache_dir
+
+    digest = hashlib.sha256(str(location.resolve()).encode()).hexdigest()[:24]
+    return cache_dir() / f"catalog-{digest}.pickle"
+
+
+def _read_cache(cache: Path, key: Any) -> list[Notice] | None:
+    # The cache is written only by minshi itself, under the user's own cache folder, and is
+    # trusted only when its key (every file's path, size, mtime and the minshi version) matches.
+    try:
+        with cache.open("rb") as f:
+            stored_key, notices = pickle.load(f)
+    except Exception:  # noqa: BLE001 - any unreadable cache is simply rebuilt
+        return None
+    if stored_key != key or not isinstance(notices, list):
+        return None
+    return notices
+
+
+def _write_cache(cache: Path, key: Any, notices: list[Notice]) -> None:
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+        with tmp.open("wb") as f:
+            pickle.dump((key, notices), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+def load(location: Path, *, use_cache: bool = True) -> Catalog:
+    """Load every notice at `location` (a file or a folder); all problems reported together."""
+    files = notice_files(location)
+    key: Any = None
+    cache: Path | None = None
+    if use_cache and os.environ.get("MINSHI_NO_CACHE") is None:
+        key = (__version__, _fingerprint(files))
+        cache = _cache_file(location)
+        cached = _read_cache(cache, key)
+        if cached is not None:
+            return Catalog(cached)
+    notices: list[Notice] = []
+    problems: list[str] = []
+    first_seen: dict[str, Path] = {}
+    for path in files:
+        try:
+            notice = load_file(path)
+        except DataFileError as e:
+            problems.extend(e.details or [e.message])
+            continue
+        if notice.id in first_seen:
+            problems.append(
+                f"{path}: notice id '{notice.id}' is also used by {first_seen[notice.id]}"
+            )
+            continue
+        first_seen[notice.id] = path
+        notices.append(notice)
+    if problems:
+        head = problems[0] if len(problems) == 1 else f"{location}: {len(problems)} problems found"
+        raise DataFileError(head, details=problems if len(problems) > 1 else [])
+    if cache is not None:
+        _write_cache(cache, key, notices)
+    return Catalog(notices)

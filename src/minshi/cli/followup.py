@@ -1,0 +1,80 @@
+"""What needs attention: overdue and incomplete metrics, one row each, for people and cron."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from minshi.cli import state
+from minshi.cli.options import AsOfOpt, Format, FormatOpt, LeadOpt, NoticeOpt, UnitOpt, as_of_date
+
+FailOnAnyOpt = Annotated[
+    bool, typer.Option("--fail-on-any", help="Exit 1 when the list is not empty (for cron alerts).")
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command(epilog="Example: minshi overdue --as-of 2025-01-15 --fail-on-any")(overdue)
+    app.command(epilog="Example: minshi incomplete --lead 区教委 --format csv")(incomplete)
+
+
+def _rows(
+    as_of: str | None, lead: str | None, unit: str | None, notice: str | None
+) -> list[dict[str, Any]]:
+    from minshi.followup import evaluate, metric_rows
+
+    catalog = state.catalog()
+    day = as_of_date(as_of)
+    pairs = list(catalog.tasks())
+    if notice is not None:
+        chosen = catalog.notice(notice)
+        pairs = [(n, t) for n, t in pairs if n is chosen]
+    for role, name in (("lead", lead), ("any", unit)):
+        if name:
+            ids = {(n.id, t.id) for n, t in catalog.tasks_of_unit(catalog.resolve_unit(name), role)}
+            pairs = [(n, t) for n, t in pairs if (n.id, t.id) in ids]
+    views = evaluate(catalog, state.store().latest(day, notice=notice), day, pairs)
+    rows = metric_rows(views)
+    if lead:  # a split target's part belongs to its owner only
+        owner = catalog.resolve_unit(lead)
+        rows = [r for r in rows if owner in r["lead"]]
+    return rows
+
+
+def _emit(rows: list[dict[str, Any]], fmt: Format, fail_on_any: bool, empty: str) -> None:
+    from minshi.cli.views import METRIC_ROW_COLUMNS
+    from minshi.render import render
+
+    if fmt == Format.table and not rows:
+        typer.echo(empty, err=True)
+    else:
+        typer.echo(render(rows, fmt.value, METRIC_ROW_COLUMNS), nl=False)
+    if fail_on_any and rows:
+        raise typer.Exit(1)
+
+
+def overdue(
+    as_of: AsOfOpt = None,
+    lead: LeadOpt = None,
+    unit: UnitOpt = None,
+    notice: NoticeOpt = None,
+    fmt: FormatOpt = Format.table,
+    fail_on_any: FailOnAnyOpt = False,
+) -> None:
+    """Metrics past their deadline and not done (逾期未完成)."""
+    rows = [r for r in _rows(as_of, lead, unit, notice) if r["status"] == "overdue"]
+    _emit(rows, fmt, fail_on_any, "nothing is overdue")
+
+
+def incomplete(
+    as_of: AsOfOpt = None,
+    lead: LeadOpt = None,
+    unit: UnitOpt = None,
+    notice: NoticeOpt = None,
+    fmt: FormatOpt = Format.table,
+    fail_on_any: FailOnAnyOpt = False,
+) -> None:
+    """Metrics not yet done, whatever their status."""
+    rows = [r for r in _rows(as_of, lead, unit, notice) if r["status"] != "done"]
+    _emit(rows, fmt, fail_on_any, "everything is done")

@@ -1,0 +1,113 @@
+"""Options shared by many commands, each defined once, with shell completion."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+def complete_tasks(incomplete: str) -> list[tuple[str, str]]:
+    """Task numbers with their names, for the shell."""
+    try:
+        from minshi.cli import state
+
+        catalog = state.catalog()
+    except Exception:  # noqa: BLE001 - completion must never fail loudly
+        return []
+    result = []
+    for notice, task in catalog.tasks():
+        ref = str(task.id) if catalog.single else f"{notice.id}/{task.id}"
+        if ref.startswith(incomplete):
+            result.append((ref, task.name))
+    return result
+
+
+def complete_units(incomplete: str) -> list[str]:
+    try:
+        from minshi.cli import state
+
+        names = state.catalog().all_unit_spellings()
+    except Exception:  # noqa: BLE001
+        return []
+    return [n for n in names if incomplete in n]
+
+
+def complete_notices(incomplete: str) -> list[str]:
+    try:
+        from minshi.cli import state
+
+        return [n.id for n in state.catalog().notices if n.id.startswith(incomplete)]
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def parse_date(text: str, what: str = "date") -> date:
+    """A date as YYYY-MM-DD (also 2024/6/30 and 2024.6.30); impossible dates are refused."""
+    from minshi.errors import InputError
+
+    cleaned = text.strip().replace("/", "-").replace(".", "-")
+    parts = cleaned.split("-")
+    try:
+        if len(parts) != 3:
+            raise ValueError
+        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        raise InputError(
+            f"{what} '{text}' is not a real date (use YYYY-MM-DD, e.g. 2024-06-30)"
+        ) from None
+
+
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
+]
+NoticeOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--notice",
+        metavar="ID",
+        help="Which notice, when several are loaded.",
+        autocompletion=complete_notices,
+    ),
+]
+LeadOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lead",
+        metavar="UNIT",
+        help="Only tasks this unit leads (牵头单位).",
+        autocompletion=complete_units,
+    ),
+]
+UnitOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--unit",
+        metavar="UNIT",
+        help="Only tasks this unit leads or cooperates on.",
+        autocompletion=complete_units,
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", metavar="YYYY-MM-DD", help="Status as of this date (default: today)."),
+]
+TaskArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="TASK", help="Task number (序号), e.g. 16.", autocompletion=complete_tasks
+    ),
+]
+
+
+def as_of_date(text: str | None) -> date:
+    return parse_date(text, "--as-of") if text else date.today()

@@ -1,0 +1,65 @@
+"""What the root options chose, shared by the commands: settings, catalog, store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from minshi.catalog import Catalog
+    from minshi.config import Settings
+    from minshi.store.base import Store
+
+
+@dataclass(slots=True)
+class _State:
+    data_flag: str | None = None
+    db_flag: str | None = None
+    debug: bool = False
+    settings: Settings | None = None
+    catalog: Catalog | None = None
+    stores: dict[bool, Store] = field(default_factory=dict)
+
+
+_state = _State()
+
+
+def configure(*, data_flag: str | None, db_flag: str | None, debug: bool) -> None:
+    global _state
+    _state = _State(data_flag=data_flag, db_flag=db_flag, debug=debug)
+
+
+def debug() -> bool:
+    return _state.debug
+
+
+def settings() -> Settings:
+    if _state.settings is None:
+        from minshi.config import resolve
+
+        _state.settings = resolve(_state.data_flag, _state.db_flag)
+    return _state.settings
+
+
+def catalog() -> Catalog:
+    if _state.catalog is None:
+        from minshi.catalog import load
+
+        _state.catalog = load(Path(settings().data.value))
+    return _state.catalog
+
+
+def store(*, write: bool = False) -> Store:
+    """The progress store; opened for reading unless `write` (reading never creates it)."""
+    if write not in _state.stores:
+        from minshi.store import open_store
+
+        _state.stores[write] = open_store(settings().db.value, create=write)
+    return _state.stores[write]
+
+
+def one_line(text: str) -> str:
+    from minshi.render import safe_text
+
+    return safe_text(text).replace("\n", " ")

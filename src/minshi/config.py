@@ -1,0 +1,104 @@
+"""Where the notice data and the progress store are: resolved in one place.
+
+Precedence: flag > environment (MINSHI_DATA, MINSHI_DB) > a minshi.toml in the current folder or
+any parent (paths relative to that file) > built-in default.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from minshi.errors import DataFileError
+
+CONFIG_NAME = "minshi.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    value: str
+    source: str  # "--data", "MINSHI_DATA", "/path/minshi.toml", "default"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    data: Setting
+    db: Setting
+    config_file: Path | None
+
+
+def bundled_notice() -> Path:
+    """The 2024 notice shipped inside the package (or beside the source tree when editable)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / "targets_2024.yaml"
+    if packaged.is_file():
+        return packaged
+    return here.parents[1] / "data" / "targets_2024.yaml"
+
+
+def default_db() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("minshi", appauthor=False) / "progress.db"
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("MINSHI_CACHE")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_path
+
+    return user_cache_path("minshi", appauthor=False)
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest minshi.toml in `start` or a parent folder, the way git finds .git."""
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        path = candidate / CONFIG_NAME
+        if path.is_file():
+            return path
+    return None
+
+
+def _read_config(path: Path) -> dict[str, str]:
+    import tomllib
+
+    try:
+        with path.open("rb") as f:
+            raw = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise DataFileError(f"{path}: cannot read the configuration: {e}") from e
+    values: dict[str, str] = {}
+    for key in ("data", "db"):
+        value = raw.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not value:
+            raise DataFileError(f"{path}: '{key}' must be a path in quotes")
+        if "://" not in value:
+            value = str((path.parent / value).resolve())
+        values[key] = value
+    unknown = sorted(set(raw) - {"data", "db"})
+    if unknown:
+        raise DataFileError(f"{path}: unknown setting {', '.join(unknown)} (known: data, db)")
+    return values
+
+
+def resolve(data_flag: str | None = None, db_flag: str | None = None) -> Settings:
+    config_path = find_config()
+    file_values = _read_config(config_path) if config_path else {}
+
+    def pick(flag: str | None, flag_name: str, env: str, key: str, default: Path) -> Setting:
+        if flag:
+            return Setting(flag, flag_name)
+        if os.environ.get(env):
+            return Setting(os.environ[env], env)
+        if key in file_values:
+            return Setting(file_values[key], str(config_path))
+        return Setting(str(default), "default")
+
+    data = pick(data_flag, "--data", "MINSHI_DATA", "data", bundled_notice())
+    db = pick(db_flag, "--db", "MINSHI_DB", "db", default_db())
+    return Settings(data=data, db=db, config_file=config_path)

@@ -1,0 +1,166 @@
+"""The year's follow-up: every task of the catalog with its metrics' state as of a date.
+
+Joins the notice data (catalog), the latest journal entries (store) and the status rules (status),
+and turns the result into the JSON records of DESIGN.md's contract. No I/O of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from minshi.catalog import Catalog
+from minshi.models import Metric, Notice, Task, metric_deadline
+from minshi.render import number
+from minshi.status import STATUS_LABELS, MetricState, Reading, Status, metric_state, worst
+from minshi.store.base import ProgressEntry, SeriesKey
+
+
+@dataclass(frozen=True, slots=True)
+class MetricView:
+    metric: Metric
+    state: MetricState
+    reading: Reading | None
+    entry: ProgressEntry | None  # the entry behind the reading (None for a sum of parts)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskView:
+    notice: Notice
+    task: Task
+    metrics: list[MetricView]
+    status: Status
+    latest: ProgressEntry | None  # the newest entry of any metric of the task (its 进展情况)
+    invested: Decimal | None  # 投资完成额度 (万元), latest reported for the task
+
+
+def reading_of(entry: ProgressEntry) -> Reading:
+    return Reading(
+        value=entry.value,
+        done=bool(entry.done),
+        stage=entry.stage,
+        percent=entry.percent,
+        date=entry.date,
+    )
+
+
+def _sum_of_parts(parts: list[Reading]) -> Reading | None:
+    values = [p.value for p in parts if p.value is not None]
+    if not values:
+        return None
+    dates = [p.date for p in parts if p.date is not None]
+    return Reading(value=sum(values, Decimal(0)), date=max(dates) if dates else None)
+
+
+def evaluate_task(
+    notice: Notice, task: Task, latest: Mapping[SeriesKey, ProgressEntry], as_of: date
+) -> TaskView:
+    """The state of each metric of `task` as of `as_of`, and the task's own status."""
+    info = notice.notice
+    entries = {m.key: latest.get((notice.id, task.id, m.key)) for m in task.metrics}
+    readings = {k: reading_of(e) for k, e in entries.items() if e is not None}
+    views: list[MetricView] = []
+    for metric in task.metrics:
+        reading = readings.get(metric.key)
+        parts = [m.key for m in task.metrics if m.parent == metric.key]
+        if reading is None and parts:  # a split target is the sum of its parts
+            reading = _sum_of_parts([readings[k] for k in parts if k in readings])
+        state = metric_state(metric, reading, as_of=as_of, period=info.period, bands=info.bands)
+        views.append(MetricView(metric, state, reading, entries[metric.key]))
+    reported = [e for e in entries.values() if e is not None]
+    newest = max(reported, key=lambda e: (e.date, e.id), default=None)
+    with_money = [e for e in reported if e.invested is not None]
+    invested = max(with_money, key=lambda e: (e.date, e.id)).invested if with_money else None
+    return TaskView(notice, task, views, worst(v.state.status for v in views), newest, invested)
+
+
+def evaluate(
+    catalog: Catalog,
+    latest: Mapping[SeriesKey, ProgressEntry],
+    as_of: date,
+    tasks: Iterable[tuple[Notice, Task]] | None = None,
+) -> list[TaskView]:
+    pairs = catalog.tasks() if tasks is None else tasks
+    return [evaluate_task(notice, task, latest, as_of) for notice, task in pairs]
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON records (DESIGN.md, "Contract for scripts")
+
+
+def _ratio(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def metric_record(view: MetricView, notice: Notice) -> dict[str, Any]:
+    m, s = view.metric, view.state
+    return {
+        "key": m.key,
+        "name": m.name,
+        "kind": m.kind,
+        "target": number(s.target),
+        "unit": m.unit,
+        "comparator": m.comparator,
+        "deadline": metric_deadline(m, notice.notice).isoformat(),
+        "actual": number(s.actual),
+        "progress": _ratio(s.progress),
+        "expected": _ratio(s.expected),
+        "status": s.status,
+        "status_label": STATUS_LABELS[s.status],
+        "last_reported": view.reading.date.isoformat()
+        if view.reading and view.reading.date
+        else None,
+        "provisional": m.provisional,
+        "owner": m.owner,
+        "parent": m.parent,
+        "stage": view.reading.stage if view.reading else None,
+    }
+
+
+def task_record(view: TaskView) -> dict[str, Any]:
+    t = view.task
+    return {
+        "id": t.id,
+        "notice": view.notice.id,
+        "name": t.name,
+        "category": t.category,
+        "lead": list(t.lead),
+        "cooperating": list(t.cooperating),
+        "cooperating_more": t.cooperating_more,
+        "target_text": t.target_text,
+        "investment_plan": number(t.investment_plan),
+        "invested": number(view.invested),
+        "status": view.status,
+        "status_label": STATUS_LABELS[view.status],
+        "note": view.latest.note if view.latest else None,
+        "last_reported": view.latest.date.isoformat() if view.latest else None,
+        "metrics": [metric_record(m, view.notice) for m in view.metrics],
+    }
+
+
+def metric_rows(views: Iterable[TaskView]) -> list[dict[str, Any]]:
+    """One row per metric: the `overdue` / `incomplete` contract."""
+    rows = []
+    for view in views:
+        for m in view.metrics:
+            record = metric_record(m, view.notice)
+            rows.append(
+                {
+                    "notice": view.notice.id,
+                    "task": view.task.id,
+                    "task_name": view.task.name,
+                    **{k: record[k] for k in ("key", "name", "kind", "target", "unit", "actual")},
+                    "progress": record["progress"],
+                    "expected": record["expected"],
+                    "deadline": record["deadline"],
+                    "status": record["status"],
+                    "status_label": record["status_label"],
+                    "lead": [m.metric.owner] if m.metric.owner else list(view.task.lead),
+                    "last_reported": record["last_reported"],
+                    "stage": record["stage"],
+                }
+            )
+    return rows

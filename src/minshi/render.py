@@ -1,0 +1,281 @@
+"""The one place rows become text: table, json, csv, markdown.
+
+A command builds JSON-ready records (the contract of DESIGN.md) and a list of `Column`s saying how
+to show them flat; `render` does the rest. Tables are aligned by display width, so that Chinese
+text (two columns a character) lines up, and wrap instead of truncating.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+FORMATS = ("table", "json", "csv", "markdown")
+Format = Literal["table", "json", "csv", "markdown"]
+
+# ANSI colours per status, used only on a terminal without NO_COLOR
+STATUS_COLORS = {
+    "done": "34",  # blue
+    "ahead": "32",  # green
+    "on_track": "32",
+    "behind": "33",  # yellow
+    "far_behind": "31",  # red
+    "overdue": "1;31",
+    "not_measured": "2",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    get: Callable[[dict[str, Any]], Any]
+    wrap: bool = False  # may be wrapped to fit the width
+    right: bool = False  # numbers
+    color: Callable[[dict[str, Any]], str | None] | None = None
+
+
+def field(header: str, key: str, **kw: Any) -> Column:
+    return Column(header, lambda r: r.get(key), **kw)
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+
+
+def number(value: Decimal | int | float | None) -> int | float | None:
+    """A Decimal as a JSON number: int when whole, else the shortest float that reads back."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        return float(value)
+    return value
+
+
+def plain(value: Any) -> str:
+    """A value as text for tables and CSV."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (list, tuple)):
+        return "、".join(plain(v) for v in value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value == value else "NaN"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return number(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def to_json(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+
+
+def percent(ratio: float | None) -> str:
+    return "" if ratio is None else f"{ratio * 100:.0f}%"
+
+
+# ---------------------------------------------------------------------------------------------
+# Safety of text from the data
+
+
+def safe_text(text: str) -> str:
+    """Control characters (escape sequences) from the data are shown, never obeyed."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch == "\n":
+            out.append(ch)
+        elif ch == "\t":
+            out.append(" ")
+        elif unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\u200b\u200d":
+            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def neutralize_formula(text: str) -> str:
+    """Keep a spreadsheet from running data as a formula (=, +, -, @ at the start)."""
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Terminal
+
+
+def use_color(stream: Any = None) -> bool:
+    stream = stream or sys.stdout
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def output_width(stream: Any = None) -> int:
+    stream = stream or sys.stdout
+    try:
+        if stream.isatty():
+            return max(40, os.get_terminal_size(stream.fileno()).columns)
+    except (AttributeError, ValueError, OSError):
+        pass
+    env = os.environ.get("COLUMNS", "")
+    return int(env) if env.isdigit() and int(env) >= 40 else 100
+
+
+def width(text: str) -> int:
+    """Display width: CJK characters take two columns."""
+    if text.isascii():
+        return len(text)
+    total = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        total += 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    return total
+
+
+def wrap(text: str, limit: int) -> list[str]:
+    """Wrap by display width, preferring to break after spaces and Chinese punctuation."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line, line_width = "", 0
+        for ch in paragraph:
+            w = width(ch)
+            if line_width + w > limit and line:
+                cut = max(line.rfind(" "), *(line.rfind(p) for p in "，、；。"))
+                if cut >= len(line) // 2:
+                    lines.append(line[: cut + 1].rstrip())
+                    line = line[cut + 1 :].lstrip()
+                else:
+                    lines.append(line)
+                    line = ""
+                line_width = width(line)
+            line += ch
+            line_width += w
+        lines.append(line)
+    return lines
+
+
+def pad(text: str, size: int, right: bool = False) -> str:
+    gap = " " * max(0, size - width(text))
+    return gap + text if right else text + gap
+
+
+def table(
+    records: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    *,
+    color: bool = False,
+    max_width: int = 100,
+) -> str:
+    """An aligned text table: header, rule, rows; wrap-able columns shrink to fit."""
+    cells = [[safe_text(plain(c.get(r))) for c in columns] for r in records]
+    sizes = [width(c.header) for c in columns]
+    for row in cells:
+        for i, cell in enumerate(row):
+            sizes[i] = max(sizes[i], max(width(x) for x in cell.split("\n")))
+    gap = 2
+    excess = sum(sizes) + gap * (len(columns) - 1) - max_width
+    wrappable = [i for i, c in enumerate(columns) if c.wrap]
+    while excess > 0 and wrappable:
+        widest = max(wrappable, key=lambda i: sizes[i])
+        floor = max(width(columns[widest].header), 12)
+        if sizes[widest] <= floor:
+            wrappable.remove(widest)
+            continue
+        cut = min(excess, sizes[widest] - floor)
+        sizes[widest] -= cut
+        excess -= cut
+    out = []
+    header = (" " * gap).join(pad(c.header, sizes[i], c.right) for i, c in enumerate(columns))
+    out.append(header.rstrip())
+    out.append((" " * gap).join("─" * s for s in sizes))
+    for record, row in zip(records, cells, strict=True):
+        parts = [wrap(cell, sizes[i]) for i, cell in enumerate(row)]
+        for n in range(max(len(p) for p in parts)):
+            line = []
+            for i, col in enumerate(columns):
+                text = pad(parts[i][n] if n < len(parts[i]) else "", sizes[i], col.right)
+                code = col.color(record) if (color and col.color) else None
+                line.append(f"\x1b[{code}m{text}\x1b[0m" if code else text)
+            out.append((" " * gap).join(line).rstrip())
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Files for spreadsheets and documents
+
+
+def csv_text(records: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([c.header for c in columns])
+    for r in records:
+        row: list[Any] = []
+        for c in columns:
+            value = c.get(r)
+            if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+                row.append(plain(value))
+            else:
+                row.append(neutralize_formula(plain(value)))
+        writer.writerow(row)
+    return buf.getvalue()
+
+
+def markdown_cell(text: str) -> str:
+    import html
+
+    return html.escape(safe_text(text), quote=False).replace("|", "\\|").replace("\n", "<br>")
+
+
+def markdown(records: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
+    lines = ["| " + " | ".join(markdown_cell(c.header) for c in columns) + " |"]
+    lines.append("| " + " | ".join("---:" if c.right else "---" for c in columns) + " |")
+    for r in records:
+        lines.append("| " + " | ".join(markdown_cell(plain(c.get(r))) for c in columns) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def render(
+    records: Sequence[dict[str, Any]],
+    fmt: str,
+    columns: Sequence[Column],
+    *,
+    stream: Any = None,
+    json_obj: Any = None,
+) -> str:
+    """Render records in `fmt`; JSON writes `json_obj` when given (e.g. one object for `show`)."""
+    if fmt == "json":
+        return to_json(records if json_obj is None else json_obj)
+    if fmt == "csv":
+        return csv_text(records, columns)
+    if fmt == "markdown":
+        return markdown(records, columns)
+    return table(records, columns, color=use_color(stream), max_width=output_width(stream))

@@ -1,0 +1,76 @@
+"""Every test runs against its own copy of the bundled notice and its own empty store."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLED = ROOT / "data" / "targets_2024.yaml"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """MINSHI_DATA, MINSHI_DB and the cache point into tmp_path; the user's files are never seen."""
+    home = tmp_path / "env"
+    home.mkdir()
+    data = home / "targets_2024.yaml"
+    shutil.copy(BUNDLED, data)
+    monkeypatch.setenv("MINSHI_DATA", str(data))
+    monkeypatch.setenv("MINSHI_DB", str(home / "progress.db"))
+    monkeypatch.setenv("MINSHI_CACHE", str(home / "cache"))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "xdg-cache"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.chdir(home)
+    yield home
+
+
+@pytest.fixture
+def data_file(isolated: Path) -> Path:
+    return isolated / "targets_2024.yaml"
+
+
+@pytest.fixture
+def db_file(isolated: Path) -> Path:
+    return isolated / "progress.db"
+
+
+Invoke = Callable[..., Result]
+
+
+@pytest.fixture
+def cli() -> Invoke:
+    """Run minshi in-process, like a user would type it: cli("list", "--lead", "区城市管理局")."""
+    from minshi.cli import app
+
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(app, list(args), input=input, catch_exceptions=False)
+
+    return invoke
+
+
+def run_minshi(
+    *args: str, env: dict[str, str] | None = None, **kw: object
+) -> subprocess.CompletedProcess[str]:
+    """Run minshi as a real process (for concurrency, signals and terminals)."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "minshi", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        **kw,  # type: ignore[arg-type]
+    )
