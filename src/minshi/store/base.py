@@ -1,0 +1,209 @@
+"""The progress journal's entries and the interface every store implements.
+
+The journal is append-only: an entry is never changed or erased. Undoing an entry writes a
+retraction (a row whose `retracts` names it); reports as of a date D use, per metric, the latest
+entry dated ≤ D that is neither a retraction nor retracted, so a past report can be reproduced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Protocol
+
+from minshi.errors import InputError
+
+SeriesKey = tuple[str, int, str]  # (notice, task, metric key)
+
+# bounds that keep every number exact in every backend (and catch absurd input)
+MAX_INTEGER_DIGITS = 30
+MAX_FRACTION_DIGITS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class NewEntry:
+    """A progress report to be added to the journal."""
+
+    notice: str
+    task: int
+    metric: str  # metric key
+    date: date  # the "as of" date of the value
+    value: Decimal | None = None  # cumulative value (quantity) or measured rate (percent)
+    done: bool | None = None  # milestone state
+    stage: str | None = None  # milestone stage text
+    percent: Decimal | None = None  # milestone 形象进度 %
+    invested: Decimal | None = None  # 万元, cumulative
+    note: str = ""  # 进展情况
+    by: str = ""  # who recorded it
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressEntry:
+    """An entry as stored: a report, or the retraction of one (`retracts` set)."""
+
+    id: int
+    notice: str
+    task: int
+    metric: str
+    date: date
+    recorded_at: datetime  # UTC, timezone-aware
+    value: Decimal | None = None
+    done: bool | None = None
+    stage: str | None = None
+    percent: Decimal | None = None
+    invested: Decimal | None = None
+    note: str = ""
+    by: str = ""
+    retracts: int | None = None  # id of the entry this one retracts
+    retracted_by: int | None = None  # id of the retraction of this entry, if any
+
+    @property
+    def key(self) -> SeriesKey:
+        return (self.notice, self.task, self.metric)
+
+    @property
+    def is_retraction(self) -> bool:
+        return self.retracts is not None
+
+    @property
+    def is_retracted(self) -> bool:
+        return self.retracted_by is not None
+
+
+class Store(Protocol):
+    """The progress journal. Every write is one transaction: all of it is stored, or nothing."""
+
+    location: str  # human-readable: a path, or a URL without its password
+
+    def add(self, entries: Sequence[NewEntry]) -> list[ProgressEntry]:
+        """Append entries in one transaction and return them as stored."""
+        ...
+
+    def retract(self, entry_id: int, *, by: str, note: str = "") -> ProgressEntry:
+        """Record the retraction of an entry; InputError if unknown or already retracted."""
+        ...
+
+    def latest(
+        self, as_of: date, *, notice: str | None = None
+    ) -> dict[SeriesKey, ProgressEntry]:
+        """Per (notice, task, metric): the entry counting as of `as_of`."""
+        ...
+
+    def log(
+        self,
+        *,
+        notice: str | None = None,
+        tasks: Collection[int] | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int | None = None,
+        include_retracted: bool = True,
+    ) -> list[ProgressEntry]:
+        """Entries newest first (by id), filtered by notice, task and "as of" date."""
+        ...
+
+    def last_entry(self, *, by: str | None = None) -> ProgressEntry | None:
+        """The newest entry that is not a retraction and not retracted."""
+        ...
+
+    def get(self, entry_id: int) -> ProgressEntry | None: ...
+
+    def count(self) -> int:
+        """Number of rows in the journal, retractions included."""
+        ...
+
+    def check(self) -> list[str]:
+        """Integrity problems, one line each; [] when the store is sound."""
+        ...
+
+    def backup(self, dest: Path) -> None:
+        """Write a consistent copy of the store to `dest` (which must not exist yet)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def validate_entry(entry: NewEntry, position: int | None = None) -> None:
+    """Refuse what no store may hold, whatever the notice says (InputError)."""
+    where = f"entry {position + 1}: " if position is not None else ""
+
+    def bad(reason: str) -> InputError:
+        return InputError(f"{where}{reason}")
+
+    if not isinstance(entry.notice, str) or not entry.notice.strip():
+        raise bad("the notice id is empty")
+    if "\x00" in entry.notice or "\x00" in str(entry.metric):
+        raise bad("the notice id or metric key contains a NUL character")
+    if isinstance(entry.task, bool) or not isinstance(entry.task, int) or entry.task < 1:
+        raise bad(f"task must be a positive whole number, not {entry.task!r}")
+    if not isinstance(entry.metric, str) or not entry.metric.strip():
+        raise bad("the metric key is empty")
+    if type(entry.date) is not date:  # a datetime is a date too: refuse it, dates are days
+        raise bad(f"the date must be a calendar date, not {entry.date!r}")
+    for name in ("value", "percent", "invested"):
+        number = getattr(entry, name)
+        if number is None:
+            continue
+        if not isinstance(number, Decimal) or not number.is_finite():
+            raise bad(f"{name} must be a finite decimal number, not {number!r}")
+        if number < 0:
+            raise bad(f"{name} must not be negative, not {number}")
+        if number != 0 and (number.adjusted() >= MAX_INTEGER_DIGITS
+                            or number.as_tuple().exponent < -MAX_FRACTION_DIGITS):  # type: ignore[operator]
+            raise bad(
+                f"{name} {number} has too many digits (at most {MAX_INTEGER_DIGITS} before "
+                f"and {MAX_FRACTION_DIGITS} after the decimal point)"
+            )
+    if entry.percent is not None and entry.percent > 100:
+        raise bad(f"percent must be between 0 and 100, not {entry.percent}")
+    if entry.done is not None and not isinstance(entry.done, bool):
+        raise bad(f"done must be true or false, not {entry.done!r}")
+    for name in ("stage", "note", "by"):
+        text = getattr(entry, name)
+        if text is not None and not isinstance(text, str):
+            raise bad(f"{name} must be text, not {text!r}")
+        if text is not None and "\x00" in text:
+            raise bad(f"{name} contains a NUL character")
+    reported = (entry.value, entry.done, entry.stage, entry.percent, entry.invested)
+    if all(x is None for x in reported) and not entry.note:
+        raise bad("it reports nothing: no value, milestone state, stage, percent, amount or note")
+
+
+def decimal_text(number: Decimal | None) -> str | None:
+    """A Decimal as plain text (no exponent, no negative zero), e.g. 1E+3 → "1000", 40.0 → "40.0".
+
+    This is the form every store keeps, so a value reads back equal and printed the same
+    whatever the backend.
+    """
+    if number is None:
+        return None
+    text = format(number, "f")
+    return text[1:] if text.startswith("-") and number == 0 else text
+
+
+def canonical_decimal(number: Decimal | None) -> Decimal | None:
+    """The Decimal a store gives back for `number` (see `decimal_text`)."""
+    text = decimal_text(number)
+    return None if text is None else Decimal(text)
+
+
+def journal_checksum(entries: Iterable[ProgressEntry]) -> str:
+    """SHA-256 over the content of entries (ids, values, who, when), in id order.
+
+    Two stores holding the same journal give the same checksum whatever their backend.
+    """
+    digest = hashlib.sha256()
+    for e in sorted(entries, key=lambda e: e.id):
+        fields = (
+            e.id, e.notice, e.task, e.metric, e.date.isoformat(),
+            e.recorded_at.isoformat(timespec="microseconds"),
+            decimal_text(e.value), e.done, e.stage, decimal_text(e.percent),
+            decimal_text(e.invested), e.note, e.by, e.retracts,
+        )
+        digest.update(repr(fields).encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()

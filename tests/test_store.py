@@ -1,0 +1,661 @@
+"""The progress journal: what goes in comes out exactly, reports as of a past date are
+reproducible, bad writes change nothing, and a damaged or foreign file is never overwritten."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import sqlite3
+import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from minshi.errors import ExitCode, FileAccessError, InputError, StoreError
+from minshi.store import NewEntry, ProgressEntry, Store, journal_checksum, open_store
+from minshi.store import sqlite as sqlite_store
+
+BACKENDS = ["sqlite"]
+
+NOTICE = "wanzhou-2024"
+
+
+@pytest.fixture(params=BACKENDS)
+def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a new, empty store of each backend lives."""
+    assert request.param == "sqlite"
+    return str(tmp_path / "journal" / "progress.db")
+
+
+@pytest.fixture
+def store(store_location: str) -> Iterator[Store]:
+    opened = open_store(store_location, create=True)
+    yield opened
+    opened.close()
+
+
+def entry(task: int = 16, metric: str = "老旧小区", day: str = "2024-05-01", **fields: object
+          ) -> NewEntry:
+    value = fields.pop("value", None)
+    if value is not None and not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    return NewEntry(NOTICE, task, metric, date.fromisoformat(day), value=value,  # type: ignore[arg-type]
+                    **fields)  # type: ignore[arg-type]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# -- the same behaviour on every backend ------------------------------------------------------
+
+
+def test_every_field_round_trips_exactly(store: Store) -> None:
+    new = [
+        NewEntry(NOTICE, 16, "老旧小区", date(2024, 2, 29), value=Decimal("40"),
+                 note="完成改造40个，其中：\n• 周家坝 12个\t（含外墙）😀", by="张三",
+                 invested=Decimal("12345678901234567890.123456789012")),
+        NewEntry(NOTICE, 16, "改造面积", date(2024, 12, 31), value=Decimal("0.1"),
+                 invested=Decimal("40.0")),
+        NewEntry(NOTICE, 5, "其芳小学", date(2024, 1, 1), done=False, stage="主体施工",
+                 percent=Decimal("62.50"), note="", by=""),
+        NewEntry(NOTICE, 5, "竣工", date(2024, 6, 30), done=True, percent=Decimal("100")),
+        NewEntry("另一通知", 1, "k", date(2025, 3, 1), value=Decimal("1E+3"),
+                 invested=Decimal("-0")),
+    ]
+    before = datetime.now(UTC)
+    stored = store.add(new)
+    after = datetime.now(UTC)
+
+    assert [e.id for e in stored] == [1, 2, 3, 4, 5]
+    for made, kept in zip(new, stored, strict=True):
+        again = store.get(kept.id)
+        assert again == kept
+        assert (again.notice, again.task, again.metric, again.date) == (
+            made.notice, made.task, made.metric, made.date)
+        assert (again.done, again.stage, again.note, again.by) == (
+            made.done, made.stage, made.note, made.by)
+        assert again.recorded_at.tzinfo is not None
+        assert again.recorded_at.utcoffset() == timedelta(0)
+        assert before <= again.recorded_at <= after
+        assert again.retracts is None and again.retracted_by is None
+    first, second, third, _, fifth = (store.get(i) for i in range(1, 6))
+    assert first is not None and second is not None and third is not None
+    assert fifth is not None
+    # exact decimals, printed as they were given (no float artefacts, trailing zeros kept)
+    assert str(first.value) == "40" and str(first.invested) == "12345678901234567890.123456789012"
+    assert str(second.value) == "0.1" and str(second.invested) == "40.0"
+    assert str(third.percent) == "62.50" and third.value is None
+    # exponent notation and negative zero come back in plain form, equal in value
+    assert str(fifth.value) == "1000" and str(fifth.invested) == "0"
+    assert store.log() == sorted(stored, key=lambda e: -e.id)
+
+
+def test_ids_keep_increasing_across_writes(store: Store) -> None:
+    first = store.add([entry(value=1), entry(value=2)])
+    retraction = store.retract(first[0].id, by="李四")
+    later = store.add([entry(value=3)])
+    assert [e.id for e in first] == [1, 2]
+    assert retraction.id == 3 and later[0].id == 4
+    assert store.count() == 4
+
+
+def test_latest_as_of_a_date_ignores_later_entries(store: Store) -> None:
+    store.add([
+        entry(day="2024-03-31", value=10),
+        entry(day="2024-06-30", value=40),
+        entry(day="2024-09-30", value=70),
+        entry(metric="改造面积", day="2024-10-01", value=2_000_000),
+    ])
+    assert store.latest(date(2024, 3, 30)) == {}
+    march = store.latest(date(2024, 3, 31))
+    assert {k: e.value for k, e in march.items()} == {(NOTICE, 16, "老旧小区"): Decimal(10)}
+    assert store.latest(date(2024, 7, 15))[(NOTICE, 16, "老旧小区")].value == Decimal(40)
+    year_end = store.latest(date(2024, 12, 31))
+    assert {k: e.value for k, e in year_end.items()} == {
+        (NOTICE, 16, "老旧小区"): Decimal(70),
+        (NOTICE, 16, "改造面积"): Decimal(2_000_000),
+    }
+
+
+def test_latest_on_the_same_date_takes_the_entry_recorded_last(store: Store) -> None:
+    # a correction for the same date, recorded later, wins; an older date recorded later does not
+    store.add([entry(day="2024-06-30", value=40)])
+    store.add([entry(day="2024-06-30", value=45)])
+    store.add([entry(day="2024-06-01", value=99)])
+    latest = store.latest(date(2024, 12, 31))[(NOTICE, 16, "老旧小区")]
+    assert (latest.id, latest.value) == (2, Decimal(45))
+
+
+def test_latest_skips_retracted_entries_and_falls_back_to_the_one_before(store: Store) -> None:
+    store.add([entry(day="2024-03-31", value=10), entry(day="2024-06-30", value=400)])
+    store.retract(2, by="李四", note="typo: 40 not 400")
+    latest = store.latest(date(2024, 12, 31))
+    assert list(latest) == [(NOTICE, 16, "老旧小区")]
+    assert latest[(NOTICE, 16, "老旧小区")].value == Decimal(10)
+    store.retract(1, by="李四")
+    assert store.latest(date(2024, 12, 31)) == {}
+
+
+def test_latest_can_be_limited_to_one_notice(store: Store) -> None:
+    store.add([entry(value=1), NewEntry("长寿-2024", 16, "老旧小区", date(2024, 5, 1),
+                                          value=Decimal(2))])
+    assert set(store.latest(date(2024, 12, 31))) == {
+        (NOTICE, 16, "老旧小区"), ("长寿-2024", 16, "老旧小区")}
+    only = store.latest(date(2024, 12, 31), notice="长寿-2024")
+    assert [e.value for e in only.values()] == [Decimal(2)]
+    assert store.latest(date(2024, 12, 31), notice="nowhere") == {}
+
+
+def test_a_past_report_is_reproducible_after_later_entries(store: Store) -> None:
+    store.add([entry(day="2024-06-30", value=40), entry(task=3, metric="a", day="2024-06-01",
+                                                        value=5)])
+    june = store.latest(date(2024, 6, 30))
+    store.add([entry(day="2024-07-31", value=60), entry(task=3, metric="a", day="2024-08-01",
+                                                        value=9)])
+    assert store.latest(date(2024, 6, 30)) == june
+
+
+def test_retraction_is_recorded_not_erased(store: Store) -> None:
+    (added,) = store.add([entry(value=40, note="第一次")])
+    retraction = store.retract(added.id, by="李四", note="录错了")
+    assert retraction.retracts == added.id
+    assert (retraction.notice, retraction.task, retraction.metric, retraction.date) == (
+        added.notice, added.task, added.metric, added.date)
+    assert (retraction.by, retraction.note, retraction.value) == ("李四", "录错了", None)
+    kept = store.get(added.id)
+    assert kept is not None and kept.retracted_by == retraction.id and kept.value == Decimal(40)
+    assert store.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        (1, "entry 1 was already retracted (by entry 3)"),
+        (3, "entry 3 is itself the retraction of entry 1"),
+        (99, "there is no entry 99 in the store"),
+        (0, "an entry id is a positive whole number"),
+    ],
+)
+def test_retract_refuses_and_writes_nothing(store: Store, target: int, message: str) -> None:
+    store.add([entry(value=1), entry(value=2)])
+    store.retract(1, by="x")
+    before = journal_checksum(store.log())
+    with pytest.raises(InputError, match=re.escape(message)) as refused:
+        store.retract(target, by="x")
+    assert refused.value.exit_code == ExitCode.BAD_INPUT
+    assert journal_checksum(store.log()) == before
+
+
+def test_log_is_newest_first_and_filters(store: Store) -> None:
+    store.add([
+        entry(task=1, metric="a", day="2024-02-01", value=1),
+        entry(task=2, metric="b", day="2024-03-01", value=2),
+        entry(task=16, day="2024-04-01", value=3),
+        NewEntry("other", 16, "老旧小区", date(2024, 5, 1), value=Decimal(4)),
+    ])
+    store.retract(3, by="x")
+
+    def ids(**filters: object) -> list[int]:
+        return [e.id for e in store.log(**filters)]  # type: ignore[arg-type]
+
+    assert ids() == [5, 4, 3, 2, 1]
+    assert ids(notice=NOTICE) == [5, 3, 2, 1]
+    assert ids(tasks=[16]) == [5, 4, 3]
+    assert ids(tasks={1, 2}) == [2, 1]
+    assert ids(tasks=[]) == []
+    assert ids(since=date(2024, 3, 1)) == [5, 4, 3, 2]  # the retraction carries its entry's date
+    assert ids(until=date(2024, 3, 1)) == [2, 1]
+    assert ids(since=date(2024, 3, 1), until=date(2024, 3, 1)) == [2]
+    assert ids(limit=2) == [5, 4]
+    assert ids(include_retracted=False) == [4, 2, 1]
+    assert ids(notice=NOTICE, tasks=[16], include_retracted=False) == []
+
+
+def test_last_entry_is_the_newest_still_counting(store: Store) -> None:
+    assert store.last_entry() is None
+    store.add([entry(value=1, by="张三"), entry(value=2, by="李四"), entry(value=3, by="张三")])
+    last = store.last_entry()
+    assert last is not None and last.id == 3
+    store.retract(3, by="张三")
+    last = store.last_entry()  # neither the retraction nor the retracted entry
+    assert last is not None and last.id == 2
+    mine = store.last_entry(by="张三")
+    assert mine is not None and mine.id == 1
+    assert store.last_entry(by="nobody") is None
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        (entry(value=-5), "value must not be negative"),
+        (entry(value=Decimal("NaN")), "value must be a finite decimal number"),
+        (entry(value=Decimal("Infinity")), "value must be a finite decimal number"),
+        (entry(metric=""), "the metric key is empty"),
+        (NewEntry("", 16, "k", date(2024, 1, 1), value=Decimal(1)), "the notice id is empty"),
+        (entry(task=0, value=1), "task must be a positive whole number"),
+        (entry(percent=Decimal("100.5")), "percent must be between 0 and 100"),
+        (entry(value=Decimal("1E+40")), "too many digits"),
+        (entry(), "it reports nothing"),
+        (entry(value=1, note="a\x00b"), "NUL"),
+    ],
+)
+def test_one_bad_entry_refuses_the_whole_write(store: Store, bad: NewEntry, reason: str
+                                               ) -> None:
+    store.add([entry(value=1)])
+    batch = [entry(task=t % 20 + 1, value=t) for t in range(999)]
+    batch.insert(500, bad)
+    with pytest.raises(InputError, match=f"^entry 501: .*{re.escape(reason)}"):
+        store.add(batch)
+    assert store.count() == 1
+    assert [e.value for e in store.log()] == [Decimal(1)]
+    assert store.add([entry(value=2)])[0].id == 2  # and the store goes on working
+
+
+def test_adding_nothing_writes_nothing(store: Store) -> None:
+    assert store.add([]) == []
+    assert store.count() == 0
+
+
+def test_check_is_clean_on_a_store_in_use(store: Store) -> None:
+    assert store.check() == []
+    store.add([entry(task=t, value=t) for t in range(1, 30)])
+    store.retract(7, by="x")
+    assert store.check() == []
+
+
+def test_a_store_reopened_holds_the_same_journal(store_location: str) -> None:
+    with_entries = open_store(store_location, create=True)
+    with_entries.add([entry(value=1), entry(value=2, done=None)])
+    with_entries.retract(1, by="x")
+    expected = journal_checksum(with_entries.log())
+    with_entries.close()
+    reader = open_store(store_location, create=False)
+    assert journal_checksum(reader.log()) == expected
+    assert reader.count() == 3
+    reader.close()
+
+
+# -- SQLite files ------------------------------------------------------------------------------
+
+
+def make_sqlite_store(path: Path, entries: int = 3) -> None:
+    s = open_store(path, create=True)
+    s.add([entry(task=i % 20 + 1, value=i, note="进展" * 50) for i in range(entries)])
+    s.close()
+
+
+def test_reading_never_creates_the_file_or_its_folder(tmp_path: Path) -> None:
+    path = tmp_path / "not" / "yet" / "progress.db"
+    reader = open_store(path, create=False)
+    assert reader.count() == 0
+    assert reader.latest(date(2024, 12, 31)) == {}
+    assert reader.log() == [] and reader.last_entry() is None and reader.get(1) is None
+    assert reader.check() == []
+    with pytest.raises(InputError, match="there is no entry 1"):
+        reader.retract(1, by="x")
+    with pytest.raises(StoreError, match="opened for reading only"):
+        reader.add([entry(value=1)])
+    reader.close()
+    assert not (tmp_path / "not").exists()
+
+
+def test_the_first_write_creates_the_file_and_its_folder(tmp_path: Path) -> None:
+    path = tmp_path / "office" / "minshi" / "progress.db"
+    writer = open_store(path, create=True)
+    assert writer.count() == 0
+    assert not (tmp_path / "office").exists()  # opening for a write that was then refused
+    with pytest.raises(InputError):
+        writer.add([entry()])
+    assert not (tmp_path / "office").exists()
+    writer.add([entry(value=1)])
+    writer.close()
+    assert path.is_file()
+    assert open_store(str(path), create=False).count() == 1
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert raw.execute("PRAGMA user_version").fetchone() == (sqlite_store.SCHEMA_VERSION,)
+    raw.close()
+
+
+def test_location_names_the_absolute_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                          ) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert open_store("progress.db", create=False).location == str(tmp_path / "progress.db")
+    with pytest.raises(InputError, match="the store location is empty"):
+        open_store(" ", create=False)
+
+
+@pytest.mark.parametrize("create", [True, False])
+def test_a_file_that_is_not_a_database_is_refused_and_left_as_it_was(
+        tmp_path: Path, create: bool) -> None:
+    path = tmp_path / "office" / "progress.db"
+    path.parent.mkdir()
+    path.write_text("notice,task,metric,value\nwanzhou-2024,16,老旧小区,40\n" * 200)
+    before = sha256(path)
+    with pytest.raises(StoreError) as refused:
+        s = open_store(path, create=create)
+        s.add([entry(value=1)])
+    assert str(refused.value) == f"{path} is not a minshi store (file is not a database)"
+    assert refused.value.exit_code == ExitCode.STORE
+    assert sha256(path) == before
+    assert sorted(os.listdir(path.parent)) == ["progress.db"]
+
+
+@pytest.mark.parametrize("keep", [0.1, 0.5, 0.9])
+def test_a_truncated_store_is_refused_and_left_as_it_was(tmp_path: Path, keep: float) -> None:
+    path = tmp_path / "progress.db"
+    make_sqlite_store(path, entries=2000)
+    size = path.stat().st_size
+    with path.open("r+b") as f:
+        f.truncate(int(size * keep))
+    before = sha256(path)
+    for create in (False, True):
+        with pytest.raises(StoreError, match=f"the store {path} is damaged"):
+            s = open_store(path, create=create)
+            s.add([entry(value=1)])
+            s.close()
+    assert sha256(path) == before
+
+
+def test_a_database_of_another_program_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    raw = sqlite3.connect(path)
+    raw.execute("CREATE TABLE entry (id INTEGER PRIMARY KEY, x TEXT)")
+    raw.commit()
+    raw.close()
+    before = sha256(path)
+    with pytest.raises(StoreError, match="is not a minshi store \\(a database of another"):
+        open_store(path, create=True)
+    assert sha256(path) == before
+
+
+def test_a_store_from_a_newer_minshi_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    make_sqlite_store(path)
+    raw = sqlite3.connect(path)
+    raw.execute(f"PRAGMA user_version = {sqlite_store.SCHEMA_VERSION + 1}")
+    raw.close()
+    for create in (False, True):
+        with pytest.raises(StoreError, match="written by a newer minshi .*: upgrade minshi"):
+            open_store(path, create=create)
+
+
+def test_an_older_store_is_migrated_by_a_write_and_refused_by_a_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "progress.db"
+    make_sqlite_store(path)
+    version = sqlite_store.SCHEMA_VERSION
+    monkeypatch.setattr(sqlite_store, "MIGRATIONS", (*sqlite_store.MIGRATIONS,
+                                                     ("CREATE TABLE unit_role (unit TEXT)",)))
+    monkeypatch.setattr(sqlite_store, "SCHEMA_VERSION", version + 1)
+    older = f"schema version {version}, older .*: run `minshi db migrate`"
+    with pytest.raises(StoreError, match=older):
+        open_store(path, create=False)
+    writer = open_store(path, create=True)
+    assert writer.count() == 3  # reading does not migrate
+    writer.add([entry(value=9)])
+    writer.close()
+    raw = sqlite3.connect(path)
+    assert raw.execute("PRAGMA user_version").fetchone() == (version + 1,)
+    assert raw.execute("SELECT count(*) FROM unit_role").fetchone() == (0,)
+    raw.close()
+    assert open_store(path, create=False).count() == 4
+
+
+def test_the_journal_is_append_only_in_the_database_itself(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    make_sqlite_store(path)
+    raw = sqlite3.connect(path)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        raw.execute("UPDATE entry SET value = '1000' WHERE id = 1")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        raw.execute("DELETE FROM entry")
+    raw.close()
+
+
+def tamper(path: Path, *statements: str) -> None:
+    raw = sqlite3.connect(path)
+    raw.execute("PRAGMA ignore_check_constraints = ON")
+    for statement in statements:
+        raw.execute(statement)
+    raw.commit()
+    raw.close()
+
+
+BAD_ROW = ("INSERT INTO entry (id, notice, task, metric, date, recorded_at, value)"
+           " VALUES (4, 'n', 1, 'm', '2024-01-01', {recorded_at!r}, {value!r})")
+
+
+def test_check_reports_values_the_schema_forbids(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    make_sqlite_store(path)
+    tamper(path, BAD_ROW.format(recorded_at="2024-01-01T00:00:00+00:00", value="abc"))
+    assert open_store(path, create=False).check() == [
+        "integrity: CHECK constraint failed in entry"
+    ]
+
+
+def test_check_reports_an_entry_it_cannot_read(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    make_sqlite_store(path)
+    tamper(path, BAD_ROW.format(recorded_at="yesterday", value="7"))
+    assert open_store(path, create=False).check() == [
+        "entry 4 cannot be read: Invalid isoformat string: 'yesterday'"
+    ]
+
+
+def test_check_reports_a_missing_append_only_guard(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    make_sqlite_store(path)
+    tamper(path, "DROP TRIGGER entry_no_delete")
+    assert open_store(path, create=False).check() == [
+        "the schema object entry_no_delete is missing"
+    ]
+
+
+def test_check_reports_a_retraction_of_another_metric(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    make_sqlite_store(path)
+    tamper(path, "DROP TRIGGER entry_retraction",
+           "INSERT INTO entry (id, notice, task, metric, date, recorded_at, retracts) VALUES"
+           " (4, 'n', 1, 'other', '2024-01-01', '2024-01-01T00:00:00+00:00', 1)",
+           sqlite_store.MIGRATIONS[0][4])
+    assert open_store(path, create=False).check() == [
+        "entry 4 retracts entry 1, which belongs to another metric"
+    ]
+
+
+def test_a_folder_in_place_of_the_store_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match=f"the store {tmp_path} is a folder, not a file"):
+        open_store(tmp_path, create=True)
+
+
+def test_a_store_under_a_file_cannot_be_created(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a folder")
+    path = tmp_path / "notes.txt" / "minshi" / "progress.db"
+    writer = open_store(path, create=True)
+    with pytest.raises(StoreError) as refused:
+        writer.add([entry(value=1)])
+    assert str(refused.value) == (
+        f"cannot create the store {path}: {tmp_path / 'notes.txt'} is not a folder")
+    assert refused.value.exit_code == ExitCode.STORE
+
+
+@contextmanager
+def read_only_folder(folder: Path) -> Iterator[Path]:
+    """A folder nobody can write to, root included (root ignores permission bits)."""
+    folder.mkdir()
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        try:
+            yield folder
+        finally:
+            folder.chmod(0o755)
+        return
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(folder)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"running as root and cannot mount a read-only tmpfs: {mounted.stderr}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_store_in_a_read_only_folder_gives_a_clear_error(tmp_path: Path) -> None:
+    with read_only_folder(tmp_path / "ro") as folder:
+        path = folder / "progress.db"
+        writer = open_store(path, create=True)
+        assert writer.count() == 0
+        with pytest.raises(StoreError) as refused:
+            writer.add([entry(value=1)])
+        assert str(refused.value) in (
+            f"cannot create the store {path}: {folder} is on a read-only file system",
+            f"cannot create the store {path}: permission denied for the folder {folder}",
+        )
+        assert not path.exists()
+
+
+@contextmanager
+def small_disk(folder: Path, size: str) -> Iterator[Path]:
+    folder.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("a full disk is simulated with a small tmpfs, which needs root")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs: {mounted.stderr}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_full_disk_refuses_the_write_and_keeps_what_was_stored(tmp_path: Path) -> None:
+    with small_disk(tmp_path / "disk", "256k") as folder:
+        path = folder / "progress.db"
+        writer = open_store(path, create=True)
+        stored = 0
+        with pytest.raises(StoreError) as refused:
+            for _ in range(1000):
+                writer.add([entry(value=i, note="进展情况" * 100) for i in range(20)])
+                stored += 20
+        assert str(refused.value) == f"cannot write to the store {path}: the disk is full"
+        assert stored > 0
+        writer.close()
+        reader = open_store(path, create=False)
+        assert reader.count() == stored
+        assert reader.check() == []
+        reader.close()
+
+
+def hold_write_lock(path: Path) -> sqlite3.Connection:
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+def test_a_writer_holding_the_lock_too_long_gives_store_busy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "progress.db"
+    make_sqlite_store(path)
+    monkeypatch.setenv("MINSHI_BUSY_TIMEOUT", "0.2")
+    writer = open_store(path, create=True)
+    other = hold_write_lock(path)
+    with pytest.raises(StoreError) as refused:
+        writer.add([entry(value=1)])
+    assert str(refused.value) == (
+        f"the store {path} is busy: another minshi is writing; try again")
+    with pytest.raises(StoreError, match="is busy"):
+        writer.retract(1, by="x")
+    assert writer.count() == 3  # readers are not blocked by a writer
+    other.execute("ROLLBACK")
+    other.close()
+    writer.add([entry(value=1)])
+    assert writer.count() == 4
+
+
+def test_a_writer_waits_for_another_to_finish(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    make_sqlite_store(path)
+    writer = open_store(path, create=True)  # the default busy timeout: 10 s
+    other = hold_write_lock(path)
+    other.execute("INSERT INTO entry (id, notice, task, metric, date, recorded_at, value)"
+                  " VALUES (4, 'n', 1, 'm', '2024-01-01', '2024-01-01T00:00:00+00:00', '7')")
+    release = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    release.start()
+    try:
+        (added,) = writer.add([entry(value=1)])
+    finally:
+        release.join()
+        other.close()
+    assert added.id == 5
+    assert writer.count() == 5
+
+
+@pytest.mark.parametrize("raw", ["abc", "-1", "nan"])
+def test_a_bad_busy_timeout_setting_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    monkeypatch.setenv("MINSHI_BUSY_TIMEOUT", raw)
+    with pytest.raises(InputError, match=f"MINSHI_BUSY_TIMEOUT must be a number of seconds, "
+                                         f"not '{raw}'"):
+        open_store(tmp_path / "progress.db", create=True)
+
+
+def test_backup_is_a_store_with_the_same_journal(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    make_sqlite_store(path, entries=500)
+    source = open_store(path, create=True)
+    source.retract(3, by="x")
+    journal, latest = journal_checksum(source.log()), source.latest(date(2024, 12, 31))
+    copy = tmp_path / "backups" / "2024-12-31.db"
+    copy.parent.mkdir()
+    source.backup(copy)
+    source.add([entry(value=1)])  # later writes don't reach the copy
+    assert sorted(os.listdir(copy.parent)) == ["2024-12-31.db"]  # one self-contained file
+    restored = open_store(copy, create=False)
+    assert restored.count() == 501
+    assert journal_checksum(restored.log()) == journal
+    assert restored.latest(date(2024, 12, 31)) == latest
+    assert restored.check() == []
+    restored.close()
+    source.close()
+
+
+def test_backup_never_overwrites_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    make_sqlite_store(path)
+    source = open_store(path, create=False)
+    existing = tmp_path / "report.xlsx"
+    existing.write_bytes(b"precious")
+    with pytest.raises(FileAccessError, match="already exists: choose a new file"):
+        source.backup(existing)
+    assert existing.read_bytes() == b"precious"
+    with pytest.raises(FileAccessError, match="would overwrite the store itself"):
+        source.backup(path)
+    with pytest.raises(FileAccessError, match="no folder"):
+        source.backup(tmp_path / "missing" / "copy.db")
+
+
+def test_backup_of_a_store_not_yet_written(tmp_path: Path) -> None:
+    (tmp_path / "office").mkdir()
+    reader = open_store(tmp_path / "office" / "progress.db", create=False)
+    with pytest.raises(StoreError, match="there is no store at .* yet: nothing to back up"):
+        reader.backup(tmp_path / "office" / "copy.db")
+    assert os.listdir(tmp_path / "office") == []
+
+
+def test_progress_entry_knows_its_state() -> None:
+    now = datetime.now(UTC)
+    plain = ProgressEntry(1, NOTICE, 16, "老旧小区", date(2024, 5, 1), now)
+    assert plain.key == (NOTICE, 16, "老旧小区")
+    assert not plain.is_retraction and not plain.is_retracted
+    assert ProgressEntry(2, NOTICE, 16, "k", date(2024, 5, 1), now, retracts=1).is_retraction
+    assert ProgressEntry(1, NOTICE, 16, "k", date(2024, 5, 1), now, retracted_by=2).is_retracted

@@ -1,0 +1,129 @@
+"""Real processes against one store: writers at once lose nothing, and a writer killed in the
+middle of a large write leaves the journal exactly as it was."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import minshi
+from minshi.store import journal_checksum, open_store
+from tests import test_store
+from tests.test_store import entry
+
+store_location = test_store.store_location  # the same parametrized backends
+
+pytestmark = pytest.mark.slow
+
+SRC = str(Path(minshi.__file__).resolve().parents[1])
+
+WRITER = """
+import os, sys, time
+from datetime import date
+from decimal import Decimal
+from minshi.store import NewEntry, open_store
+
+location, writer, count, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+while not os.path.exists(go):  # start together
+    time.sleep(0.005)
+store = open_store(location, create=True)
+for n in range(count):
+    store.add([NewEntry("wanzhou-2024", writer + 1, "老旧小区", date(2024, 5, 1),
+                        value=Decimal(n), note=f"writer {writer} update {n}", by=f"w{writer}")])
+store.close()
+"""
+
+# Adds 10,000 rows in one write, and stops for good inside it, after row 5,000 is written:
+# a connection-local trigger calls back into Python, which announces the pause and sleeps.
+KILLED_WRITER = """
+import sys, time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from minshi.store import NewEntry, open_store
+
+location, paused = sys.argv[1], Path(sys.argv[2])
+store = open_store(location, create=True)
+store.migrate()
+first = store.count() + 1
+
+def pause(entry_id):
+    paused.write_text(str(entry_id))
+    time.sleep(600)
+
+conn = store._conn
+conn.create_function("pause", 1, pause)
+conn.execute(f"CREATE TEMP TRIGGER pause AFTER INSERT ON main.entry "
+             f"WHEN NEW.id = {first + 5000} BEGIN SELECT pause(NEW.id); END")
+store.add([NewEntry("wanzhou-2024", n % 21 + 1, "老旧小区", date(2024, 6, 30),
+                    value=Decimal(n), note="进展情况" * 20) for n in range(10_000)])
+print("the write finished: it should have been killed")
+"""
+
+
+def python(code: str, *args: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    return subprocess.Popen([sys.executable, "-c", code, *args], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_writers_at_once_lose_nothing(store_location: str, tmp_path: Path) -> None:
+    writers, updates = 8, 200
+    go = tmp_path / "go"
+    procs = [python(WRITER, store_location, str(w), str(updates), str(go))
+             for w in range(writers)]
+    go.touch()
+    outcomes = [(p.communicate(timeout=300)[1], p.returncode) for p in procs]
+    assert outcomes == [("", 0)] * writers
+
+    store = open_store(store_location, create=False)
+    assert store.count() == writers * updates
+    entries = store.log()
+    assert sorted(e.id for e in entries) == list(range(1, writers * updates + 1))
+    for w in range(writers):
+        mine = [e for e in entries if e.by == f"w{w}"]
+        # each writer's updates, all there, in the order it made them
+        assert [e.note for e in reversed(mine)] == [
+            f"writer {w} update {n}" for n in range(updates)]
+    latest = store.latest(date(2024, 12, 31))
+    assert {k[1]: e.value for k, e in latest.items()} == {
+        w + 1: updates - 1 for w in range(writers)}
+    assert store.check() == []
+    store.close()
+
+
+def test_a_writer_killed_mid_write_leaves_the_journal_as_it_was(
+        store_location: str, tmp_path: Path) -> None:
+    store = open_store(store_location, create=True)
+    store.add([entry(task=t, value=t) for t in range(1, 22)])
+    store.retract(5, by="x")
+    before = journal_checksum(store.log())
+    latest_before = store.latest(date(2024, 12, 31))
+    store.close()
+
+    paused = tmp_path / "paused"
+    proc = python(KILLED_WRITER, store_location, str(paused))
+    deadline = time.monotonic() + 120
+    while not paused.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    _, stderr = proc.communicate(timeout=30)
+    assert paused.exists(), stderr
+    assert int(paused.read_text()) == 23 + 5000  # inside the write, 5,000 rows in
+    assert proc.returncode == -signal.SIGKILL
+
+    store = open_store(store_location, create=True)
+    assert store.count() == 22
+    assert journal_checksum(store.log()) == before
+    assert store.latest(date(2024, 12, 31)) == latest_before
+    assert store.check() == []
+    (after,) = store.add([entry(value=1)])  # the killed writer's lock went with it
+    assert after.id == 23
+    store.close()
