@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -11,14 +11,11 @@ from typer.core import TyperGroup
 from minshi import __version__
 from minshi.cli import state
 
-if TYPE_CHECKING:
-    from typer import Context
-
 
 class MinshiGroup(TyperGroup):
     """Turns a MinshiError raised anywhere below into one line on stderr and its exit code."""
 
-    def invoke(self, ctx: Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         from minshi.errors import ExitCode, MinshiError
 
         try:

@@ -51,22 +51,6 @@ def complete_notices(incomplete: str) -> list[str]:
         return []
 
 
-def parse_date(text: str, what: str = "date") -> date:
-    """A date as YYYY-MM-DD (also 2024/6/30 and 2024.6.30); impossible dates are refused."""
-    from minshi.errors import InputError
-
-    cleaned = text.strip().replace("/", "-").replace(".", "-")
-    parts = cleaned.split("-")
-    try:
-        if len(parts) != 3:
-            raise ValueError
-        return date(int(parts[0]), int(parts[1]), int(parts[2]))
-    except ValueError:
-        raise InputError(
-            f"{what} '{text}' is not a real date (use YYYY-MM-DD, e.g. 2024-06-30)"
-        ) from None
-
-
 FormatOpt = Annotated[
     Format, typer.Option("--format", "-f", help="Output format.", case_sensitive=False)
 ]
@@ -110,4 +94,6 @@ TaskArg = Annotated[
 
 
 def as_of_date(text: str | None) -> date:
-    return parse_date(text, "--as-of") if text else date.today()
+    from minshi.progress_io import parse_day
+
+    return parse_day(text, "--as-of") if text else date.today()

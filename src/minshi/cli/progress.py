@@ -1,0 +1,358 @@
+"""`minshi progress …`: record what was done, see the history, take a report back, move files."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from minshi.cli import state
+from minshi.cli.options import Format, FormatOpt, LeadOpt, NoticeOpt, TaskArg, UnitOpt
+
+if TYPE_CHECKING:
+    from minshi.store.base import ProgressEntry
+
+progress_app = typer.Typer(
+    name="progress",
+    help="Record progress (进展情况) and look after the journal.",
+    no_args_is_help=True,
+)
+
+ByOpt = Annotated[
+    str | None, typer.Option("--by", metavar="NAME", help="Who reports it (default: your login).")
+]
+ForceOpt = Annotated[
+    bool, typer.Option("--force", help="Accept a value more than 3× the target (not a typo).")
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(progress_app)
+
+
+def _login() -> str:
+    import getpass
+    import os
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (a bare cron environment, a container)
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def _value_text(entry: ProgressEntry | None, unit: str | None) -> str:
+    from minshi.render import plain
+
+    if entry is None:
+        return "—"
+    if entry.value is not None:
+        return f"{plain(entry.value)} {unit or ''}".rstrip().replace(" %", "%")
+    if entry.done:
+        return "已完成"
+    bits = [f"{plain(entry.percent)}%" if entry.percent is not None else "", entry.stage or ""]
+    return "，".join(b for b in bits if b) or "—"
+
+
+@progress_app.command(
+    epilog=(
+        "Examples: minshi progress update 16 --value 40 --date 2024-06-30 --note '已开工40个'  ·  "
+        "minshi progress update 20 --metric 其芳小学 --done"
+    )
+)
+def update(
+    task: TaskArg,
+    value: Annotated[
+        str | None, typer.Option("--value", "-v", metavar="V", help="Cumulative value so far.")
+    ] = None,
+    metric: Annotated[
+        str | None,
+        typer.Option(
+            "--metric", "-m", metavar="KEY|NAME|N", help="Which metric (default: the first)."
+        ),
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="As of (default: today).")
+    ] = None,
+    note: Annotated[
+        str, typer.Option("--note", "-n", help="进展情况, as it goes into reports.")
+    ] = "",
+    by: ByOpt = None,
+    invested: Annotated[
+        str | None, typer.Option("--invested", metavar="万元", help="Investment completed so far.")
+    ] = None,
+    done: Annotated[bool, typer.Option("--done", help="Milestone: finished (已完成).")] = False,
+    stage: Annotated[str | None, typer.Option("--stage", help="Milestone: current stage.")] = None,
+    percent: Annotated[
+        str | None, typer.Option("--percent", metavar="P", help="Milestone: 形象进度 %.")
+    ] = None,
+    notice: NoticeOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Record progress on a task's metric (累计完成), and show its new status."""
+    from minshi.followup import evaluate_task
+    from minshi.progress_io import Report, check
+    from minshi.render import percent as pct
+    from minshi.status import STATUS_LABELS
+
+    report = Report(
+        task=task,
+        metric=metric,
+        value=value,
+        date=on,
+        note=note,
+        notice=notice,
+        done="yes" if done else None,
+        stage=stage,
+        percent=percent,
+        invested=invested,
+    )
+    checked = check(report, state.catalog(), today=date.today(), by=by or _login(), force=force)
+    entry, m = checked.entry, checked.metric
+    before = (
+        state.store()
+        .latest(entry.date, notice=entry.notice)
+        .get((entry.notice, entry.task, entry.metric))
+    )
+    (saved,) = state.store(write=True).add([entry])
+    latest = state.store(write=True).latest(entry.date, notice=entry.notice)
+    view = evaluate_task(checked.notice, checked.task, latest, entry.date)
+    mv = next(v for v in view.metrics if v.metric.key == m.key)
+    progress = f", {pct(mv.state.progress)} of target" if mv.state.progress is not None else ""
+    typer.echo(
+        f"task {entry.task} {m.key}（{m.name}）: {_value_text(before, m.unit)} → "
+        f"{_value_text(saved, m.unit)} as of {entry.date} (entry {saved.id})"
+    )
+    label, status = STATUS_LABELS[mv.state.status], mv.state.status
+    typer.echo(
+        f"status as of {entry.date}: {label} ({status}{progress}, "
+        f"序时进度 {pct(mv.state.expected)})"
+    )
+
+
+LOG_COLUMNS_SPEC = ("id", "date", "notice", "task", "metric", "value", "note", "by", "recorded_at")
+
+
+def entry_record(e: ProgressEntry) -> dict[str, Any]:
+    from minshi.render import number
+
+    return {
+        "id": e.id,
+        "notice": e.notice,
+        "task": e.task,
+        "metric": e.metric,
+        "value": number(e.value),
+        "date": e.date.isoformat(),
+        "recorded_at": e.recorded_at.isoformat(timespec="seconds"),
+        "by": e.by,
+        "note": e.note,
+        "done": e.done,
+        "stage": e.stage,
+        "percent": number(e.percent),
+        "invested": number(e.invested),
+        "retracts": e.retracts,
+        "retracted_by": e.retracted_by,
+    }
+
+
+@progress_app.command(epilog="Example: minshi progress log 16 --since 2024-06-01")
+def log(
+    task: Annotated[
+        str | None,
+        typer.Argument(metavar="[TASK]", help="Only this task.", autocompletion=None),
+    ] = None,
+    lead: LeadOpt = None,
+    unit: UnitOpt = None,
+    since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD")] = None,
+    until: Annotated[str | None, typer.Option("--until", metavar="YYYY-MM-DD")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many.")] = None,
+    notice: NoticeOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """The history of reports, newest first (retractions included)."""
+    from minshi.progress_io import parse_day
+    from minshi.render import Column, field, render
+
+    catalog = state.catalog()
+    tasks: set[int] | None = None
+    if task is not None:
+        found_notice, found = catalog.find_task(task, notice)
+        notice, tasks = found_notice.id, {found.id}
+    for role, name in (("lead", lead), ("any", unit)):
+        if name:
+            owned = {t.id for n, t in catalog.tasks_of_unit(catalog.resolve_unit(name), role)}
+            tasks = owned if tasks is None else tasks & owned
+    entries = state.store().log(
+        notice=notice,
+        tasks=tasks,
+        since=parse_day(since, "--since") if since else None,
+        until=parse_day(until, "--until") if until else None,
+        limit=limit,
+    )
+    records = [entry_record(e) for e in entries]
+    if fmt == Format.table and not records:
+        typer.echo("(no progress recorded)", err=True)
+        return
+
+    def shown(r: dict[str, Any]) -> str:
+        if r["retracts"]:
+            return f"撤回 #{r['retracts']}"
+        text = _value_text_record(r)
+        return f"{text}（已撤回）" if r["retracted_by"] else text
+
+    columns = [
+        field("#", "id", right=True),
+        field("日期", "date"),
+        Column("事项", lambda r: r["task"] if catalog.single else f"{r['notice']}/{r['task']}"),
+        field("指标", "metric"),
+        Column("数值", shown),
+        field("进展情况", "note", wrap=True),
+        field("报送人", "by"),
+    ]
+    if fmt in (Format.csv, Format.markdown):
+        columns = [field(k, k) for k in records[0]] if records else columns
+    typer.echo(render(records, fmt.value, columns), nl=False)
+
+
+def _value_text_record(r: dict[str, Any]) -> str:
+    from minshi.render import plain
+
+    if r["value"] is not None:
+        return plain(r["value"])
+    if r["done"]:
+        return "已完成"
+    return "，".join(
+        x
+        for x in (f"{plain(r['percent'])}%" if r["percent"] is not None else "", r["stage"] or "")
+        if x
+    )
+
+
+@progress_app.command(epilog="Example: minshi progress undo --dry-run")
+def undo(
+    entry_id: Annotated[
+        int | None, typer.Argument(metavar="[ENTRY]", help="Entry number (default: the last one).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change.")] = False,
+    by: ByOpt = None,
+    note: Annotated[str, typer.Option("--note", "-n", help="Why it is taken back.")] = "",
+) -> None:
+    """Take a report back: recorded as a retraction, never erased."""
+    from minshi.errors import InputError
+
+    store = state.store()
+    target = store.get(entry_id) if entry_id is not None else store.last_entry()
+    if target is None:
+        raise InputError(f"no entry {entry_id}" if entry_id is not None else "nothing to undo")
+    if target.is_retraction:
+        raise InputError(f"entry {target.id} is itself a retraction (of entry {target.retracts})")
+    if target.is_retracted:
+        raise InputError(
+            f"entry {target.id} was already taken back (by entry {target.retracted_by})"
+        )
+    unit = _metric_unit(target)
+    what = (
+        f"entry {target.id}: task {target.task} {target.metric} {_value_text(target, unit)} "
+        f"as of {target.date}"
+    )
+    if dry_run:
+        after = _standing_after(target)
+        typer.echo(
+            f"would take back {what}; {target.metric} would then be {_value_text(after, unit)}"
+        )
+        return
+    retraction = state.store(write=True).retract(target.id, by=by or _login(), note=note)
+    after = _standing_after(target)
+    now = _value_text(after, unit)
+    typer.echo(f"took back {what} (entry {retraction.id}); {target.metric} is now {now}")
+
+
+def _metric_unit(entry: ProgressEntry) -> str | None:
+    try:
+        _, task = state.catalog().find_task(entry.task, entry.notice)
+    except Exception:  # noqa: BLE001 - the notice may have changed since; the unit is cosmetic
+        return None
+    return next((m.unit for m in task.metrics if m.key == entry.metric), None)
+
+
+def _standing_after(target: ProgressEntry) -> ProgressEntry | None:
+    """What counts for the metric, as of the entry's date, once `target` is set aside."""
+    candidates = [
+        e
+        for e in state.store().log(notice=target.notice, tasks={target.task}, until=target.date)
+        if e.metric == target.metric
+        and e.id != target.id
+        and not e.is_retraction
+        and not e.is_retracted
+    ]
+    return max(candidates, key=lambda e: (e.date, e.id), default=None)
+
+
+@progress_app.command("import", epilog="Example: minshi progress import 区城市管理局-2024-06.csv")
+def import_(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A .csv (or .xlsx template) file.")],
+    by: ByOpt = None,
+    force: ForceOpt = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the file, write nothing.")
+    ] = False,
+) -> None:
+    """Import progress rows; every row is checked first and one bad row refuses the whole file."""
+    from minshi.progress_io import check_all, read_csv
+
+    if file.suffix.lower() == ".xlsx":
+        from minshi.progress_xlsx import read_template
+
+        reports = read_template(file)
+    else:
+        reports = read_csv(file)
+    entries = check_all(
+        reports,
+        state.catalog(),
+        today=date.today(),
+        by=by or _login(),
+        force=force,
+        source=str(file),
+    )
+    if dry_run:
+        typer.echo(f"{file}: {len(entries)} rows are fine; nothing written (--dry-run)")
+        return
+    saved = state.store(write=True).add(entries)
+    typer.echo(f"imported {len(saved)} rows from {file} (entries {saved[0].id}–{saved[-1].id})")
+
+
+@progress_app.command(epilog="Example: minshi progress export -o journal.csv")
+def export(
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to a file (UTF-8 with BOM)."),
+    ] = None,
+    notice: NoticeOpt = None,
+) -> None:
+    """Write the standing reports as CSV, in the format `progress import` reads."""
+    from minshi.progress_io import export_csv
+
+    entries = sorted(state.store().log(notice=notice), key=lambda e: e.id)
+    text = export_csv(entries)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    write_text_file(output, text, bom=True)
+    typer.echo(f"wrote {len(text.splitlines()) - 1} rows to {output}", err=True)
+
+
+def write_text_file(path: Path, text: str, *, bom: bool = False) -> None:
+    """Write a whole file at once (a temporary file renamed), so a reader never sees half of it."""
+    import os
+
+    from minshi.errors import FileAccessError
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise FileAccessError(f"cannot write {path}: {e.strerror}") from e

@@ -1,0 +1,342 @@
+"""Progress reports from people and files, checked before anything is written.
+
+One set of rules serves `progress update` (one report typed by a clerk) and `progress import`
+(a CSV or XLSX file of many): every row is checked, every problem named by its place, and a file
+with any bad row is refused whole. Export writes the same columns back.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import TypeVar
+
+from minshi.catalog import Catalog
+from minshi.errors import DataFileError, FileAccessError, InputError
+from minshi.models import Metric, Notice, Task
+from minshi.store.base import NewEntry, ProgressEntry
+
+T = TypeVar("T")
+
+COLUMNS = ("notice", "task", "metric", "value", "date", "note")
+OPTIONAL_COLUMNS = ("done", "stage", "percent", "invested", "by")
+FAR_ABOVE = 3  # a value over 3× its target is taken for a typo unless forced (40 vs 4000)
+MAX_TEXT = 2000  # characters in a note or stage
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One progress report as given, before checking: text fields, as typed or read."""
+
+    task: str
+    metric: str | None = None
+    value: str | None = None
+    date: str | None = None
+    note: str = ""
+    notice: str | None = None
+    done: str | None = None
+    stage: str | None = None
+    percent: str | None = None
+    invested: str | None = None
+    by: str | None = None
+    where: str = ""  # "line 3" or "进度!D5", to name it in messages
+
+
+@dataclass(slots=True)
+class Checked:
+    entry: NewEntry
+    notice: Notice
+    task: Task
+    metric: Metric
+
+
+@dataclass(slots=True)
+class Problems:
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, where: str, what: str) -> None:
+        self.lines.append(f"{where}: {what}" if where else what)
+
+
+def parse_number(text: str, what: str) -> Decimal:
+    """A finite, non-negative number; 1,200 and full-width digits accepted, 万 too (1.2万)."""
+    cleaned = text.strip().replace(",", "").replace("，", "")
+    cleaned = cleaned.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+    scale = Decimal(1)
+    if cleaned.endswith("万"):
+        cleaned, scale = cleaned[:-1], Decimal(10000)
+    elif cleaned.endswith("亿"):
+        cleaned, scale = cleaned[:-1], Decimal(100000000)
+    cleaned = cleaned.rstrip("%").strip()
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        raise InputError(f"{what} '{text}' is not a number") from None
+    if not number.is_finite():
+        raise InputError(f"{what} '{text}' is not a finite number")
+    if number < 0:
+        raise InputError(f"{what} '{text}' is negative; progress is counted from 0 up")
+    number *= scale
+    if number.adjusted() > 20:
+        raise InputError(f"{what} '{text}' is far too large")
+    return number
+
+
+def parse_day(text: str, what: str = "date") -> date:
+    cleaned = text.strip().replace("/", "-").replace(".", "-")
+    parts = cleaned.split("-")
+    try:
+        if len(parts) != 3 or not all(p.isdigit() for p in parts):
+            raise ValueError
+        return date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        raise InputError(
+            f"{what} '{text}' is not a real date (use YYYY-MM-DD, e.g. 2024-06-30)"
+        ) from None
+
+
+def parse_flag(text: str, what: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "y", "是", "已完成", "完成", "done", "x", "√", "✓"):
+        return True
+    if value in ("", "0", "false", "no", "n", "否", "未完成"):
+        return False
+    raise InputError(f"{what} '{text}' is not yes or no (是/否)")
+
+
+def find_metric(task: Task, ref: str | None) -> Metric:
+    """A metric by key, name or 1-based index; the task's primary metric when not given."""
+    if ref is None or not ref.strip():
+        return task.primary
+    ref = ref.strip()
+    for metric in task.metrics:
+        if ref in (metric.key, metric.name):
+            return metric
+    if ref.isdigit() and 1 <= int(ref) <= len(task.metrics):
+        return task.metrics[int(ref) - 1]
+    choices = "、".join(f"{i}={m.key}" for i, m in enumerate(task.metrics, 1))
+    raise InputError(f"task {task.id} has no metric '{ref}' (its metrics: {choices})")
+
+
+def check(
+    report: Report, catalog: Catalog, *, today: date, by: str, force: bool = False
+) -> Checked:
+    """One report as a journal entry, or InputError naming what is wrong with it."""
+    notice, task = catalog.find_task(report.task, report.notice or None)
+    metric = find_metric(task, report.metric)
+    parts = [m.key for m in task.metrics if m.parent == metric.key]
+    if parts:
+        raise InputError(
+            f"task {task.id}'s {metric.key} is the sum of its parts; report a part with "
+            f"--metric {' or --metric '.join(parts)}"
+        )
+    period = notice.notice.period
+    day = parse_day(report.date, "date") if report.date and report.date.strip() else today
+    if day > today:
+        raise InputError(f"date {day} is in the future (today is {today})")
+    if day < period.start:
+        raise InputError(
+            f"date {day} is before the notice's period ({period.start} – {period.end})"
+        )
+    value = _optional(report.value, parse_number, "value")
+    percent = _optional(report.percent, parse_number, "percent")
+    invested = _optional(report.invested, parse_number, "invested")
+    done = _optional(report.done, parse_flag, "done")
+    stage = (report.stage or "").strip() or None
+    note = report.note.strip()
+    if len(note) > MAX_TEXT or len(stage or "") > MAX_TEXT:
+        raise InputError(f"the note is longer than {MAX_TEXT} characters")
+    label = f"task {task.id} {metric.key}"
+    if metric.kind == "milestone":
+        if value is not None:
+            raise InputError(
+                f"{label} is a milestone: use --done, --stage or --percent (形象进度), not --value"
+            )
+        if percent is not None and percent > 100:
+            raise InputError(f"percent '{report.percent}' is above 100")
+        if done is None and percent is None and stage is None and not note and invested is None:
+            raise InputError(f"{label} is a milestone: say --done, --stage TEXT or --percent P")
+    else:
+        if done or stage is not None or percent is not None:
+            raise InputError(
+                f"{label} is a {metric.kind} target: give --value (the cumulative figure), "
+                "not --done/--stage/--percent"
+            )
+        if value is None and invested is None and not note:
+            raise InputError(f"{label}: give --value (the cumulative figure so far)")
+        if value is not None and not force:
+            _check_plausible(value, metric, label)
+    entry = NewEntry(
+        notice=notice.id,
+        task=task.id,
+        metric=metric.key,
+        date=day,
+        value=value,
+        done=done,
+        stage=stage,
+        percent=Decimal(100) if done and percent is None else percent,
+        invested=invested,
+        note=note,
+        by=(report.by or "").strip() or by,
+    )
+    return Checked(entry, notice, task, metric)
+
+
+def _optional(text: str | None, parse: Callable[[str, str], T], what: str) -> T | None:
+    return parse(text, what) if text is not None and text.strip() else None
+
+
+def _check_plausible(value: Decimal, metric: Metric, label: str) -> None:
+    if metric.kind == "percent" and value > 100:
+        raise InputError(f"{label}: {value}% is above 100%; if that is right, add --force")
+    target = metric.target
+    if target is not None and target > 0 and value > target * FAR_ABOVE:
+        unit = metric.unit or ""
+        raise InputError(
+            f"{label}: {_plain(value)} {unit} is more than {FAR_ABOVE}× the target "
+            f"{_plain(target)} {unit}; if that is right, add --force"
+        )
+
+
+def _plain(number: Decimal) -> str:
+    return format(number.normalize(), "f")
+
+
+def check_all(
+    reports: Sequence[Report], catalog: Catalog, *, today: date, by: str, force: bool, source: str
+) -> list[NewEntry]:
+    """Every report checked; any problem refuses the whole lot, naming every bad one."""
+    problems = Problems()
+    entries: list[NewEntry] = []
+    for report in reports:
+        try:
+            entries.append(check(report, catalog, today=today, by=by, force=force).entry)
+        except InputError as e:
+            problems.add(report.where, e.message)
+    if problems.lines:
+        n = len(problems.lines)
+        raise InputError(
+            f"{source}: {n} bad row{'s' if n > 1 else ''}; nothing was imported",
+            details=problems.lines,
+        )
+    if not entries:
+        raise InputError(f"{source}: no progress rows to import")
+    return entries
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV files
+
+
+def read_csv(path: Path) -> list[Report]:
+    """The rows of a progress CSV (UTF-8, with or without BOM; GBK as saved by older Excel)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as e:
+        raise FileAccessError(f"{path}: cannot read: {e.strerror}") from e
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:  # pragma: no cover - gb18030 decodes any byte string
+        raise DataFileError(f"{path}: not a text file")
+    if "\x00" in text:
+        raise DataFileError(f"{path}: not a CSV file (binary content)")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as e:
+        raise DataFileError(f"{path}:{reader.line_num}: not a valid CSV file: {e}") from e
+    return reports_from_rows(rows, str(path), lambda n: f"line {n}")
+
+
+def reports_from_rows(rows: Sequence[Sequence[object]], source: str, where: object) -> list[Report]:
+    """Reports from a header row and data rows; `where(n)` names row n (1-based) in messages."""
+    name_of = where if callable(where) else (lambda n: f"row {n}")
+    if not rows:
+        raise DataFileError(f"{source}: the file is empty")
+    header = [str(h or "").strip().lower().lstrip("\ufeff") for h in rows[0]]
+    known = set(COLUMNS) | set(OPTIONAL_COLUMNS)
+    unknown = [h for h in header if h and h not in known]
+    missing = [c for c in ("task", "value", "date") if c not in header]
+    if unknown or missing:
+        detail = []
+        if missing:
+            detail.append(f"missing {', '.join(missing)}")
+        if unknown:
+            detail.append(f"unknown {', '.join(unknown)}")
+        raise DataFileError(
+            f"{source}: the header must be {','.join(COLUMNS)} (optional: "
+            f"{','.join(OPTIONAL_COLUMNS)}); {'; '.join(detail)}"
+        )
+    reports = []
+    for n, row in enumerate(rows[1:], start=2):
+        cells = {h: _cell(v) for h, v in zip(header, row, strict=False) if h}
+        if not any(v.strip() for v in cells.values()):
+            continue  # blank lines are not reports
+        reports.append(
+            Report(
+                task=cells.get("task", ""),
+                metric=cells.get("metric") or None,
+                value=cells.get("value"),
+                date=cells.get("date"),
+                note=cells.get("note", ""),
+                notice=cells.get("notice") or None,
+                done=cells.get("done"),
+                stage=cells.get("stage"),
+                percent=cells.get("percent"),
+                invested=cells.get("invested"),
+                by=cells.get("by"),
+                where=str(name_of(n)),
+            )
+        )
+    return reports
+
+
+def _cell(value: object) -> str:
+    """A cell as text; the apostrophe that export puts before =, +, - or @ is taken off again."""
+    text = "" if value is None else str(value)
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        return text[1:]
+    return text
+
+
+def export_csv(entries: Iterable[ProgressEntry]) -> str:
+    """The journal's standing entries (not retracted), oldest first, as an importable CSV."""
+    from minshi.render import neutralize_formula
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([*COLUMNS, *OPTIONAL_COLUMNS])
+
+    def num(value: Decimal | None) -> str:
+        return "" if value is None else _plain(value)
+
+    for e in entries:
+        if e.is_retraction or e.is_retracted:
+            continue
+        writer.writerow(
+            [
+                e.notice,
+                e.task,
+                e.metric,
+                num(e.value),
+                e.date.isoformat(),
+                neutralize_formula(e.note),
+                "" if e.done is None else ("yes" if e.done else "no"),
+                neutralize_formula(e.stage or ""),
+                num(e.percent),
+                num(e.invested),
+                neutralize_formula(e.by),
+            ]
+        )
+    return buf.getvalue()

@@ -1,0 +1,371 @@
+"""progress update / log / undo / import / export, and the status they lead to."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Invoke, run_minshi
+
+
+def journal(cli: Invoke) -> str:
+    """A checksum of everything in the journal, to prove a refused command changed nothing."""
+    result = cli("progress", "log", "--format", "json")
+    return hashlib.sha256(result.stdout.encode()).hexdigest()
+
+
+def metric(cli: Invoke, task: str, key: str, *args: str) -> dict[str, object]:
+    record = json.loads(cli("show", task, "--format", "json", *args).stdout)
+    return next(m for m in record["metrics"] if m["key"] == key)
+
+
+def test_update_16_then_show_and_overdue_and_incomplete(cli: Invoke) -> None:
+    result = cli("progress", "update", "16", "--value", "40", "--date", "2024-06-30")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "task 16 老旧小区（新开工改造老旧小区）: — → 40 个 as of 2024-06-30 (entry 1)",
+        "status as of 2024-06-30: 按序时 (on_track, 42% of target, 序时进度 50%)",
+    ]
+    first = json.loads(cli("show", "16", "--format", "json").stdout)["metrics"][0]
+    assert (first["key"], first["actual"], first["last_reported"]) == ("老旧小区", 40, "2024-06-30")
+
+    overdue = json.loads(cli("overdue", "--as-of", "2025-01-15", "--format", "json").stdout)
+    row = next(r for r in overdue if (r["task"], r["key"]) == (16, "老旧小区"))
+    assert row == {
+        **row,
+        "notice": "wanzhou-2024",
+        "target": 95,
+        "unit": "个",
+        "actual": 40,
+        "deadline": "2024-12-31",
+        "status": "overdue",
+        "lead": ["区住房城乡建委"],
+    }
+
+    again = cli("progress", "update", "16", "--value", "95", "--date", "2024-07-31")
+    assert "40 个 → 95 个" in again.stdout and "已完成" in again.stdout
+    incomplete = json.loads(cli("incomplete", "--as-of", "2024-08-01", "-f", "json").stdout)
+    assert (16, "老旧小区") not in {(r["task"], r["key"]) for r in incomplete}
+    assert (16, "改造面积") in {(r["task"], r["key"]) for r in incomplete}
+
+
+def test_a_past_report_is_reproduced_exactly(cli: Invoke) -> None:
+    cli("progress", "update", "18", "--value", "30", "--date", "2024-04-30")
+    cli("progress", "update", "18", "--value", "60", "--date", "2024-08-31")
+    assert metric(cli, "18", "农网线路", "--as-of", "2024-05-31")["actual"] == 30
+    assert metric(cli, "18", "农网线路", "--as-of", "2024-09-01")["actual"] == 60
+    assert metric(cli, "18", "农网线路", "--as-of", "2024-03-01")["actual"] is None
+
+
+def test_metric_by_key_name_or_number(cli: Invoke) -> None:
+    for ref, value in (("改造面积", "100"), ("新开工改造老旧小区面积", "200"), ("2", "300")):
+        result = cli(
+            "progress", "update", "16", "--metric", ref, "--value", value, "--date", "2024-03-01"
+        )
+        assert result.exit_code == 0, result.stderr
+        assert result.stdout.startswith("task 16 改造面积")
+
+
+def test_milestone_done_stage_percent(cli: Invoke) -> None:
+    result = cli(
+        "progress",
+        "update",
+        "20",
+        "--metric",
+        "其芳小学",
+        "--stage",
+        "主体完工",
+        "--percent",
+        "60",
+        "--date",
+        "2024-06-01",
+    )
+    assert result.exit_code == 0, result.stderr
+    m = metric(cli, "20", "其芳小学", "--as-of", "2024-06-30")
+    assert (m["actual"], m["stage"], m["status"]) == (60, "主体完工", "on_track")
+    cli("progress", "update", "20", "--metric", "其芳小学", "--done", "--date", "2024-08-01")
+    assert metric(cli, "20", "其芳小学", "--as-of", "2024-08-01")["status"] == "done"
+
+
+def test_split_target_is_the_sum_of_its_parts(cli: Invoke) -> None:
+    cli(
+        "progress",
+        "update",
+        "11",
+        "--metric",
+        "农业农村委承担",
+        "--value",
+        "30000",
+        "--date",
+        "2024-06-30",
+    )
+    cli(
+        "progress",
+        "update",
+        "11",
+        "--metric",
+        "供销合作社承担",
+        "--value",
+        "10000",
+        "--date",
+        "2024-06-30",
+    )
+    total = metric(cli, "11", "农业社会化服务", "--as-of", "2024-06-30")
+    assert total["actual"] == 40000
+    refused = cli("progress", "update", "11", "--value", "5")
+    assert refused.exit_code == 2
+    assert "sum of its parts" in refused.stderr
+    owners = json.loads(
+        cli("incomplete", "--lead", "区供销合作社", "--as-of", "2024-06-30", "-f", "json").stdout
+    )
+    assert {r["key"] for r in owners} == {"农业社会化服务", "供销合作社承担"}  # not the other part
+
+
+BAD_UPDATES = [
+    (["16", "--value", "abc"], "value 'abc' is not a number"),
+    (["16", "--value", "-5"], "value '-5' is negative"),
+    (["16", "--value", "nan"], "value 'nan' is not a finite number"),
+    (["16", "--value", "inf"], "value 'inf' is not a finite number"),
+    (["16", "--value", "-inf"], "is not a finite number"),
+    (["16", "--value", "1e400"], "far too large"),
+    (["16", "--value", "5", "--date", "2024-02-30"], "date '2024-02-30' is not a real date"),
+    (["16", "--value", "5", "--date", "yesterday"], "is not a real date"),
+    (["16", "--value", "5", "--date", "2023-12-31"], "is before the notice's period"),
+    (["16", "--value", "4000"], "more than 3× the target 95 个; if that is right, add --force"),
+    (["16", "--metric", "外墙砖整治试点", "--value", "1"], "is a milestone"),
+    (["16", "--done"], "is a quantity target"),
+    (["16", "--metric", "不存在"], "task 16 has no metric '不存在' (its metrics: 1=老旧小区"),
+    (["16", "--metric", "9", "--value", "1"], "has no metric '9'"),
+    (["99", "--value", "1"], "no task 99 in wanzhou-2024 (tasks are 1–21)"),
+    (["16", "--value", "1", "--notice", "other-2024"], "no notice 'other-2024'"),
+    (["2", "--metric", "需求学生覆盖", "--value", "101"], "above 100%"),
+    (["16"], "give --value"),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"), BAD_UPDATES, ids=[" ".join(a) for a, _ in BAD_UPDATES]
+)
+def test_bad_updates_are_refused_and_change_nothing(
+    cli: Invoke, db_file: Path, args: list[str], message: str
+) -> None:
+    cli("progress", "update", "16", "--value", "10", "--date", "2024-03-01")
+    before = journal(cli)
+    result = cli("progress", "update", *args)
+    assert result.exit_code == 2, result.stdout
+    assert message in result.stderr
+    assert result.stderr.startswith("minshi: error: ")
+    assert "Traceback" not in result.stderr
+    assert journal(cli) == before
+
+
+def test_a_bad_update_on_a_fresh_machine_creates_no_store(cli: Invoke, db_file: Path) -> None:
+    assert cli("progress", "update", "16", "--value", "x").exit_code == 2
+    assert not db_file.exists()
+
+
+def test_future_date_refused_but_after_the_period_accepted(cli: Invoke) -> None:
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    result = cli("progress", "update", "16", "--value", "5", "--date", tomorrow)
+    assert result.exit_code == 2 and "in the future" in result.stderr
+    late = cli("progress", "update", "16", "--value", "95", "--date", "2025-02-01")
+    assert late.exit_code == 0  # work finished late is still reported
+
+
+def test_force_accepts_a_large_value(cli: Invoke) -> None:
+    assert (
+        cli(
+            "progress", "update", "16", "--value", "400", "--force", "--date", "2024-05-01"
+        ).exit_code
+        == 0
+    )
+    assert metric(cli, "16", "老旧小区")["actual"] == 400
+
+
+def test_log_filters_and_json_contract(cli: Invoke) -> None:
+    cli(
+        "progress",
+        "update",
+        "16",
+        "--value",
+        "10",
+        "--date",
+        "2024-03-01",
+        "--by",
+        "张三",
+        "--note",
+        "开工",
+    )
+    cli("progress", "update", "5", "--value", "1", "--date", "2024-04-01")
+    cli("progress", "update", "16", "--value", "20", "--date", "2024-05-01")
+    entries = json.loads(cli("progress", "log", "--format", "json").stdout)
+    assert [e["id"] for e in entries] == [3, 2, 1]
+    assert {"id", "notice", "task", "metric", "value", "date", "recorded_at", "by", "note"} <= set(
+        entries[0]
+    )
+    assert entries[2]["by"] == "张三" and entries[2]["note"] == "开工"
+    only16 = json.loads(cli("progress", "log", "16", "-f", "json").stdout)
+    assert [e["id"] for e in only16] == [3, 1]
+    lead = json.loads(cli("progress", "log", "--lead", "区城管局", "-f", "json").stdout)
+    assert [e["task"] for e in lead] == [5]
+    since = json.loads(cli("progress", "log", "--since", "2024-04-01", "-f", "json").stdout)
+    assert [e["id"] for e in since] == [3, 2]
+
+
+def test_undo_retracts_and_dry_run_changes_nothing(cli: Invoke) -> None:
+    cli("progress", "update", "16", "--value", "10", "--date", "2024-03-01")
+    cli("progress", "update", "16", "--value", "20", "--date", "2024-05-01")
+    before = journal(cli)
+    dry = cli("progress", "undo", "--dry-run")
+    assert dry.stdout.startswith("would take back entry 2: task 16 老旧小区 20 个 as of 2024-05-01")
+    assert "老旧小区 would then be 10 个" in dry.stdout
+    assert journal(cli) == before
+    done = cli("progress", "undo")
+    assert done.exit_code == 0 and "is now 10 个" in done.stdout
+    assert metric(cli, "16", "老旧小区")["actual"] == 10
+    entries = json.loads(cli("progress", "log", "-f", "json").stdout)
+    assert entries[0]["retracts"] == 2  # recorded, not erased
+    again = cli("progress", "undo", "2")
+    assert again.exit_code == 2 and "already taken back" in again.stderr
+    assert cli("progress", "undo", "99").exit_code == 2
+
+
+def write_csv(
+    path: Path, rows: list[list[str]], header: str = "notice,task,metric,value,date,note"
+) -> Path:
+    buf = io.StringIO()
+    buf.write(header + "\n")
+    csv.writer(buf).writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
+def test_import_is_all_or_nothing_with_every_bad_row_named(cli: Invoke, tmp_path: Path) -> None:
+    good = write_csv(
+        tmp_path / "good.csv",
+        [
+            ["wanzhou-2024", "16", "老旧小区", "40", "2024-06-30", "已开工"],
+            ["", "5", "", "1", "2024-06-30", ""],
+        ],
+    )
+    bad = write_csv(
+        tmp_path / "bad.csv",
+        [
+            ["", "16", "老旧小区", "41", "2024-06-30", ""],
+            ["", "99", "", "1", "2024-06-30", ""],
+            ["", "16", "", "abc", "2024-06-30", ""],
+            ["", "16", "", "1", "2024-13-01", ""],
+        ],
+    )
+    before = journal(cli)
+    result = cli("progress", "import", str(bad))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"minshi: error: {bad}: 3 bad rows; nothing was imported",
+        "  line 3: no task 99 in wanzhou-2024 (tasks are 1–21)",
+        "  line 4: value 'abc' is not a number",
+        "  line 5: date '2024-13-01' is not a real date (use YYYY-MM-DD, e.g. 2024-06-30)",
+    ]
+    assert journal(cli) == before
+    ok = cli("progress", "import", str(good))
+    assert ok.exit_code == 0, ok.stderr
+    assert ok.stdout == f"imported 2 rows from {good} (entries 1–2)\n"
+    assert metric(cli, "16", "老旧小区")["actual"] == 40
+
+
+def test_import_refuses_a_file_with_the_wrong_header(cli: Invoke, tmp_path: Path) -> None:
+    bad = write_csv(tmp_path / "h.csv", [["16", "1"]], header="task,amount")
+    result = cli("progress", "import", str(bad))
+    assert result.exit_code == 2
+    assert "missing value, date; unknown amount" in result.stderr
+
+
+def test_export_import_round_trip(
+    cli: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cli(
+        "progress",
+        "update",
+        "16",
+        "--value",
+        "40.5",
+        "--date",
+        "2024-06-30",
+        "--note",
+        '=HYPERLINK("x")',
+    )
+    cli(
+        "progress",
+        "update",
+        "20",
+        "--metric",
+        "其芳小学",
+        "--done",
+        "--date",
+        "2024-07-01",
+        "--invested",
+        "1200",
+    )
+    cli("progress", "update", "16", "--value", "50", "--date", "2024-07-30")
+    cli("progress", "undo")
+    out = tmp_path / "journal.csv"
+    assert cli("progress", "export", "-o", str(out)).exit_code == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel/WPS read it as UTF-8
+    assert "'=HYPERLINK" in raw.decode("utf-8-sig")  # never a live formula
+    stdout = cli("progress", "export").stdout
+    assert not stdout.startswith("\ufeff")
+    before = json.loads(cli("list", "-f", "json").stdout)
+
+    monkeypatch.setenv("MINSHI_DB", str(tmp_path / "second.db"))
+    assert cli("progress", "import", str(out)).exit_code == 0
+    assert json.loads(cli("list", "-f", "json").stdout) == before
+    assert cli("progress", "export").stdout == stdout
+
+
+def test_six_processes_updating_at_once_lose_nothing(isolated: Path) -> None:
+    def worker(n: int) -> list[int]:
+        codes = []
+        for i in range(10):
+            result = run_minshi(
+                "progress",
+                "update",
+                str(n + 1),
+                "--value",
+                "1",
+                "--date",
+                "2024-06-30",
+                "--note",
+                f"w{n}-{i}",
+                "--force",
+            )
+            codes.append(result.returncode)
+        return codes
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        codes = [c for cs in pool.map(worker, range(6)) for c in cs]
+    assert codes == [0] * 60
+    entries = json.loads(run_minshi("progress", "log", "-f", "json").stdout)
+    assert len(entries) == 60
+    assert sorted(e["note"] for e in entries) == sorted(
+        f"w{n}-{i}" for n in range(6) for i in range(10)
+    )
+
+
+def test_store_in_an_unwritable_place_is_exit_3(
+    cli: Invoke, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = isolated / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("MINSHI_DB", str(blocker / "progress.db"))
+    result = cli("progress", "update", "16", "--value", "1")
+    assert result.exit_code == 3
+    assert result.stderr.startswith("minshi: error: ")
+    assert len(result.stderr.splitlines()) == 1
