@@ -81,7 +81,7 @@ def _register() -> None:
 
     query.register(app)
     followup.register(app)
-    for name in ("progress", "report", "notice", "db"):
+    for name in ("progress", "template", "report", "notice", "db"):
         try:
             module = __import__(f"minshi.cli.{name}", fromlist=["register"])
         except ModuleNotFoundError as e:
