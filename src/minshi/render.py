@@ -207,9 +207,8 @@ def table(
         if sizes[widest] <= floor:
             wrappable.remove(widest)
             continue
-        cut = min(excess, sizes[widest] - floor)
-        sizes[widest] -= cut
-        excess -= cut
+        sizes[widest] -= 1  # one column at a time, so the wide ones shrink together
+        excess -= 1
     out = []
     header = (" " * gap).join(pad(c.header, sizes[i], c.right) for i, c in enumerate(columns))
     out.append(header.rstrip())

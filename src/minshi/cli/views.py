@@ -21,11 +21,20 @@ def metric_summary(m: dict[str, Any], named: bool = False) -> str:
             done = f" {plain(m['actual'])}%" if m.get("actual") is not None else ""
             text = f"进行中{done}{stage}" if (stage or done) else "未报"
         return f"{m['name']}：{text}" if named else text
-    actual = "—" if m["actual"] is None else plain(m["actual"])
+    actual = "—" if m["actual"] is None else _amount(m["actual"])
     unit = m["unit"] or ""
-    target = plain(m["target"]) if m["target"] is not None else "待定"
+    target = _amount(m["target"]) if m["target"] is not None else "待定"
     share = f" ({percent(m['progress'])})" if m["progress"] is not None else ""
     return f"{actual}/{target} {unit}{share}".replace(" %", "%")
+
+
+def _amount(value: float | int) -> str:
+    """284万 rather than 2840000, the way the notice writes it."""
+    from decimal import Decimal
+
+    from minshi.quantity import format_quantity
+
+    return format_quantity(Decimal(str(value)))
 
 
 def primary(record: dict[str, Any]) -> dict[str, Any]:
