@@ -1,0 +1,300 @@
+"""From a published notice (text, HTML page or .docx) to a draft notice data file.
+
+    draft = import_notice(Path("wanzhou_2024_notice.txt"), notice_id="wanzhou-2024")
+    Path("targets_2024.yaml").write_text(draft.to_yaml(), encoding="utf-8")
+
+The draft is validated with the same rules as `minshi validate` before it is returned. What the
+importer could not settle on its own (a number without a unit, parts that do not add up) is in
+`draft.review`, and in the `review:` list of the file, for a clerk to check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from minshi.errors import DataFileError, InputError
+from minshi.importer.meta import NoticeMeta, read_meta
+from minshi.importer.metrics import extract_metrics, split_outside_brackets
+from minshi.importer.sources import read_document
+from minshi.importer.table import TaskRow, TaskTable, find_table
+from minshi.models import Notice
+from minshi.quantity import Quantity, parse_quantity
+
+__all__ = ["Draft", "import_notice", "split_units"]
+
+_SLUG_NOISE = frozenset({"notice", "tongzhi", "draft", "final", "copy"})
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A notice read from a published file: the data to write, validated."""
+
+    source: Path
+    data: dict[str, Any]  # in the order it is written
+    notice: Notice
+    headings: dict[int, str] = field(default_factory=dict)  # task id → 一、市级… above it
+
+    @property
+    def review(self) -> list[str]:
+        return list(self.notice.review)
+
+    def to_yaml(self) -> str:
+        """The data file: a header saying it is a draft, then the data in notice order."""
+        return _header(self) + _dump(self.data, self.headings)
+
+
+def import_notice(path: Path, *, notice_id: str | None = None) -> Draft:
+    """Read a notice file into a validated draft; DataFileError when it cannot be read as one."""
+    doc = read_document(path)
+    table = find_table(doc)
+    meta = read_meta(doc, table.index, table.title)
+    review: list[str] = []
+    tasks = [_task(row, table, review) for row in table.rows]
+    data: dict[str, Any] = {
+        "notice": _notice_info(meta, notice_id or _slug(path, meta.year)),
+        "tasks": tasks,
+        "units": _units(tasks),
+    }
+    if review:
+        data["review"] = review
+    headings: dict[int, str] = {}  # the first task under each section heading
+    previous: str | None = None
+    for row in table.rows:
+        if row.heading and row.heading != previous:
+            headings[row.number] = row.heading
+        previous = row.heading
+    notice = _validate(_round_trip(data), f"{path} (imported)")
+    return Draft(path, data, notice, headings)
+
+
+def split_units(cell: str) -> tuple[list[str], bool]:
+    """A cell of units: "区水利局，长江水务集团等" → ([区水利局, 长江水务集团], True for 等)."""
+    names = split_outside_brackets(cell.replace("\n", "、"), "、，,；;")
+    more = False
+    if names and names[-1].endswith("等") and len(names[-1]) > 1:
+        names[-1], more = names[-1][:-1], True
+    return list(dict.fromkeys(n for n in names if n)), more
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _category(row: TaskRow, review: list[str]) -> str:
+    heading = row.heading or ""
+    for category in ("市级", "区级"):
+        if category in heading:
+            return category
+    if "县级" in heading:
+        return "区级"
+    what = f"heading “{heading}”" if heading else "no 市级/区级 heading above it"
+    review.append(f"task {row.number}: {what}; its category was set to 区级")
+    return "区级"
+
+
+def _task(row: TaskRow, table: TaskTable, review: list[str]) -> dict[str, Any]:
+    lead, _lead_more = split_units(row.lead)
+    cooperating, more = split_units(row.cooperating)
+    extracted = extract_metrics(row.number, row.name, row.target_text, lead + cooperating)
+    review.extend(extracted.review)
+    task: dict[str, Any] = {
+        "id": row.number,
+        "category": _category(row, review),
+        "name": row.name,
+        "target_text": row.target_text,
+        "lead": lead,
+    }
+    if cooperating:
+        task["cooperating"] = cooperating
+    if more:
+        task["cooperating_more"] = True
+    if row.investment:
+        plan = _investment(row, table, review)
+        if plan is not None:
+            task["investment_plan"] = plan
+    if row.remark:
+        task["remark"] = row.remark
+    task["metrics"] = extracted.metrics
+    return task
+
+
+def _investment(row: TaskRow, table: TaskTable, review: list[str]) -> Decimal | None:
+    """The 投资计划 cell in 万元 (the unit the header states; 万元 when it states none)."""
+    header = next((h for h in table.headers if "投资" in h and "完成" not in h), "")
+    try:
+        q: Quantity | None = parse_quantity(row.investment)
+    except InputError:
+        q = None
+    if q is not None and q.unit is None:
+        if "亿元" in header:
+            return q.value.scaleb(4)
+        if "万元" in header or "元" not in header:
+            return q.value
+        return q.value.scaleb(-4)
+    if q is not None and q.unit == "元":
+        return q.value.scaleb(-4)  # 1200万元 was read as 12000000 元
+    review.append(
+        f"task {row.number}: the 投资计划 “{row.investment}” is not an amount in 万元; "
+        "left out of investment_plan"
+    )
+    return None
+
+
+def _notice_info(meta: NoticeMeta, notice_id: str) -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "id": notice_id,
+        "title": meta.title,
+        "doc_number": meta.doc_number,
+        "issuer": meta.issuer,
+        "issued": meta.issued,
+        "period": {"start": date(meta.year, 1, 1), "end": date(meta.year, 12, 31)},
+    }
+    forwarded = [f for f in meta.forwarded_by if f.issued is not None and f.issuer]
+    if forwarded:
+        info["forwarded_by"] = [
+            {"title": f.title, "doc_number": f.doc_number, "issuer": f.issuer, "issued": f.issued}
+            for f in forwarded
+        ]
+    return info
+
+
+def _slug(path: Path, year: int) -> str:
+    """wanzhou_2024_notice.txt → wanzhou-2024; 万州通知.txt → notice-2024."""
+    words = [w for w in re.split(r"[^a-z0-9]+", path.stem.lower()) if w and w not in _SLUG_NOISE]
+    if not any(w.isalpha() for w in words):
+        words = ["notice", *words]
+    if str(year) not in words:
+        words.append(str(year))
+    return "-".join(words)
+
+
+_UNIT_KINDS: tuple[tuple[str, str], ...] = (
+    (r"^区委", "区委部门"),
+    (r"(团区委|残联|妇联|总工会|工商联|科协|红十字会)$", "群团组织"),
+    (r"(法院|检察院)$", "司法机关"),
+    (r"(街道|乡镇|乡镇（街道）|镇|乡)$|^各(乡镇|街道)", "乡镇街道"),
+    (r"(集团|公司)$", "企业"),
+    (r"(经开区|开发区|高新区)", "开发区"),
+    (r"^区", "区级部门"),
+)
+
+
+def _units(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Every unit named as lead or cooperating, once, in the order the notice names them."""
+    names = dict.fromkeys(n for t in tasks for n in (*t["lead"], *t.get("cooperating", [])))
+    units = []
+    for name in names:
+        unit: dict[str, Any] = {"name": name}
+        kind = next((k for pattern, k in _UNIT_KINDS if re.search(pattern, name)), None)
+        if kind:
+            unit["kind"] = kind
+        units.append(unit)
+    return units
+
+
+# ---------------------------------------------------------------------------------------------
+# YAML out, exactly: Decimal targets are written as the numbers they are
+
+
+class _Flow(list[Any]):
+    """A list written on one line: lead: [区水利局, 长江水务集团]."""
+
+
+class _FlowMap(dict[str, Any]):
+    """A mapping written on one line: {key: 托位, name: 新增婴幼儿托位, …}."""
+
+
+def _dumper() -> Any:
+    import yaml
+
+    class DraftDumper(yaml.SafeDumper):
+        pass
+
+    def decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
+        if value == value.to_integral_value():
+            return dumper.represent_scalar("tag:yaml.org,2002:int", str(int(value)))
+        return dumper.represent_scalar("tag:yaml.org,2002:float", f"{value.normalize():f}")
+
+    def flow(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
+        return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True)
+
+    def flow_map(dumper: yaml.SafeDumper, value: dict[str, Any]) -> yaml.MappingNode:
+        node = dumper.represent_mapping("tag:yaml.org,2002:map", value.items(), flow_style=True)
+        return node
+
+    DraftDumper.add_representer(Decimal, decimal)
+    DraftDumper.add_representer(_Flow, flow)
+    DraftDumper.add_representer(_FlowMap, flow_map)
+    return DraftDumper
+
+
+def _styled(data: dict[str, Any]) -> dict[str, Any]:
+    """The data laid out like a hand-written file: one line per metric, unit list, period."""
+    notice = dict(data["notice"])
+    notice["period"] = _FlowMap(notice["period"])
+    tasks = []
+    for task in data["tasks"]:
+        task = dict(task)
+        for role in ("lead", "cooperating"):
+            if role in task:
+                task[role] = _Flow(task[role])
+        task["metrics"] = [_FlowMap(m) for m in task["metrics"]]
+        tasks.append(task)
+    units = [_FlowMap(u) for u in data.get("units", [])]
+    return {**data, "notice": notice, "tasks": tasks, "units": units}
+
+
+def _dump(data: dict[str, Any], headings: dict[int, str] | None = None) -> str:
+    import yaml
+
+    text: str = yaml.dump(
+        _styled(data), Dumper=_dumper(), allow_unicode=True, sort_keys=False, width=4096
+    )
+    # a blank line before each section and each task, and the notice's headings as comments
+    text = re.sub(r"\n(tasks|units|review):", r"\n\n\1:", text)
+
+    def task_start(m: re.Match[str]) -> str:
+        heading = (headings or {}).get(int(m[1]))
+        return f"\n\n# {heading}\n- id: {m[1]}\n" if heading else f"\n\n- id: {m[1]}\n"
+
+    text = re.sub(r"\n- id: (\d+)\n", task_start, text)
+    return text.replace("tasks:\n\n", "tasks:\n")
+
+
+def _round_trip(data: dict[str, Any]) -> dict[str, Any]:
+    """The data as a reader of the written file will see it, so that is what gets validated."""
+    import yaml
+
+    loaded: dict[str, Any] = yaml.safe_load(_dump(data))
+    return loaded
+
+
+def _validate(data: dict[str, Any], source: str) -> Notice:
+    """The same checks as `minshi validate`."""
+    from minshi.catalog import validate_data
+
+    try:
+        return validate_data(data, source)
+    except DataFileError as e:
+        raise DataFileError(
+            f"{source}: the imported notice is not valid; nothing was written",
+            details=e.details or [e.message],
+        ) from None
+
+
+def _header(draft: Draft) -> str:
+    notice = draft.notice
+    lines = [
+        f"# {notice.notice.title} ({notice.notice.doc_number}): a draft imported from "
+        f"{draft.source.name}.",
+        "# Check every task's metrics against its target_text, and the units, before using it;",
+        "# then delete the review list at the end (minshi validate checks the file).",
+    ]
+    if notice.review:
+        count = len(notice.review)
+        lines.append(f"# {count} item{'s' if count > 1 else ''} need review: see `review:` below.")
+    return "\n".join(lines) + "\n\n"

@@ -1,0 +1,311 @@
+"""Reading a published notice into lines of text and tables of cells.
+
+Three layouts: plain text as copied from a government site (the table flattened to one cell per
+tab-indented line, rows separated by blank lines, or one tab-separated row per line), an HTML
+page, and a Word .docx. Each becomes a `Document`: its lines in reading order and its tables,
+merged cells repeated in every position they cover (as Word and a browser show them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from minshi.errors import DataFileError, FileAccessError
+
+MAX_BYTES = 20 * 1024 * 1024  # a notice, even as .docx with images, is far smaller
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".tsv", ""})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+TOO_OLD = {
+    ".doc": "an old Word .doc file: open it in Word or WPS and save it as .docx",
+    ".wps": "a WPS file: save it as .docx",
+    ".pdf": "a PDF: copy its text into a .txt file, or use the .docx or web page of the notice",
+    ".xls": "a spreadsheet: save the table as .html or copy it into a .txt file",
+    ".xlsx": "a spreadsheet: save the table as .html or copy it into a .txt file",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    text: str
+    number: int | None = None  # 1-based line in a text file
+    table: int | None = None  # index of the table the text is a cell of
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    cells: list[str]
+    line: int | None = None  # where the row starts, in a text file
+
+
+@dataclass(slots=True)
+class Document:
+    path: Path
+    lines: list[Line] = field(default_factory=list)
+    tables: list[list[Row]] = field(default_factory=list)
+
+    def place(self, row: Row) -> str:
+        """`notice.txt:58` for a row of a text file, else the file name."""
+        return f"{self.path}:{row.line}" if row.line else str(self.path)
+
+
+def read_document(path: Path) -> Document:
+    """Read a notice file; DataFileError when it is empty, binary or not a notice layout."""
+    suffix = path.suffix.lower()
+    if suffix in TOO_OLD:
+        raise DataFileError(f"{path}: cannot import {TOO_OLD[suffix]}")
+    raw = _read_bytes(path)
+    if not raw.strip():
+        raise DataFileError(f"{path}: the file is empty")
+    if raw.startswith(b"%PDF"):
+        raise DataFileError(f"{path}: this is {TOO_OLD['.pdf']}")
+    if raw.startswith(b"PK\x03\x04"):
+        if suffix in (".docx", ".docm", ".dotx") or b"word/" in raw[:4096]:
+            return _read_docx(path)
+        raise DataFileError(f"{path}: a zip archive, not a notice (.txt, .html or .docx)")
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DataFileError(f"{path}: this is {TOO_OLD['.doc']}")
+    if suffix == ".docx":
+        raise DataFileError(f"{path}: not a Word .docx file (it does not open as one)")
+    text = _decode(raw, path)
+    head = text.lstrip()[:200].lower()
+    if suffix in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html", "<?xml")):
+        return _read_html(path, text)
+    return _read_text(path, text)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise DataFileError(f"{path}: {size / 1024 / 1024:.0f} MB is too large to be a notice")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DataFileError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DataFileError(f"{path}: is a folder, not a notice file") from None
+    except PermissionError as e:
+        raise FileAccessError(f"{path}: cannot read: {e.strerror}") from None
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    if b"\x00" in raw[:8192]:
+        raise DataFileError(f"{path}: a binary file, not the text of a notice")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")  # what Chinese Windows saves as "ANSI"
+    except UnicodeDecodeError as e:
+        raise DataFileError(
+            f"{path}: neither UTF-8 nor GBK text (byte 0x{raw[e.start]:02x}); save it as UTF-8"
+        ) from None
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain text
+
+
+def _read_text(path: Path, text: str) -> Document:
+    """One cell per tab-indented line, rows between blank lines; or a tab-separated row a line."""
+    doc = Document(path)
+    rows: list[Row] = []
+    cells: list[str] = []
+    start: int | None = None
+
+    def end_row() -> None:
+        nonlocal cells, start
+        if cells:
+            rows.append(Row(cells, start))
+        cells, start = [], None
+
+    for number, raw_line in enumerate(text.splitlines(), start=1):
+        line = raw_line.rstrip("\r\n")
+        if line.startswith("\t"):  # a cell of its own
+            if start is None:
+                start = number
+            cells.append(line.strip())
+            doc.lines.append(Line(line.strip(), number, 0))
+        elif "\t" in line.strip():  # a whole row, cells separated by tabs
+            end_row()
+            rows.append(Row([c.strip() for c in line.split("\t")], number))
+            doc.lines.append(Line(line.strip(), number, 0))
+        else:
+            if not line.strip():
+                end_row()
+            doc.lines.append(Line(line.strip(), number))
+    end_row()
+    if rows:
+        doc.tables.append(rows)
+    return doc
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML
+
+_BLOCK_TAGS = frozenset(
+    "p div br h1 h2 h3 h4 h5 h6 li ul ol tr table section article header footer center pre "
+    "blockquote hr title dd dt".split()
+)
+_SKIPPED_TAGS = frozenset({"script", "style", "head", "noscript", "template"})
+
+
+@dataclass(slots=True)
+class _Table:
+    index: int
+    rows: list[list[tuple[str, int, int]]] = field(default_factory=list)  # text, colspan, rowspan
+    cell: list[str] | None = None
+    span: tuple[int, int] = (1, 1)
+
+
+class _HtmlReader(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[Line] = []
+        self.tables: list[_Table] = []
+        self._open: list[_Table] = []
+        self._text: list[str] = []
+        self._skip = 0
+
+    def _flush(self) -> None:
+        text = "".join(self._text).strip()
+        self._text = []
+        if text:
+            table = self._open[-1].index if self._open else None
+            self.lines.append(Line(" ".join(text.split()), table=table))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED_TAGS:
+            self._skip += 1
+            return
+        if tag in _BLOCK_TAGS or tag in ("td", "th"):
+            self._flush()
+        if tag == "table":
+            table = _Table(len(self.tables))
+            self.tables.append(table)
+            self._open.append(table)
+        elif tag == "tr" and self._open:
+            self._end_cell()
+            self._open[-1].rows.append([])
+        elif tag in ("td", "th") and self._open:
+            self._end_cell()
+            table = self._open[-1]
+            if not table.rows:
+                table.rows.append([])
+            found = dict(attrs)
+            table.cell = []
+            table.span = (_span(found.get("colspan")), _span(found.get("rowspan")))
+        elif tag == "br" and self._open and self._open[-1].cell is not None:
+            self._open[-1].cell.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED_TAGS:
+            self._skip = max(0, self._skip - 1)
+            return
+        if tag in _BLOCK_TAGS or tag in ("td", "th"):
+            self._flush()
+        if tag in ("td", "th", "tr"):
+            self._end_cell()
+        elif tag == "table" and self._open:
+            self._end_cell()
+            self._open.pop()
+        elif tag in ("p", "div", "li") and self._open and self._open[-1].cell is not None:
+            self._open[-1].cell.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        self._text.append(data)
+        if self._open and self._open[-1].cell is not None:
+            self._open[-1].cell.append(data)
+
+    def _end_cell(self) -> None:
+        if not self._open:
+            return
+        table = self._open[-1]
+        if table.cell is not None:
+            text = "".join(table.cell)
+            table.rows[-1].append((_cell_text(text), *table.span))
+            table.cell = None
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 100))
+    except ValueError:
+        return 1
+
+
+def _cell_text(text: str) -> str:
+    """A cell's paragraphs joined: a line break inside Chinese text is no space."""
+    return "".join(part.strip() for part in text.replace("\xa0", " ").splitlines()).strip()
+
+
+def _grid(rows: list[list[tuple[str, int, int]]]) -> list[Row]:
+    """Expand colspan and rowspan: a merged cell's text stands in every place it covers."""
+    grid: list[Row] = []
+    pending: dict[int, tuple[str, int]] = {}  # column → (text, rows still to fill)
+    for cells in rows:
+        out: list[str] = []
+        queue = list(cells)
+        column = 0
+        while queue or any(c >= column for c in pending):
+            if column in pending:
+                text, left = pending[column]
+                out.append(text)
+                if left > 1:
+                    pending[column] = (text, left - 1)
+                else:
+                    del pending[column]
+                column += 1
+                continue
+            if not queue:
+                break
+            text, colspan, rowspan = queue.pop(0)
+            for _ in range(colspan):
+                out.append(text)
+                if rowspan > 1:
+                    pending[column] = (text, rowspan - 1)
+                column += 1
+        grid.append(Row(out))
+    return grid
+
+
+def _read_html(path: Path, text: str) -> Document:
+    reader = _HtmlReader()
+    reader.feed(text)
+    reader.close()
+    reader._flush()
+    return Document(path, reader.lines, [_grid(t.rows) for t in reader.tables])
+
+
+# ---------------------------------------------------------------------------------------------
+# Word .docx
+
+
+def _read_docx(path: Path) -> Document:
+    try:
+        import docx  # python-docx
+    except ImportError:
+        raise DataFileError(
+            f"{path}: reading .docx needs python-docx: pip install 'minshi[docx]'"
+        ) from None
+    try:
+        document: Any = docx.Document(str(path))
+    except Exception as e:  # a damaged file raises whatever zipfile or lxml raise
+        raise DataFileError(f"{path}: not a readable .docx file ({type(e).__name__}: {e})") from e
+    doc = Document(path)
+    for block in document.iter_inner_content():
+        if hasattr(block, "rows"):
+            index = len(doc.tables)
+            # row.cells repeats a merged cell in every column it covers, like _grid does
+            rows = [Row([_cell_text(c.text) for c in row.cells]) for row in block.rows]
+            doc.tables.append(rows)
+            doc.lines.extend(Line(c, table=index) for r in rows for c in r.cells if c)
+        else:
+            for part in block.text.splitlines() or [""]:
+                doc.lines.append(Line(part.strip()))
+    return doc
