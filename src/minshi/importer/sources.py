@@ -8,6 +8,7 @@ merged cells repeated in every position they cover (as Word and a browser show t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 
 from minshi.errors import DataFileError, FileAccessError
 
+_SECTION = re.compile(r"^[一二三四五六七八九十]+、\S{2,30}$")
 MAX_BYTES = 20 * 1024 * 1024  # a notice, even as .docx with images, is far smaller
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".tsv", ""})
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
@@ -132,6 +134,10 @@ def _read_text(path: Path, text: str) -> Document:
         elif "\t" in line.strip():  # a whole row, cells separated by tabs
             end_row()
             rows.append(Row([c.strip() for c in line.split("\t")], number))
+            doc.lines.append(Line(line.strip(), number, 0))
+        elif rows and _SECTION.match(line.strip()):  # 一、市级重点民生实事 between rows
+            end_row()
+            rows.append(Row([line.strip()], number))
             doc.lines.append(Line(line.strip(), number, 0))
         else:
             if not line.strip():
