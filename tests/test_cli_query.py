@@ -270,3 +270,16 @@ def test_reading_never_creates_the_store(cli: Invoke, db_file: Path) -> None:
     cli("list")
     cli("overdue")
     assert not db_file.exists()
+
+
+def test_shell_completion_of_task_numbers_and_unit_names() -> None:
+    from tests.conftest import run_minshi
+
+    tasks = run_minshi(
+        env={"_MINSHI_COMPLETE": "complete_bash", "COMP_WORDS": "minshi show 1", "COMP_CWORD": "2"}
+    )
+    assert tasks.stdout.split() == ["1", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19"]
+    units = run_minshi(
+        env={"_MINSHI_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "minshi list --lead 区城"}
+    )
+    assert '"区城市管理局"' in units.stdout and '"区城管局"' in units.stdout

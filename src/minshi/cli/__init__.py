@@ -97,7 +97,7 @@ _register()
 def main() -> None:
     """The console script."""
     try:
-        app(standalone_mode=True)
+        app(prog_name="minshi", standalone_mode=True)
     except BrokenPipeError:
         # `minshi list | head`: the reader left early; that is not an error
         import os
