@@ -347,6 +347,34 @@ def test_parts_that_do_not_add_up_are_listed_for_review(tmp_path: Path) -> None:
     ]
 
 
+def test_parts_in_brackets_thousands_and_an_owner_not_otherwise_named(tmp_path: Path) -> None:
+    text = _substitute(
+        NOTICE_TEXT,
+        [
+            (
+                "实施特殊困难老年人家庭适老化改造1000户以上。",
+                "建成社区食堂12个（其中城区8个、乡镇4个），新增停车位约1,500个，"
+                "其中区体育局1,000个、区民政局500个。",
+            )
+        ],
+    )
+    path = tmp_path / "wanzhou_2024_notice.txt"
+    path.write_text(text, encoding="utf-8")
+    draft = import_notice(path)
+    task = draft.notice.task(21)
+    assert task is not None
+    assert [(m.key, m.target, m.comparator, m.parent, m.owner) for m in task.metrics] == [
+        ("社区食堂", 12, ">=", None, None),
+        ("社区食堂·城区", 8, ">=", "社区食堂", None),
+        ("社区食堂·乡镇", 4, ">=", "社区食堂", None),
+        ("停车位", 1500, "~", None, None),
+        ("体育局承担", 1000, "~", "停车位", "区体育局"),
+        ("民政局承担", 500, "~", "停车位", "区民政局"),
+    ]
+    assert "区体育局" in [u.name for u in draft.notice.units]
+    assert draft.review == []
+
+
 def test_a_table_without_section_headings_is_区级_for_review(tmp_path: Path) -> None:
     text = NOTICE_TEXT.replace("\t一、市级重点民生实事\n", "").replace(
         "\t二、区级重点民生实事\n", ""

@@ -183,9 +183,17 @@ _UNIT_KINDS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _owners(metrics: list[dict[str, Any]]) -> list[str]:
+    return [m["owner"] for m in metrics if "owner" in m]
+
+
 def _units(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Every unit named as lead or cooperating, once, in the order the notice names them."""
-    names = dict.fromkeys(n for t in tasks for n in (*t["lead"], *t.get("cooperating", [])))
+    """Every unit named as lead, cooperating or owner, once, in the order the notice names them."""
+    names = dict.fromkeys(
+        name
+        for t in tasks
+        for name in (*t["lead"], *t.get("cooperating", []), *_owners(t["metrics"]))
+    )
     units = []
     for name in names:
         unit: dict[str, Any] = {"name": name}

@@ -18,6 +18,7 @@ from minshi.quantity import Found, find_quantities, format_quantity
 
 _SENTENCE = re.compile(r"(?<=[。；;！!？?])")
 _PROVISIONAL = re.compile(r"[（(]?(以[^，。；（）()]{0,12}?下达为准)[）)]?")
+_PARTS_IN_BRACKETS = re.compile(r"[（(](其中[^（）()]*)[）)]")
 _OPEN, _CLOSE = "（(《“「【〔[", "）)》”」】〕]"
 
 # Verbs a thing counted starts with ("新增婴幼儿托位" counts 婴幼儿托位); longest first.
@@ -89,12 +90,14 @@ def split_outside_brackets(text: str, separators: str) -> list[str]:
     parts: list[str] = []
     current: list[str] = []
     depth = 0
-    for ch in text:
+    for i, ch in enumerate(text):
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
             depth = max(0, depth - 1)
-        if ch in separators and depth == 0:
+        if ch == "," and text[i - 1 : i].isdigit() and text[i + 1 : i + 2].isdigit():
+            current.append(ch)  # 1,500: a thousands separator, not a comma
+        elif ch in separators and depth == 0:
             parts.append("".join(current))
             current = []
         else:
@@ -268,6 +271,7 @@ def extract_metrics(task_id: int, task_name: str, target_text: str, owners: list
         provisional = _PROVISIONAL.search(sentence)
         note = provisional[1] if provisional else None
         body = _PROVISIONAL.sub("", sentence) if provisional else sentence
+        body = _PARTS_IN_BRACKETS.sub(r"，\1，", body)  # 12个（其中城区8个、乡镇4个）
         for clause in split_outside_brackets(body, "，,：:；;。！!？?"):
             found = find_quantities(clause)
             if found:
