@@ -375,6 +375,22 @@ def test_parts_in_brackets_thousands_and_an_owner_not_otherwise_named(tmp_path: 
     assert draft.review == []
 
 
+def test_sections_numbered_from_one_are_numbered_through(tmp_path: Path) -> None:
+    text = NOTICE_TEXT
+    for number in range(12, 22):
+        text = text.replace(f"\n\t{number}\n", f"\n\t{number - 11}\n")
+    path = tmp_path / "wanzhou_2024_notice.txt"
+    path.write_text(text, encoding="utf-8")
+    draft = import_notice(path)
+    assert [t.id for t in draft.notice.tasks] == list(range(1, 22))
+    assert draft.notice.task(12).name == "城乡排水防洪设施建设"  # type: ignore[union-attr]
+    assert len(draft.review) == 10
+    assert draft.review[0] == (
+        "task 12: numbered 1 in the notice (under “二、区级重点民生实事”); "
+        "given id 12 so that every task has its own"
+    )
+
+
 def test_a_table_without_section_headings_is_区级_for_review(tmp_path: Path) -> None:
     text = NOTICE_TEXT.replace("\t一、市级重点民生实事\n", "").replace(
         "\t二、区级重点民生实事\n", ""

@@ -53,7 +53,7 @@ def import_notice(path: Path, *, notice_id: str | None = None) -> Draft:
     doc = read_document(path)
     table = find_table(doc)
     meta = read_meta(doc, table.index, table.title)
-    review: list[str] = []
+    review: list[str] = list(table.notes)
     tasks = [_task(row, table, review) for row in table.rows]
     data: dict[str, Any] = {
         "notice": _notice_info(meta, notice_id or _slug(path, meta.year)),

@@ -53,6 +53,7 @@ class TaskTable:
     headers: list[str]
     rows: list[TaskRow] = field(default_factory=list)
     headings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what a clerk should check
 
 
 def _squeeze(text: str) -> str:
@@ -139,6 +140,7 @@ def _read_rows(
     heading: str | None = None
     problems: list[str] = []
     next_number = 1
+    seen: set[int] = set()
     for row in rows[header_at + 1 :]:
         cells = _distinct(row)
         if not cells or _columns(row).keys() >= set(REQUIRED):  # blank, or the header repeated
@@ -159,25 +161,29 @@ def _read_rows(
             )
             continue
 
-        def cell(column: str, cells: list[str] = row.cells) -> str:
-            return cells[columns[column]].strip() if column in columns else ""
-
-        number = _number(cell("seq"), next_number)
-        next_number = number + 1
+        values = {c: row.cells[i].strip() for c, i in columns.items()}
+        number = _number(values.get("seq", ""), next_number)
+        if number in seen:  # each section numbered from 1: number the tasks through
+            table.notes.append(
+                f"task {next_number}: numbered {number} in the notice (under “{heading}”); "
+                f"given id {next_number} so that every task has its own"
+            )
+            number = next_number
+        seen.add(number)
+        next_number = max(next_number, number + 1)
         task = TaskRow(
             number=number,
             heading=heading,
-            name=cell("name"),
-            target_text=cell("target"),
-            lead=cell("lead"),
-            cooperating=cell("cooperating"),
-            investment=cell("investment"),
-            remark=cell("remark"),
+            name=values["name"],
+            target_text=values["target"],
+            lead=values["lead"],
+            cooperating=values.get("cooperating", ""),
+            investment=values.get("investment", ""),
+            remark=values.get("remark", ""),
             place=doc.place(row),
         )
-        for column in REQUIRED:
-            if not getattr(task, "target_text" if column == "target" else column):
-                label = next(lbl for c, lbl, _k in COLUMNS if c == column)
+        for column, label, _keys in COLUMNS:
+            if column in REQUIRED and not values[column]:
                 problems.append(f"{task.place}: task {number}: the {label} cell is empty")
         table.rows.append(task)
     if problems:
