@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -230,6 +230,25 @@ def test_an_html_page_imports_to_the_same_data(seed: Draft, tmp_path: Path) -> N
     page = tmp_path / "wanzhou_2024_notice.html"
     page.write_text(_html(_layout(), rowspan_leads=True), encoding="utf-8")
     assert import_notice(page).notice == seed.notice
+
+
+def test_a_page_with_the_details_in_a_header_table(seed: Draft, tmp_path: Path) -> None:
+    """Government sites show 发文字号, 成文日期 and 发布机构 in a table above the text."""
+    layout = _layout()
+    details = (
+        "<table class='info'><tr><td>索 引 号：</td><td>11500101MB1520047A/2024-00018</td>"
+        "<td>发文字号：</td><td>万州府办发〔2024〕18号</td></tr>"
+        "<tr><td>发布机构：</td><td>重庆市万州区人民政府办公室</td>"
+        "<td>成文日期：</td><td>2024-03-09</td><td>发布日期：</td><td>2024-03-12</td></tr>"
+        "</table><h1>重庆市万州区人民政府办公室关于印发《万州区2024年重点民生实事工作目标任务》"
+        "的通知</h1><p>各镇乡（民族乡）人民政府，各街道办事处，区政府各部门，有关单位：</p>"
+    )
+    page = _html(Layout([], layout.title, layout.header, layout.rows))
+    page = page.replace("<h3>", details + "<h3>", 1)
+    path = tmp_path / "wanzhou_2024_notice.html"
+    path.write_text(page, encoding="utf-8")
+    info = import_notice(path).notice.notice
+    assert info == replace(seed.notice.notice, forwarded_by=[])
 
 
 def test_a_docx_imports_to_the_same_data(seed: Draft, tmp_path: Path) -> None:
