@@ -438,9 +438,7 @@ def stale_heading(report: Report) -> str:
 def stale_text(stale: StaleUnit) -> str:
     """'区教委：第3、20项超过35天未报送（最近报送2024-05-31）'."""
     ids = "、".join(str(task) for task, _ in stale.tasks)
-    last = (
-        f"最近报送{stale.last_reported.isoformat()}" if stale.last_reported else "本年度尚未报送"
-    )
+    last = f"最近报送{stale.last_reported.isoformat()}" if stale.last_reported else "本年度尚未报送"
     return f"{stale.unit}：第{ids}项未报送（{last}）"
 
 
@@ -592,14 +590,6 @@ def _totals_csv(totals: Totals, category: str) -> dict[str, Any]:
     }
 
 
-def _decimal_cell(key: str) -> Callable[[dict[str, Any]], Any]:
-    def get(record: dict[str, Any]) -> Any:
-        value = record.get(key)
-        return Decimal(value) if isinstance(value, str) else value
-
-    return get
-
-
 CSV_COLUMNS = [
     Column("序号", lambda r: r.get("id")),
     Column("类别", lambda r: r.get("category")),
@@ -613,7 +603,7 @@ CSV_COLUMNS = [
     Column("进展情况", lambda r: r.get("note")),
     Column("报送日期", lambda r: r.get("note_date")),
     Column("投资完成额度(万元)", lambda r: r.get("invested")),
-    Column("占比(%)", _decimal_cell("share")),
+    Column("占比(%)", lambda r: r.get("share")),
     Column("备注", lambda r: r.get("remark")),
     Column("status", lambda r: r.get("status_code")),
 ]
@@ -659,9 +649,7 @@ def _counts_table(report: Report) -> list[str]:
     sizes = [max(s, 4) for s in sizes]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(
-            pad(c, sizes[i], right=i > 0) for i, c in enumerate(cells)
-        ).rstrip()
+        return "  ".join(pad(c, sizes[i], right=i > 0) for i, c in enumerate(cells)).rstrip()
 
     return [line(heads), "  ".join("─" * s for s in sizes), *(line(r) for r in rows)]
 

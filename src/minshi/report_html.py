@@ -29,9 +29,7 @@ from minshi.report import (
 )
 from minshi.status import STATUS_LABELS
 
-FONT_STACK = (
-    '"Microsoft YaHei","PingFang SC","Noto Sans CJK SC","Source Han Sans SC",sans-serif'
-)
+FONT_STACK = '"Microsoft YaHei","PingFang SC","Noto Sans CJK SC","Source Han Sans SC",sans-serif'
 
 CSS = """
 @page { size: A4 landscape; margin: 10mm; }

@@ -96,7 +96,13 @@ def report(
     notice_id = catalog.notice(notice).id
     latest = state.store().latest(day, notice=notice_id)
     built = build_report(
-        catalog, latest, day, notice=notice_id, lead=lead, unit=unit, category=category,
+        catalog,
+        latest,
+        day,
+        notice=notice_id,
+        lead=lead,
+        unit=unit,
+        category=category,
         stale_days=stale_days,
     )
     data = render_report(built, chosen)
