@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Literal
 
 from minshi.errors import InputError
-from minshi.models import Comparator
+
+Comparator = Literal[">=", "<=", "~", "="]  # as in minshi.models, without importing the schema
 
 
 def _longest_first(words: str) -> tuple[str, ...]:
