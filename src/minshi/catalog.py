@@ -3,6 +3,19 @@
 Every problem in a file is reported at once as `file:line: where: what`. What was validated is
 cached (keyed by path, size, mtime and minshi version) so that a repeated run does not parse YAML
 or import pydantic at all.
+
+What a file may hold, and what is refused (each with file, line and reason):
+- plain YAML only: tags that build Python objects (`!!python/object` …) are refused, as are
+  aliases that refer to themselves or expand past MAX_NODES values (a "billion laughs" bomb),
+  nesting deeper than MAX_DEPTH levels, files over MAX_FILE_BYTES, and duplicate mapping keys
+  (which YAML would otherwise settle by keeping the last one: a task could silently vanish);
+- UTF-8 text; a byte-order mark (as Windows Notepad writes) is accepted, any other encoding
+  (GBK …) is refused with the byte and line where it stops being UTF-8; tabs used to indent
+  are refused with the line;
+- a value of another type than the schema's is accepted only when it can mean one thing, and
+  then with a warning (`Catalog.warnings`): a number in quotes ("95"), a date in quotes
+  ("2024-03-09", exactly that form), yes/no written as text or 0/1. A yes/no where a number
+  belongs, or a number or any other text where a date belongs, is refused.
 """
 
 from __future__ import annotations
@@ -11,7 +24,9 @@ import difflib
 import os
 import pickle
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +36,10 @@ from minshi.models import CATEGORIES, Metric, Notice, NoticeInfo, Task, Unit
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a notice is a few dozen KB; anything this large is not one
 MAX_NODES = 200_000  # YAML nodes after alias expansion ("billion laughs" guard)
+# A notice nests 8 levels (notice → tasks → task → metrics → metric → revisions → revision → field);
+# far deeper is not a notice, and would overflow the stack of the YAML composer (a crash, not
+# an error) long before any other limit is reached.
+MAX_DEPTH = 32
 NOTICE_SUFFIXES = (".yaml", ".yml")
 
 Loc = tuple[str | int, ...]
@@ -61,13 +80,53 @@ def _decode(raw: bytes, path: str) -> str:
         return raw.decode("utf-8-sig")  # a BOM (Windows Notepad) is accepted
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
+        try:
+            raw.decode("gbk")
+            guess = ", it looks like GBK"
+        except UnicodeDecodeError:
+            guess = ""
         raise DataFileError(
-            f"{path}:{line}: not UTF-8 text (byte 0x{raw[e.start]:02x}); save the file as UTF-8"
+            f"{path}:{line}: not UTF-8 text (byte 0x{raw[e.start]:02x}{guess}); "
+            "save the file as UTF-8"
         ) from e
 
 
+def _check_depth(text: str, path: str) -> None:
+    """Refuse deep nesting from the event stream, which is read without recursion."""
+    import yaml
+
+    depth = 0
+    for event in yaml.parse(text, Loader=_loader_class()):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = f":{event.start_mark.line + 1}" if event.start_mark else ""
+                raise DataFileError(
+                    f"{path}{line}: nested more than {MAX_DEPTH} levels deep; "
+                    "this is not a notice file"
+                )
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+def _tab_indented(text: str, line: int) -> bool:
+    lines = text.splitlines()
+    if not 0 <= line < len(lines):
+        return False
+    content = lines[line]
+    return "\t" in content[: len(content) - len(content.lstrip())]
+
+
+_YAML_TAG = "tag:yaml.org,2002:"
+# plain data: what a notice is written with; not !!python/…, !!binary, !!set or custom tags
+PLAIN_TAGS = frozenset(
+    _YAML_TAG + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge")
+)
+
+
 def _walk_nodes(root: Any, path: str) -> None:
-    """Refuse duplicate keys and alias bombs before anything is constructed."""
+    """Refuse other than plain tags, duplicate keys and alias bombs before anything is built."""
     import yaml
 
     sizes: dict[int, int] = {}
@@ -77,20 +136,32 @@ def _walk_nodes(root: Any, path: str) -> None:
         key = id(node)
         if key in sizes:
             return sizes[key]
+        line = node.start_mark.line + 1
         if key in active:
-            raise DataFileError(f"{path}:{node.start_mark.line + 1}: an alias refers to itself")
+            raise DataFileError(f"{path}:{line}: an alias refers to itself")
+        if node.tag not in PLAIN_TAGS:
+            tag = node.tag.replace(_YAML_TAG, "!!", 1)
+            raise DataFileError(
+                f"{path}:{line}: the tag {tag} is not allowed in a data file (plain values only)"
+            )
         active.add(key)
         total = 1
         if isinstance(node, yaml.MappingNode):
-            seen: dict[Any, int] = {}
+            seen: dict[Any, Any] = {}
             for k, v in node.value:
                 if isinstance(k, yaml.ScalarNode):
                     if k.value in seen and k.tag != "tag:yaml.org,2002:merge":
+                        first = seen[k.value]
+                        where = (
+                            f"line {first.line + 1}"
+                            if first.line != k.start_mark.line
+                            else f"column {first.column + 1} of this line"
+                        )
                         raise DataFileError(
                             f"{path}:{k.start_mark.line + 1}: duplicate key '{k.value}' "
-                            f"(first at line {seen[k.value]}); YAML would keep only the last one"
+                            f"(first at {where}); YAML would keep only the last one"
                         )
-                    seen[k.value] = k.start_mark.line + 1
+                    seen[k.value] = k.start_mark
                 total += size(k) + size(v)
         elif isinstance(node, yaml.SequenceNode):
             for item in node.value:
@@ -99,7 +170,7 @@ def _walk_nodes(root: Any, path: str) -> None:
         sizes[key] = total
         if total > MAX_NODES:
             raise DataFileError(
-                f"{path}: too many values after expanding aliases (over {MAX_NODES:,}); "
+                f"{path}:{line}: too many values after expanding aliases (over {MAX_NODES:,}); "
                 "this is not a notice file"
             )
         return total
@@ -113,6 +184,7 @@ def read_yaml(text: str, path: str) -> _Document:
 
     loader = _loader_class()(text)
     try:
+        _check_depth(text, path)
         root = loader.get_single_node()
         if root is None:
             raise DataFileError(f"{path}: the file is empty")
@@ -124,6 +196,8 @@ def read_yaml(text: str, path: str) -> _Document:
         what = " ".join(str(x) for x in (e.context, e.problem) if x)
         if "could not determine a constructor" in what or "!!python" in what:
             what = f"tag not allowed in a data file ({e.problem or what})"
+        elif mark and _tab_indented(text, mark.line):
+            what = "a tab is used to indent; YAML indents with spaces only"
         raise DataFileError(f"{path}{line}: invalid YAML: {what}") from e
     except yaml.YAMLError as e:
         raise DataFileError(f"{path}: invalid YAML: {e}") from e
@@ -173,7 +247,8 @@ def _where(data: Any, loc: Loc) -> str:
             task_id = data["tasks"][rest[1]].get("id")
         except (KeyError, IndexError, TypeError, AttributeError):
             pass
-        parts.append(f"task {task_id}" if task_id is not None else f"tasks[{rest[1]}]")
+        named = isinstance(task_id, (int, str)) and not isinstance(task_id, bool)
+        parts.append(f"task {task_id}" if named else f"tasks[{rest[1]}]")
         rest = rest[2:]
     text = ""
     for part in rest:
@@ -189,12 +264,22 @@ def _where(data: Any, loc: Loc) -> str:
 _TOP_KEYS = ("notice", "tasks", "units", "review")
 
 
-def _validated(kind: Any, value: Any, loc: Loc, problems: list[tuple[Loc, str]]) -> Any:
-    """`value` validated as `kind`, or None with its problems appended (located from `loc`)."""
+@dataclass(slots=True)
+class _Findings:
+    problems: list[tuple[Loc, str]] = field(default_factory=list)
+    warnings: list[tuple[Loc, str]] = field(default_factory=list)
+
+
+_DATE_ERRORS = ("date_from_datetime", "date_parsing")
+_NUMBER_ERRORS = ("decimal_parsing", "int_parsing")
+
+
+def _validated(kind: Any, value: Any, loc: Loc, found: _Findings) -> Any:
+    """`value` validated as `kind`, or None with its problems noted (located from `loc`)."""
     from pydantic import TypeAdapter, ValidationError
 
     try:
-        return TypeAdapter(kind).validate_python(value)
+        result = TypeAdapter(kind).validate_python(value)
     except ValidationError as e:
         for err in e.errors(include_url=False):
             what = err["msg"]
@@ -202,33 +287,82 @@ def _validated(kind: Any, value: Any, loc: Loc, problems: list[tuple[Loc, str]])
                 what = "unknown field (check the spelling)"
             elif err["type"] in ("missing_argument", "missing"):
                 what = "required field is missing"
-            problems.append(((*loc, *err["loc"]), what))
+            elif err["type"].startswith(_DATE_ERRORS) and isinstance(err["input"], (str, int)):
+                what = f"{err['input']!r} is not a date; write YYYY-MM-DD, e.g. 2024-03-09"
+            elif err["type"] in _NUMBER_ERRORS and isinstance(err["input"], str):
+                what = f"{err['input']!r} is not a number; write digits only, e.g. 95 or 2840000"
+            found.problems.append(((*loc, *err["loc"]), what))
         return None
+    before = len(found.problems)
+    _conversions(value, result, loc, found)
+    return result if len(found.problems) == before else None
 
 
-def _schema_problems(data: dict[str, Any]) -> tuple[Notice | None, list[tuple[Loc, str]]]:
+_ISO_DAY = r"\d{4}-\d{2}-\d{2}"
+
+
+def _conversions(raw: Any, value: Any, loc: Loc, found: _Findings) -> None:
+    """Compare what the file says with what validation made of it: pydantic's lax mode turns
+    "95" into 95 and 0 into 1970-01-01 without a word. The first kind is noted as a warning,
+    the second refused."""
+    import re
+
+    if is_dataclass(value) and isinstance(raw, dict):
+        for f in fields(value):
+            if f.name in raw:
+                _conversions(raw[f.name], getattr(value, f.name), (*loc, f.name), found)
+    elif isinstance(value, list) and isinstance(raw, list):
+        for i, (r, v) in enumerate(zip(raw, value, strict=False)):
+            _conversions(r, v, (*loc, i), found)
+    elif isinstance(value, bool):
+        if not isinstance(raw, bool):
+            yes_no = "true" if value else "false"
+            found.warnings.append((loc, f"yes/no written as {raw!r}; write {yes_no}"))
+    elif isinstance(value, (int, Decimal)):
+        if isinstance(raw, bool):
+            found.problems.append((loc, f"{str(raw).lower()} is yes/no, not a number"))
+        elif isinstance(raw, str):
+            number = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+            found.warnings.append(
+                (loc, f'number written as text ("{raw}"); write {number} without quotes')
+            )
+    elif isinstance(value, date):
+        if isinstance(raw, date):
+            return
+        if isinstance(raw, str) and re.fullmatch(_ISO_DAY, raw.strip()):
+            found.warnings.append(
+                (loc, f'date written as text ("{raw}"); write {value} without quotes')
+            )
+        else:
+            found.problems.append(
+                (loc, f"{raw!r} is not a date; write YYYY-MM-DD, e.g. 2024-03-09")
+            )
+
+
+def _schema_problems(data: dict[str, Any]) -> tuple[Notice | None, _Findings]:
     """Validate the header, each unit and each task on its own, so that one bad task does not
     hide the problems of the others; then check what a schema cannot say."""
-    problems: list[tuple[Loc, str]] = []
+    found = _Findings()
+    problems = found.problems
     for key in data:
         if key not in _TOP_KEYS:
             problems.append(((str(key),), "unknown field (check the spelling)"))
-    info = _validated(NoticeInfo, data.get("notice"), ("notice",), problems)
+    info = _validated(NoticeInfo, data.get("notice"), ("notice",), found)
     sections: dict[str, list[Any]] = {}
     for key, kind in (("tasks", Task), ("units", Unit)):
         raw = data.get(key, [])
         if not isinstance(raw, list):
             problems.append(((key,), "must be a list"))
             raw = []
-        sections[key] = [_validated(kind, item, (key, i), problems) for i, item in enumerate(raw)]
+        sections[key] = [_validated(kind, item, (key, i), found) for i, item in enumerate(raw)]
     if "tasks" not in data:
         problems.append((("tasks",), "required field is missing"))
-    review = _validated(list[str], data.get("review", []), ("review",), problems)
+    review = _validated(list[str], data.get("review", []), ("review",), found)
     tasks, units = sections["tasks"], sections["units"]
     problems.extend(_invariant_problems(info, tasks, [u for u in units if u is not None]))
     if problems or info is None:
-        return None, problems
-    return Notice(notice=info, tasks=tasks, units=units, review=review), []
+        return None, found
+    return Notice(notice=info, tasks=tasks, units=units, review=review), found
 
 
 def _invariant_problems(
@@ -297,49 +431,81 @@ def _metric_problems(metric: Metric, task: Task) -> Iterator[tuple[Loc, str]]:
         yield ("baseline",), "for a '<=' target the baseline must be above the target"
 
 
-def validate_data(data: Any, source: str, root: Any = None) -> Notice:
+@dataclass(frozen=True, slots=True)
+class CheckedNotice:
+    """A valid notice, with what was accepted but should be written differently."""
+
+    notice: Notice
+    warnings: list[str]  # `file:line: where: what`, in line order
+    id_line: int | None = None  # where the notice's id is, to point at a duplicate
+
+
+def check_data(data: Any, source: str, root: Any = None) -> CheckedNotice:
     """Validate parsed YAML data as a notice; raise DataFileError listing every problem."""
     if not isinstance(data, dict):
         raise DataFileError(f"{source}: not a notice file (expected keys notice, tasks, units)")
     notice, found = _schema_problems(data)
-    if found:
-        problems = [
+
+    def located(items: list[tuple[Loc, str]]) -> list[Problem]:
+        result = [
             Problem(
                 source, _line_of(root, loc) if root is not None else None, _where(data, loc), what
             )
-            for loc, what in found
+            for loc, what in items
         ]
-        problems.sort(key=lambda p: p.line or 0)
+        result.sort(key=lambda p: p.line or 0)
+        return result
+
+    if found.problems:
+        problems = located(found.problems)
         raise DataFileError(
             f"{source}: {len(problems)} problem{'s' if len(problems) > 1 else ''} found",
             details=[str(p) for p in problems],
         )
     assert notice is not None
-    return notice
+    id_line = _line_of(root, ("notice", "id")) if root is not None else None
+    return CheckedNotice(notice, [str(p) for p in located(found.warnings)], id_line)
+
+
+def validate_data(data: Any, source: str, root: Any = None) -> Notice:
+    """Validate parsed YAML data as a notice; raise DataFileError listing every problem."""
+    return check_data(data, source, root).notice
+
+
+def check_text(text: str, source: str) -> CheckedNotice:
+    doc = read_yaml(text, source)
+    return check_data(doc.data, source, doc.root)
 
 
 def validate_text(text: str, source: str) -> Notice:
-    doc = read_yaml(text, source)
-    return validate_data(doc.data, source, doc.root)
+    return check_text(text, source).notice
 
 
-def load_file(path: Path) -> Notice:
-    """Read and validate one notice file (no cache)."""
+def check_file(path: Path) -> CheckedNotice:
+    """Read and validate one notice file (no cache), keeping its warnings."""
+    limit = f"limit {MAX_FILE_BYTES // 1024 // 1024} MB"
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise DataFileError(
-                f"{path}: {size / 1024 / 1024:.0f} MB is far too large for a notice file "
-                f"(limit {MAX_FILE_BYTES // 1024 // 1024} MB)"
+                f"{path}: {size / 1024 / 1024:.0f} MB is far too large for a notice file ({limit})"
             )
-        raw = path.read_bytes()
+        with path.open("rb") as f:
+            raw = f.read(MAX_FILE_BYTES + 1)  # a device or pipe may not know its size
     except FileNotFoundError as e:
         raise DataFileError(f"{path}: no such file") from e
     except IsADirectoryError as e:
         raise DataFileError(f"{path}: is a folder") from e
     except OSError as e:
         raise DataFileError(f"{path}: cannot read: {e.strerror}") from e
-    return validate_text(_decode(raw, str(path)), str(path))
+    if len(raw) > MAX_FILE_BYTES:
+        raise DataFileError(f"{path}: far too large for a notice file ({limit})")
+    return check_text(_decode(raw, str(path)), str(path))
+
+
+def load_file(path: Path) -> Notice:
+    """Read and validate one notice file (no cache)."""
+    return check_file(path).notice
 
 
 def notice_files(location: Path) -> list[Path]:
@@ -361,6 +527,8 @@ def notice_files(location: Path) -> list[Path]:
 @dataclass(slots=True)
 class Catalog:
     notices: list[Notice]
+    # what was accepted but should be written differently: `file:line: where: what`
+    warnings: list[str] = field(default_factory=list)
     _units: dict[str, str] = field(default_factory=dict)  # name or alias → canonical name
 
     def __post_init__(self) -> None:
@@ -481,25 +649,27 @@ def _cache_file(location: Path) -> Path:
     return cache_dir() / f"catalog-{digest}.pickle"
 
 
-def _read_cache(cache: Path, key: Any) -> list[Notice] | None:
+def _read_cache(cache: Path, key: Any) -> Catalog | None:
     # The cache is written only by minshi itself, under the user's own cache folder, and is
     # trusted only when its key (every file's path, size, mtime and the minshi version) matches.
     try:
         with cache.open("rb") as f:
-            stored_key, notices = pickle.load(f)
+            stored_key, notices, warnings = pickle.load(f)
     except Exception:  # noqa: BLE001 - any unreadable cache is simply rebuilt
         return None
-    if stored_key != key or not isinstance(notices, list):
+    if stored_key != key or not isinstance(notices, list) or not isinstance(warnings, list):
         return None
-    return notices
+    return Catalog(notices, warnings)
 
 
-def _write_cache(cache: Path, key: Any, notices: list[Notice]) -> None:
+def _write_cache(cache: Path, key: Any, catalog: Catalog) -> None:
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
         with tmp.open("wb") as f:
-            pickle.dump((key, notices), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(
+                (key, catalog.notices, catalog.warnings), f, protocol=pickle.HIGHEST_PROTOCOL
+            )
         os.replace(tmp, cache)
     except OSError:
         pass  # a cache that cannot be written only costs time
@@ -515,26 +685,31 @@ def load(location: Path, *, use_cache: bool = True) -> Catalog:
         cache = _cache_file(location)
         cached = _read_cache(cache, key)
         if cached is not None:
-            return Catalog(cached)
+            return cached
     notices: list[Notice] = []
+    warnings: list[str] = []
     problems: list[str] = []
-    first_seen: dict[str, Path] = {}
+    first_seen: dict[str, str] = {}
     for path in files:
         try:
-            notice = load_file(path)
+            checked = check_file(path)
         except DataFileError as e:
             problems.extend(e.details or [e.message])
             continue
+        notice = checked.notice
+        place = f"{path}:{checked.id_line}" if checked.id_line else str(path)
         if notice.id in first_seen:
             problems.append(
-                f"{path}: notice id '{notice.id}' is also used by {first_seen[notice.id]}"
+                f"{place}: notice id '{notice.id}' is also used by {first_seen[notice.id]}"
             )
             continue
-        first_seen[notice.id] = path
+        first_seen[notice.id] = place
         notices.append(notice)
+        warnings.extend(checked.warnings)
     if problems:
         head = problems[0] if len(problems) == 1 else f"{location}: {len(problems)} problems found"
         raise DataFileError(head, details=problems if len(problems) > 1 else [])
+    catalog = Catalog(notices, warnings)
     if cache is not None:
-        _write_cache(cache, key, notices)
-    return Catalog(notices)
+        _write_cache(cache, key, catalog)
+    return catalog
