@@ -219,7 +219,7 @@ def report_html(report: Report) -> str:
         out += _table(report)
 
     count = sum(len(g.items) for g in report.attention)
-    out.append(f"<h2>逾期及严重滞后（{count}项）</h2>")
+    out.append(f'<h2 id="attention">逾期及严重滞后（{count}项）</h2>')
     if not report.attention:
         out.append("<p>无</p>")
     for group in report.attention:
@@ -232,7 +232,7 @@ def report_html(report: Report) -> str:
             ]
             out.append("</ul></li>")
         out.append("</ul>")
-    out.append(f"<h2>{esc(stale_heading(report))}（{len(report.stale_units)}个）</h2>")
+    out.append(f'<h2 id="stale">{esc(stale_heading(report))}（{len(report.stale_units)}个）</h2>')
     if report.stale_units:
         out += ["<ul>", *(f"<li>{esc(stale_text(s))}</li>" for s in report.stale_units), "</ul>"]
     else:
