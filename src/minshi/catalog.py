@@ -21,6 +21,7 @@ What a file may hold, and what is refused (each with file, line and reason):
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import pickle
 from collections.abc import Iterable, Iterator, Sequence
@@ -270,16 +271,24 @@ class _Findings:
     warnings: list[tuple[Loc, str]] = field(default_factory=list)
 
 
+@functools.cache
+def _adapter(kind: Any) -> Any:
+    """One validator per schema type: building one costs more than validating a task with it."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(kind)
+
+
 _DATE_ERRORS = ("date_from_datetime", "date_parsing")
 _NUMBER_ERRORS = ("decimal_parsing", "int_parsing")
 
 
 def _validated(kind: Any, value: Any, loc: Loc, found: _Findings) -> Any:
     """`value` validated as `kind`, or None with its problems noted (located from `loc`)."""
-    from pydantic import TypeAdapter, ValidationError
+    from pydantic import ValidationError
 
     try:
-        result = TypeAdapter(kind).validate_python(value)
+        result = _adapter(kind).validate_python(value)
     except ValidationError as e:
         for err in e.errors(include_url=False):
             what = err["msg"]
