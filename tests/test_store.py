@@ -6,8 +6,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
+import socket
 import sqlite3
 import subprocess
+import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,18 +22,123 @@ from pathlib import Path
 import pytest
 
 from minshi.errors import ExitCode, FileAccessError, InputError, StoreError
-from minshi.store import NewEntry, ProgressEntry, Store, journal_checksum, open_store
+from minshi.store import (
+    CopyResult,
+    NewEntry,
+    ProgressEntry,
+    Store,
+    copy_journal,
+    journal_checksum,
+    open_store,
+)
+from minshi.store import postgres as postgres_store
 from minshi.store import sqlite as sqlite_store
+from minshi.store.postgres import PostgresStore
 
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 NOTICE = "wanzhou-2024"
+
+
+class PostgresServer:
+    """A throwaway PostgreSQL cluster on a free localhost port, for this test session."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.bindir = postgres_bindir()
+        self.port = free_port()
+        self.user = "postgres"  # the cluster's superuser
+        self.databases = 0
+        # PostgreSQL refuses to run as root: run it as an unprivileged OS user
+        self.os_user = None
+        if os.geteuid() == 0:
+            import pwd
+
+            names = {p.pw_name for p in pwd.getpwall()}
+            self.os_user = "postgres" if "postgres" in names else "nobody"
+            shutil.chown(root, self.os_user)
+
+    def run(self, tool: str, *args: str) -> None:
+        command = [str(self.bindir / tool), *args]
+        if self.os_user is not None:
+            command = ["runuser", "-u", self.os_user, "--", *command]
+        done = subprocess.run(command, capture_output=True, text=True, cwd=self.root)
+        if done.returncode != 0:
+            raise RuntimeError(f"{tool} failed: {done.stdout}{done.stderr}")
+
+    def start(self) -> None:
+        data = self.root / "data"
+        self.run("initdb", "-D", str(data), "-U", self.user, "--auth=trust", "-E", "UTF8",
+                 "--no-locale", "--no-sync")
+        options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
+                   " -c fsync=off -c full_page_writes=off -c max_connections=60")
+        self.run("pg_ctl", "-D", str(data), "-l", str(self.root / "log"), "-o", options,
+                 "-w", "-t", "60", "start")
+
+    def stop(self) -> None:
+        self.run("pg_ctl", "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop")
+
+    def url(self, database: str = "postgres", user: str | None = None) -> str:
+        return f"postgresql://{user or self.user}@127.0.0.1:{self.port}/{database}"
+
+    def sql(self, statement: str, database: str = "postgres", params: object = None
+            ) -> list[tuple[object, ...]]:
+        import psycopg
+
+        with psycopg.connect(self.url(database), autocommit=True) as conn:
+            cur = conn.execute(statement, params)  # type: ignore[arg-type]
+            return cur.fetchall() if cur.description else []
+
+    def new_database(self) -> str:
+        self.databases += 1
+        name = f"journal_{self.databases}"
+        self.sql(f"CREATE DATABASE {name}")
+        return name
+
+
+def postgres_bindir() -> Path:
+    for initdb in sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                         key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0,
+                         reverse=True):
+        return initdb.parent
+    found = shutil.which("initdb")
+    if found is None:
+        message = "PostgreSQL is not installed (.ci/postgres.sh installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return Path(found).resolve().parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+_SERVER = pytest.StashKey[PostgresServer]()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(pytestconfig: pytest.Config) -> PostgresServer:
+    """The session's cluster, started once however many modules ask for it."""
+    if _SERVER in pytestconfig.stash:
+        return pytestconfig.stash[_SERVER]
+    root = Path(tempfile.mkdtemp(prefix="minshi-pg-"))
+    pytestconfig.add_cleanup(lambda: shutil.rmtree(root, ignore_errors=True))
+    server = PostgresServer(root)
+    server.start()
+    pytestconfig.add_cleanup(server.stop)
+    pytestconfig.stash[_SERVER] = server
+    return server
 
 
 @pytest.fixture(params=BACKENDS)
 def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Where a new, empty store of each backend lives."""
-    assert request.param == "sqlite"
+    if request.param == "postgres":
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        return server.url(server.new_database())
     return str(tmp_path / "journal" / "progress.db")
 
 
@@ -47,6 +156,21 @@ def entry(task: int = 16, metric: str = "老旧小区", day: str = "2024-05-01",
         value = Decimal(str(value))
     return NewEntry(NOTICE, task, metric, date.fromisoformat(day), value=value,  # type: ignore[arg-type]
                     **fields)  # type: ignore[arg-type]
+
+
+def count_in(location: str | Path) -> int:
+    with open_store(location, create=False) as reader:
+        return reader.count()
+
+
+def check_of(location: str | Path) -> list[str]:
+    with open_store(location, create=False) as reader:
+        return reader.check()
+
+
+def migrate(location: str) -> None:
+    with open_store(location, create=True) as admin:
+        admin.migrate()
 
 
 def sha256(path: Path) -> str:
@@ -317,7 +441,7 @@ def test_the_first_write_creates_the_file_and_its_folder(tmp_path: Path) -> None
     writer.add([entry(value=1)])
     writer.close()
     assert path.is_file()
-    assert open_store(str(path), create=False).count() == 1
+    assert count_in(str(path)) == 1
     raw = sqlite3.connect(path)
     assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert raw.execute("PRAGMA user_version").fetchone() == (sqlite_store.SCHEMA_VERSION,)
@@ -406,7 +530,7 @@ def test_an_older_store_is_migrated_by_a_write_and_refused_by_a_read(
     assert raw.execute("PRAGMA user_version").fetchone() == (version + 1,)
     assert raw.execute("SELECT count(*) FROM unit_role").fetchone() == (0,)
     raw.close()
-    assert open_store(path, create=False).count() == 4
+    assert count_in(path) == 4
 
 
 def test_the_journal_is_append_only_in_the_database_itself(tmp_path: Path) -> None:
@@ -437,7 +561,7 @@ def test_check_reports_values_the_schema_forbids(tmp_path: Path) -> None:
     path = tmp_path / "progress.db"
     make_sqlite_store(path)
     tamper(path, BAD_ROW.format(recorded_at="2024-01-01T00:00:00+00:00", value="abc"))
-    assert open_store(path, create=False).check() == [
+    assert check_of(path) == [
         "integrity: CHECK constraint failed in entry"
     ]
 
@@ -446,7 +570,7 @@ def test_check_reports_an_entry_it_cannot_read(tmp_path: Path) -> None:
     path = tmp_path / "progress.db"
     make_sqlite_store(path)
     tamper(path, BAD_ROW.format(recorded_at="yesterday", value="7"))
-    assert open_store(path, create=False).check() == [
+    assert check_of(path) == [
         "entry 4 cannot be read: Invalid isoformat string: 'yesterday'"
     ]
 
@@ -455,7 +579,7 @@ def test_check_reports_a_missing_append_only_guard(tmp_path: Path) -> None:
     path = tmp_path / "progress.db"
     make_sqlite_store(path)
     tamper(path, "DROP TRIGGER entry_no_delete")
-    assert open_store(path, create=False).check() == [
+    assert check_of(path) == [
         "the schema object entry_no_delete is missing"
     ]
 
@@ -467,7 +591,7 @@ def test_check_reports_a_retraction_of_another_metric(tmp_path: Path) -> None:
            "INSERT INTO entry (id, notice, task, metric, date, recorded_at, retracts) VALUES"
            " (4, 'n', 1, 'other', '2024-01-01', '2024-01-01T00:00:00+00:00', 1)",
            sqlite_store.MIGRATIONS[0][4])
-    assert open_store(path, create=False).check() == [
+    assert check_of(path) == [
         "entry 4 retracts entry 1, which belongs to another metric"
     ]
 
@@ -506,7 +630,7 @@ def read_only_folder(folder: Path) -> Iterator[Path]:
     try:
         yield folder
     finally:
-        subprocess.run(["umount", str(folder)], check=True)
+        subprocess.run(["umount", "--lazy", str(folder)], check=True)
 
 
 def test_a_store_in_a_read_only_folder_gives_a_clear_error(tmp_path: Path) -> None:
@@ -535,7 +659,7 @@ def small_disk(folder: Path, size: str) -> Iterator[Path]:
     try:
         yield folder
     finally:
-        subprocess.run(["umount", str(folder)], check=True)
+        subprocess.run(["umount", "--lazy", str(folder)], check=True)
 
 
 def test_a_full_disk_refuses_the_write_and_keeps_what_was_stored(tmp_path: Path) -> None:
@@ -659,3 +783,234 @@ def test_progress_entry_knows_its_state() -> None:
     assert not plain.is_retraction and not plain.is_retracted
     assert ProgressEntry(2, NOTICE, 16, "k", date(2024, 5, 1), now, retracts=1).is_retraction
     assert ProgressEntry(1, NOTICE, 16, "k", date(2024, 5, 1), now, retracted_by=2).is_retracted
+
+
+# -- PostgreSQL: a shared store with row-level security ------------------------------------------
+
+HOUSING, EDUCATION, SUPERVISION = "区住房城乡建委", "区教委", "区发展改革委"
+
+
+@pytest.fixture
+def district(postgres_server: PostgresServer) -> Iterator[tuple[PostgresServer, str]]:
+    """A shared store with three unit roles; task 16 led by housing, task 5 by education."""
+    database = postgres_server.new_database()
+    for role in ("housing_clerk", "education_clerk", "supervisor", "stranger"):
+        postgres_server.sql(f"DO $$ BEGIN CREATE ROLE {role} LOGIN;"
+                            " EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+    admin = open_store(postgres_server.url(database), create=True)
+    admin.migrate()
+    assert isinstance(admin, PostgresStore)
+    admin.sync_leads(NOTICE, {16: [HOUSING], 5: [EDUCATION, HOUSING], 3: []})
+    admin.grant(HOUSING, "housing_clerk")
+    admin.grant(EDUCATION, "education_clerk")
+    admin.grant(SUPERVISION, "supervisor", all_tasks=True)
+    admin.close()
+    yield postgres_server, database
+
+
+def as_role(district: tuple[PostgresServer, str], role: str) -> Store:
+    server, database = district
+    return open_store(server.url(database, user=role), create=True)
+
+
+@pytest.mark.postgres
+def test_a_unit_writes_the_tasks_it_leads(district: tuple[PostgresServer, str]) -> None:
+    housing = as_role(district, "housing_clerk")
+    added = housing.add([entry(task=16, value=40), entry(task=5, metric="其芳小学", done=True)])
+    assert [e.id for e in added] == [1, 2]
+    housing.retract(1, by="张三")
+    assert housing.count() == 3
+    housing.close()
+
+
+@pytest.mark.postgres
+def test_a_unit_writing_another_units_task_is_refused(district: tuple[PostgresServer, str]
+                                                      ) -> None:
+    education = as_role(district, "education_clerk")
+    with pytest.raises(InputError) as refused:
+        education.add([entry(task=5, metric="其芳小学", done=True), entry(task=16, value=40)])
+    assert str(refused.value) == (
+        f"the role education_clerk (unit {EDUCATION}) may not add progress for task 16 of "
+        f"{NOTICE}: it is led by {HOUSING}")
+    assert refused.value.exit_code == ExitCode.BAD_INPUT
+    assert education.count() == 0  # not even the task it leads: one write, all or nothing
+    housing = as_role(district, "housing_clerk")
+    housing.add([entry(task=16, value=40)])
+    with pytest.raises(InputError, match="may not add progress for task 16"):
+        education.retract(1, by="李四")
+    assert education.get(1) is not None  # but any role may read
+    assert education.latest(date(2024, 12, 31))[(NOTICE, 16, "老旧小区")].value == Decimal(40)
+    for store in (housing, education):
+        store.close()
+
+
+@pytest.mark.postgres
+def test_the_server_itself_refuses_a_write_for_another_unit(
+        district: tuple[PostgresServer, str]) -> None:
+    import psycopg
+
+    server, database = district
+    with psycopg.connect(server.url(database, user="education_clerk"), autocommit=True) as raw:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+            raw.execute("INSERT INTO minshi.entry (id, notice, task, metric, date, recorded_at,"
+                        " value) VALUES (1, %s, 16, 'k', '2024-05-01', now(), 1)", [NOTICE])
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            raw.execute("DELETE FROM minshi.entry")
+
+
+@pytest.mark.postgres
+def test_the_supervision_office_writes_every_task(district: tuple[PostgresServer, str]) -> None:
+    supervisor = as_role(district, "supervisor")
+    supervisor.add([entry(task=16, value=1), entry(task=5, value=2), entry(task=3, value=3),
+                    entry(task=99, value=4)])
+    assert supervisor.count() == 4
+    supervisor.close()
+
+
+@pytest.mark.postgres
+def test_a_role_without_a_unit_may_read_but_not_write(district: tuple[PostgresServer, str]
+                                                      ) -> None:
+    with as_role(district, "housing_clerk") as housing:
+        housing.add([entry(task=16, value=40)])
+    stranger = as_role(district, "stranger")
+    assert stranger.count() == 1
+    with pytest.raises(InputError, match="the role stranger \\(no unit granted\\) may not add "
+                                         "progress for task 16"):
+        stranger.add([entry(task=16, value=41)])
+    stranger.close()
+
+
+@pytest.mark.postgres
+def test_granting_a_role_that_does_not_exist_is_refused(district: tuple[PostgresServer, str]
+                                                        ) -> None:
+    server, database = district
+    admin = open_store(server.url(database), create=True)
+    assert isinstance(admin, PostgresStore)
+    with pytest.raises(InputError, match="there is no role 'nobody_here'"):
+        admin.grant(HOUSING, "nobody_here")
+    admin.close()
+
+
+@pytest.mark.postgres
+def test_a_journal_moves_from_sqlite_to_the_server_and_back(
+        tmp_path: Path, postgres_server: PostgresServer) -> None:
+    office = tmp_path / "office.db"
+    make_sqlite_store(office, entries=300)
+    source = open_store(office, create=True)
+    source.retract(7, by="x", note="录错")
+    source.add([entry(value=Decimal("12.50"), invested=Decimal("0.001"), note="😀\n")])
+    server_url = postgres_server.url(postgres_server.new_database())
+    shared = open_store(server_url, create=True)
+
+    copied = copy_journal(source, shared)
+    assert copied == CopyResult(302, journal_checksum(source.log()))
+    assert journal_checksum(shared.log()) == copied.checksum
+    assert shared.latest(date(2024, 12, 31)) == source.latest(date(2024, 12, 31))
+    assert shared.check() == []
+    with pytest.raises(StoreError, match="already holds 302 entries: a journal is copied only "
+                                         "into an empty store"):
+        copy_journal(source, shared)
+    assert shared.count() == 302
+    assert shared.add([entry(value=1)])[0].id == 303  # ids go on after the copied ones
+
+    back = tmp_path / "back.db"
+    shared.backup(back)
+    restored = open_store(back, create=False)
+    assert journal_checksum(restored.log()) == journal_checksum(shared.log())
+    for store in (source, shared, restored):
+        store.close()
+
+
+@pytest.mark.postgres
+def test_reading_a_server_without_a_store_creates_nothing(postgres_server: PostgresServer
+                                                          ) -> None:
+    database = postgres_server.new_database()
+    reader = open_store(postgres_server.url(database), create=False)
+    assert reader.count() == 0 and reader.log() == [] and reader.check() == []
+    with pytest.raises(StoreError, match="opened for reading only"):
+        reader.add([entry(value=1)])
+    reader.close()
+    assert postgres_server.sql("SELECT count(*) FROM pg_namespace WHERE nspname = 'minshi'",
+                               database) == [(0,)]
+
+
+@pytest.mark.postgres
+def test_a_server_store_from_a_newer_minshi_is_refused(postgres_server: PostgresServer) -> None:
+    url = postgres_server.url(postgres_server.new_database())
+    migrate(url)
+    postgres_server.sql("UPDATE minshi.meta SET schema_version = 99", url.rsplit("/", 1)[1])
+    for create in (False, True):
+        with pytest.raises(StoreError, match="written by a newer minshi \\(schema version 99"):
+            open_store(url, create=create)
+
+
+@pytest.mark.postgres
+def test_the_server_journal_is_append_only(postgres_server: PostgresServer) -> None:
+    import psycopg
+
+    url = postgres_server.url(postgres_server.new_database())
+    store = open_store(url, create=True)
+    store.add([entry(value=1)])
+    store.close()
+    with psycopg.connect(url, autocommit=True) as raw:  # even the owner
+        for statement in ("UPDATE minshi.entry SET value = 2", "DELETE FROM minshi.entry",
+                          "TRUNCATE minshi.entry"):
+            with pytest.raises(psycopg.errors.IntegrityConstraintViolation,
+                               match="append-only"):
+                raw.execute(statement)
+
+
+@pytest.mark.postgres
+def test_a_writer_holding_the_server_lock_too_long_gives_store_busy(
+        postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    import psycopg
+
+    url = postgres_server.url(postgres_server.new_database())
+    migrate(url)
+    monkeypatch.setenv("MINSHI_BUSY_TIMEOUT", "0.2")
+    writer = open_store(url, create=True)
+    with psycopg.connect(url) as other:
+        other.execute("SELECT pg_advisory_xact_lock(%s)", [postgres_store.WRITE_LOCK])
+        with pytest.raises(StoreError) as refused:
+            writer.add([entry(value=1)])
+        other.rollback()
+    assert str(refused.value) == (
+        f"the store {url} is busy: another minshi is writing; try again")
+    writer.add([entry(value=1)])
+    assert writer.count() == 1
+    writer.close()
+
+
+@pytest.mark.postgres
+def test_the_server_going_away_mid_command_is_a_store_error(
+        postgres_server: PostgresServer) -> None:
+    url = postgres_server.url(postgres_server.new_database())
+    store = open_store(url, create=True)
+    store.add([entry(value=1)])
+    postgres_server.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = %s AND pid <> pg_backend_pid()",
+                        params=[url.rsplit("/", 1)[1]])
+    with pytest.raises(StoreError, match=f"^lost the connection to the store {url} ") as lost:
+        store.add([entry(value=2)])
+    assert lost.value.exit_code == ExitCode.STORE
+    store.close()
+    assert count_in(url) == 1
+
+
+@pytest.mark.postgres
+def test_an_unreachable_server_is_a_store_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    port = free_port()  # nothing listens there
+    url = f"postgresql://clerk:secret@127.0.0.1:{port}/minshi"
+    with pytest.raises(StoreError) as refused:
+        open_store(url, create=False)
+    message = str(refused.value)
+    assert message.startswith(
+        f"cannot connect to the store postgresql://clerk:***@127.0.0.1:{port}/minshi: ")
+    assert "Connection refused" in message and "secret" not in message
+
+
+def test_a_server_url_without_psycopg_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if it were not installed
+    with pytest.raises(StoreError, match=re.escape(
+            "PostgreSQL support is not installed: pip install 'minshi[postgres]'")):
+        open_store("postgresql://clerk@db.example/minshi", create=False)

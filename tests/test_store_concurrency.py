@@ -8,17 +8,19 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 import minshi
-from minshi.store import journal_checksum, open_store
+from minshi.store import is_server_url, journal_checksum, open_store
 from tests import test_store
-from tests.test_store import entry
+from tests.test_store import PostgresServer, entry
 
 store_location = test_store.store_location  # the same parametrized backends
+postgres_server = test_store.postgres_server
 
 pytestmark = pytest.mark.slow
 
@@ -26,6 +28,7 @@ SRC = str(Path(minshi.__file__).resolve().parents[1])
 
 WRITER = """
 import os, sys, time
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from minshi.store import NewEntry, open_store
@@ -44,6 +47,7 @@ store.close()
 # a connection-local trigger calls back into Python, which announces the pause and sleeps.
 KILLED_WRITER = """
 import sys, time
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -99,8 +103,70 @@ def test_writers_at_once_lose_nothing(store_location: str, tmp_path: Path) -> No
     store.close()
 
 
+# The same for a server: the pause is a trigger on the server, seen in pg_stat_activity.
+KILLED_CLIENT = """
+import sys
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from minshi.store import NewEntry, open_store
+
+store = open_store(sys.argv[1], create=True)
+store.add([NewEntry("wanzhou-2024", n % 21 + 1, "老旧小区", date(2024, 6, 30),
+                    value=Decimal(n), note="进展情况" * 20) for n in range(10_000)])
+print("the write finished: it should have been killed")
+"""
+
+PAUSE_ON_SERVER = """
+CREATE FUNCTION minshi.pause() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN PERFORM pg_sleep(600); RETURN NEW; END $$;
+CREATE TRIGGER pause AFTER INSERT ON minshi.entry FOR EACH ROW
+WHEN (NEW.id = {entry_id}) EXECUTE FUNCTION minshi.pause()
+"""
+
+
+def wait_until(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + 120
+    while not condition():
+        assert time.monotonic() < deadline, f"waited two minutes for {what}"
+        time.sleep(0.01)
+
+
+def kill_sqlite_writer_mid_write(location: str, tmp_path: Path) -> None:
+    paused = tmp_path / "paused"
+    proc = python(KILLED_WRITER, location, str(paused))
+    wait_until(lambda: paused.exists() or proc.poll() is not None, "the writer to pause")
+    proc.send_signal(signal.SIGKILL)
+    _, stderr = proc.communicate(timeout=30)
+    assert paused.exists(), stderr
+    assert int(paused.read_text()) == 23 + 5000  # inside the write, 5,000 rows in
+    assert proc.returncode == -signal.SIGKILL
+
+
+def kill_postgres_client_mid_write(location: str, server: PostgresServer) -> None:
+    database = location.rsplit("/", 1)[1]
+    for statement in PAUSE_ON_SERVER.format(entry_id=23 + 5000).split(";\n"):
+        server.sql(statement, database)
+
+    def sleeping() -> int:
+        rows = server.sql("SELECT count(*) FROM pg_stat_activity WHERE datname = %s"
+                          " AND wait_event = 'PgSleep'", params=[database])
+        return int(rows[0][0])  # type: ignore[call-overload]
+
+    proc = python(KILLED_CLIENT, location)
+    wait_until(lambda: sleeping() == 1 or proc.poll() is not None, "the client to pause")
+    proc.send_signal(signal.SIGKILL)
+    _, stderr = proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL, stderr
+    # The server ends the dead client's session, as its TCP keepalive would in time, and
+    # rolls back the transaction that session had open.
+    server.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s"
+               " AND wait_event = 'PgSleep'", params=[database])
+    wait_until(lambda: sleeping() == 0, "the server to end the dead client's session")
+
+
 def test_a_writer_killed_mid_write_leaves_the_journal_as_it_was(
-        store_location: str, tmp_path: Path) -> None:
+        store_location: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     store = open_store(store_location, create=True)
     store.add([entry(task=t, value=t) for t in range(1, 22)])
     store.retract(5, by="x")
@@ -108,16 +174,10 @@ def test_a_writer_killed_mid_write_leaves_the_journal_as_it_was(
     latest_before = store.latest(date(2024, 12, 31))
     store.close()
 
-    paused = tmp_path / "paused"
-    proc = python(KILLED_WRITER, store_location, str(paused))
-    deadline = time.monotonic() + 120
-    while not paused.exists() and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    proc.send_signal(signal.SIGKILL)
-    _, stderr = proc.communicate(timeout=30)
-    assert paused.exists(), stderr
-    assert int(paused.read_text()) == 23 + 5000  # inside the write, 5,000 rows in
-    assert proc.returncode == -signal.SIGKILL
+    if is_server_url(store_location):
+        kill_postgres_client_mid_write(store_location, request.getfixturevalue("postgres_server"))
+    else:
+        kill_sqlite_writer_mid_write(store_location, tmp_path)
 
     store = open_store(store_location, create=True)
     assert store.count() == 22

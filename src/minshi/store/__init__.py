@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
-from minshi.errors import InputError
+from minshi.errors import InputError, StoreError
 from minshi.store.base import NewEntry, ProgressEntry, SeriesKey, Store, journal_checksum
 
 __all__ = [
+    "CopyResult", "copy_journal",
     "NewEntry", "ProgressEntry", "SeriesKey", "Store", "is_server_url", "journal_checksum",
     "open_store", "redact",
 ]
@@ -18,6 +20,30 @@ _SERVER_SCHEMES = ("postgresql://", "postgres://")
 def is_server_url(location: str | Path) -> bool:
     """True when `location` names a PostgreSQL server rather than a SQLite file."""
     return isinstance(location, str) and location.lower().startswith(_SERVER_SCHEMES)
+
+
+@dataclass(frozen=True)
+class CopyResult:
+    entries: int
+    checksum: str  # journal_checksum of what both stores now hold
+
+
+def copy_journal(src: Store, dst: Store) -> CopyResult:
+    """Copy the whole journal of `src` into the empty store `dst` in one transaction.
+
+    Ids, recording times and retractions are kept; the copy is verified by its count and
+    checksum, inside the transaction and again after it.
+    """
+    entries = sorted(src.log(), key=lambda e: e.id)  # one consistent snapshot of src
+    expected = journal_checksum(entries)
+    dst.load(entries)
+    copied = dst.log()
+    if len(copied) != len(entries) or journal_checksum(copied) != expected:
+        raise StoreError(
+            f"the copy in {dst.location} does not match {src.location}: "
+            f"{len(copied)} entries copied of {len(entries)}"
+        )
+    return CopyResult(len(entries), expected)
 
 
 def redact(url: str) -> str:
@@ -40,7 +66,9 @@ def open_store(location: str | Path, *, create: bool) -> Store:
     if isinstance(location, str) and not location.strip():
         raise InputError("the store location is empty: give a file path or a postgresql:// URL")
     if is_server_url(location):
-        raise InputError(f"PostgreSQL stores are not supported yet: {redact(str(location))}")
+        from minshi.store.postgres import PostgresStore
+
+        return PostgresStore(str(location), create=create)
     from minshi.store.sqlite import SQLiteStore
 
     return SQLiteStore(Path(location).expanduser(), create=create)

@@ -120,11 +120,23 @@ class Store(Protocol):
         """Integrity problems, one line each; [] when the store is sound."""
         ...
 
+    def load(self, entries: Sequence[ProgressEntry]) -> None:
+        """Write a whole journal, ids and times kept, into this empty store (one transaction)."""
+        ...
+
+    def migrate(self) -> int:
+        """Create the store if needed, bring its schema up to date; the schema version."""
+        ...
+
     def backup(self, dest: Path) -> None:
         """Write a consistent copy of the store to `dest` (which must not exist yet)."""
         ...
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> Store: ...
+
+    def __exit__(self, *exc: object) -> None: ...
 
 
 def validate_entry(entry: NewEntry, position: int | None = None) -> None:
@@ -173,6 +185,33 @@ def validate_entry(entry: NewEntry, position: int | None = None) -> None:
         raise bad("it reports nothing: no value, milestone state, stage, percent, amount or note")
 
 
+def as_new_entry(e: ProgressEntry) -> NewEntry:
+    return NewEntry(
+        notice=e.notice, task=e.task, metric=e.metric, date=e.date, value=e.value, done=e.done,
+        stage=e.stage, percent=e.percent, invested=e.invested, note=e.note, by=e.by,
+    )
+
+
+def check_loadable(entries: Sequence[ProgressEntry]) -> None:
+    """Refuse a journal to be copied that no store could have written (InputError)."""
+    seen: dict[int, ProgressEntry] = {}
+    retracted: set[int] = set()
+    for e in entries:
+        if e.id in seen or (seen and e.id < max(seen)):
+            raise InputError(f"entry {e.id} is out of order in the journal to copy")
+        if e.recorded_at.tzinfo is None:
+            raise InputError(f"entry {e.id} has a recording time without a time zone")
+        if e.retracts is None:
+            validate_entry(as_new_entry(e))
+        else:
+            target = seen.get(e.retracts)
+            if target is None or target.retracts is not None or e.retracts in retracted \
+                    or target.key != e.key:
+                raise InputError(f"entry {e.id} retracts entry {e.retracts}, which it cannot")
+            retracted.add(e.retracts)
+        seen[e.id] = e
+
+
 def decimal_text(number: Decimal | None) -> str | None:
     """A Decimal as plain text (no exponent, no negative zero), e.g. 1E+3 → "1000", 40.0 → "40.0".
 
@@ -207,3 +246,26 @@ def journal_checksum(entries: Iterable[ProgressEntry]) -> str:
         digest.update(repr(fields).encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()
+
+
+def refuse_retraction(target: ProgressEntry | None, entry_id: int, location: str) -> None:
+    """InputError unless `target` (the entry `entry_id`) may be retracted."""
+    if target is None:
+        raise InputError(f"there is no entry {entry_id} in the store {location}")
+    if target.retracts is not None:
+        raise InputError(
+            f"entry {entry_id} is itself the retraction of entry {target.retracts}"
+            " and cannot be retracted"
+        )
+    if target.retracted_by is not None:
+        raise InputError(
+            f"entry {entry_id} was already retracted (by entry {target.retracted_by})"
+        )
+
+
+def check_retraction_args(entry_id: int, by: str, note: str) -> None:
+    if isinstance(entry_id, bool) or not isinstance(entry_id, int) or entry_id < 1:
+        raise InputError(f"an entry id is a positive whole number, not {entry_id!r}")
+    for name, text in (("by", by), ("note", note)):
+        if not isinstance(text, str) or "\x00" in text:
+            raise InputError(f"{name} must be text without NUL characters")

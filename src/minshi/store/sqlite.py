@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
+import time
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -26,8 +27,13 @@ from minshi.store.base import (
     NewEntry,
     ProgressEntry,
     SeriesKey,
+    as_new_entry,
     canonical_decimal,
+    check_loadable,
+    check_retraction_args,
     decimal_text,
+    journal_checksum,
+    refuse_retraction,
     validate_entry,
 )
 
@@ -255,10 +261,9 @@ class SQLiteStore:
         for position, new in enumerate(entries):  # before anything is created or locked
             validate_entry(new, position if len(entries) > 1 else None)
         conn = self._writable()
-        now = _utc_now()
         stored: list[ProgressEntry] = []
 
-        def rows(first_id: int) -> Iterator[tuple[Any, ...]]:
+        def rows(first_id: int, now: datetime) -> Iterator[tuple[Any, ...]]:
             for position, new in enumerate(entries):
                 entry = ProgressEntry(
                     id=first_id + position, notice=new.notice, task=new.task,
@@ -271,11 +276,28 @@ class SQLiteStore:
                 yield _row(entry)
 
         with self._errors("write to"), _transaction(conn):
-            conn.executemany(_INSERT, rows(_next_id(conn)))
+            # the time is taken under the write lock, so later ids never have earlier times
+            conn.executemany(_INSERT, rows(_next_id(conn), _utc_now()))
         return stored
 
+    def load(self, entries: Sequence[ProgressEntry]) -> None:
+        check_loadable(entries)
+        conn = self._writable()
+        expected = journal_checksum(entries)
+        with self._errors("write to"), _transaction(conn):
+            held = conn.execute("SELECT count(*) FROM entry").fetchone()[0]
+            if held:
+                raise StoreError(
+                    f"the store {self.location} already holds {held} entries:"
+                    " a journal is copied only into an empty store"
+                )
+            conn.executemany(_INSERT, (_row(e) for e in entries))
+            copied = [self._entry(row) for row in conn.execute(_SELECT)]
+            if journal_checksum(copied) != expected:
+                raise StoreError(f"the copy in {self.location} does not match its source")
+
     def retract(self, entry_id: int, *, by: str, note: str = "") -> ProgressEntry:
-        _check_retraction_args(entry_id, by, note)
+        check_retraction_args(entry_id, by, note)
         if self._readable() is None:
             raise InputError(f"there is no entry {entry_id} in the store {self.location}")
         conn = self._writable()
@@ -349,7 +371,7 @@ class SQLiteStore:
                 try:
                     entry = self._entry(row)
                     if not entry.is_retraction:
-                        validate_entry(_as_new(entry))
+                        validate_entry(as_new_entry(entry))
                 except (ValueError, TypeError, InputError) as exc:
                     reason = exc.message if isinstance(exc, InputError) else str(exc)
                     problems.append(f"entry {row[0]} cannot be read: {reason}")
@@ -444,9 +466,12 @@ class SQLiteStore:
     def _inspect(self, conn: sqlite3.Connection) -> int:
         """The schema version of the file, refusing what is not a minshi store (writes nothing)."""
         with self._errors("open"):
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            objects = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            # one statement, so one snapshot even while another minshi is creating the store
+            app_id, version, objects = conn.execute(
+                "SELECT (SELECT application_id FROM pragma_application_id()),"
+                " (SELECT user_version FROM pragma_user_version()),"
+                " (SELECT count(*) FROM sqlite_master)"
+            ).fetchone()
             self._journal_mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower()
         if app_id == 0 and version == 0 and objects == 0:
             return 0  # an empty database: a new store
@@ -459,14 +484,10 @@ class SQLiteStore:
                 f"the store {self.location} was written by a newer minshi (schema version "
                 f"{version}; this one knows up to {SCHEMA_VERSION}): upgrade minshi"
             )
-        return version
+        return int(version)
 
     def _upgrade(self, conn: sqlite3.Connection) -> None:
         with self._errors("write to"):
-            if self._journal_mode != "wal":
-                self._journal_mode = str(
-                    conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                ).lower()
             with _transaction(conn):
                 version = self._inspect(conn)  # again, under the write lock
                 for steps in MIGRATIONS[version:]:
@@ -474,6 +495,19 @@ class SQLiteStore:
                         conn.execute(statement)
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            # Switching to WAL needs the file to itself, and SQLite may answer "busy" at once
+            # rather than wait while other processes open it: wait here, up to the timeout.
+            deadline = time.monotonic() + self._timeout
+            while self._journal_mode != "wal":
+                try:
+                    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                    # a file system without shared memory keeps the rollback journal: still
+                    # safe, writers just wait a little more for readers
+                    self._journal_mode = "wal" if mode else ""
+                except sqlite3.OperationalError as exc:
+                    if _error_kind(exc) != "busy" or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.01)
 
     def _make_folder(self) -> None:
         try:
@@ -552,29 +586,6 @@ class SQLiteStore:
         )
 
 
-def refuse_retraction(target: ProgressEntry | None, entry_id: int, location: str) -> None:
-    """InputError unless `target` (the entry `entry_id`) may be retracted."""
-    if target is None:
-        raise InputError(f"there is no entry {entry_id} in the store {location}")
-    if target.retracts is not None:
-        raise InputError(
-            f"entry {entry_id} is itself the retraction of entry {target.retracts}"
-            " and cannot be retracted"
-        )
-    if target.retracted_by is not None:
-        raise InputError(
-            f"entry {entry_id} was already retracted (by entry {target.retracted_by})"
-        )
-
-
-def _check_retraction_args(entry_id: int, by: str, note: str) -> None:
-    if isinstance(entry_id, bool) or not isinstance(entry_id, int) or entry_id < 1:
-        raise InputError(f"an entry id is a positive whole number, not {entry_id!r}")
-    for name, text in (("by", by), ("note", note)):
-        if not isinstance(text, str) or "\x00" in text:
-            raise InputError(f"{name} must be text without NUL characters")
-
-
 @contextmanager
 def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
     conn.execute("BEGIN IMMEDIATE")
@@ -598,13 +609,6 @@ def _row(e: ProgressEntry) -> tuple[Any, ...]:
         e.recorded_at.isoformat(timespec="microseconds"), decimal_text(e.value),
         None if e.done is None else int(e.done), e.stage, decimal_text(e.percent),
         decimal_text(e.invested), e.note, e.by, e.retracts,
-    )
-
-
-def _as_new(e: ProgressEntry) -> NewEntry:
-    return NewEntry(
-        notice=e.notice, task=e.task, metric=e.metric, date=e.date, value=e.value, done=e.done,
-        stage=e.stage, percent=e.percent, invested=e.invested, note=e.note, by=e.by,
     )
 
 

@@ -1,0 +1,622 @@
+"""The progress journal on a PostgreSQL server, shared by a district's lead units (issue 8).
+
+Same interface and rules as the SQLite store: append-only (the server refuses UPDATE and DELETE),
+one transaction per write, writers serialised (an advisory lock, waited for up to the busy
+timeout) so ids follow the order of recording. Everything lives in the schema ``minshi``.
+
+Who may write what is enforced by the server with row-level security: a role may add entries
+only for tasks led by a unit mapped to it (``grant``), or for every task when its unit is granted
+``all_tasks`` (the supervision office); any role may read. The task → lead units mapping comes
+from the notices (``sync_leads``). The owner of the tables (who ran the migrations) is not bound
+by the policy.
+
+psycopg is imported only when a server URL is opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from minshi.errors import InputError, StoreError
+from minshi.store.base import (
+    NewEntry,
+    ProgressEntry,
+    SeriesKey,
+    as_new_entry,
+    canonical_decimal,
+    check_loadable,
+    check_retraction_args,
+    journal_checksum,
+    refuse_retraction,
+    validate_entry,
+)
+
+if TYPE_CHECKING:
+    import psycopg
+
+SCHEMA = "minshi"
+WRITE_LOCK = 0x6D6E7368  # advisory lock key serialising minshi writers ("mnsh")
+CONNECT_TIMEOUT = 10  # seconds
+
+# Ordered migrations: MIGRATIONS[n] takes a store from schema version n to n + 1.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        "CREATE SCHEMA IF NOT EXISTS minshi",
+        "CREATE TABLE minshi.meta (schema_version integer NOT NULL)",
+        "INSERT INTO minshi.meta VALUES (0)",
+        """
+        CREATE TABLE minshi.entry (
+            id          bigint  PRIMARY KEY CHECK (id >= 1),
+            notice      text    NOT NULL CHECK (notice <> ''),
+            task        integer NOT NULL CHECK (task >= 1),
+            metric      text    NOT NULL CHECK (metric <> ''),
+            date        date    NOT NULL,
+            recorded_at timestamptz NOT NULL,
+            value       numeric CHECK (value >= 0),
+            done        boolean,
+            stage       text,
+            percent     numeric CHECK (percent BETWEEN 0 AND 100),
+            invested    numeric CHECK (invested >= 0),
+            note        text    NOT NULL DEFAULT '',
+            recorded_by text    NOT NULL DEFAULT '',
+            written_as  name    NOT NULL DEFAULT current_user,  -- the database role
+            retracts    bigint  UNIQUE REFERENCES minshi.entry (id),
+            CHECK (retracts IS NULL OR retracts < id)
+        )
+        """,
+        """
+        CREATE INDEX entry_by_series ON minshi.entry (notice, task, metric, date, id)
+        WHERE retracts IS NULL
+        """,
+        """
+        CREATE TABLE minshi.series (
+            notice text NOT NULL, task integer NOT NULL, metric text NOT NULL,
+            PRIMARY KEY (notice, task, metric)
+        )
+        """,
+        # which units lead which task (from the notices), and which role speaks for a unit
+        """
+        CREATE TABLE minshi.task_lead (
+            notice text NOT NULL, task integer NOT NULL, unit text NOT NULL,
+            PRIMARY KEY (notice, task, unit)
+        )
+        """,
+        """
+        CREATE TABLE minshi.unit_role (
+            unit text NOT NULL, role name NOT NULL, all_tasks boolean NOT NULL DEFAULT false,
+            PRIMARY KEY (unit, role)
+        )
+        """,
+        """
+        CREATE FUNCTION minshi.may_write(p_notice text, p_task integer) RETURNS boolean
+        LANGUAGE sql STABLE SET search_path = minshi, pg_catalog AS $$
+            SELECT EXISTS (
+                SELECT 1 FROM minshi.unit_role u
+                JOIN pg_catalog.pg_roles r ON r.rolname = u.role
+                WHERE pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER')
+                  AND (u.all_tasks OR EXISTS (
+                      SELECT 1 FROM minshi.task_lead l
+                      WHERE l.notice = p_notice AND l.task = p_task AND l.unit = u.unit))
+            )
+        $$
+        """,
+        """
+        CREATE FUNCTION minshi.entry_guard() RETURNS trigger
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = minshi, pg_catalog AS $$
+        BEGIN
+            IF TG_OP <> 'INSERT' THEN
+                RAISE EXCEPTION 'the progress journal is append-only: entries are never changed'
+                    USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            IF NEW.retracts IS NULL THEN
+                INSERT INTO minshi.series VALUES (NEW.notice, NEW.task, NEW.metric)
+                ON CONFLICT DO NOTHING;
+            ELSIF NOT EXISTS (
+                SELECT 1 FROM minshi.entry t
+                WHERE t.id = NEW.retracts AND t.retracts IS NULL AND t.notice = NEW.notice
+                  AND t.task = NEW.task AND t.metric = NEW.metric) THEN
+                RAISE EXCEPTION 'a retraction must name an entry of the same metric'
+                    USING ERRCODE = 'integrity_constraint_violation';
+            END IF;
+            RETURN NEW;
+        END
+        $$
+        """,
+        """
+        CREATE TRIGGER entry_guard BEFORE INSERT OR UPDATE OR DELETE ON minshi.entry
+        FOR EACH ROW EXECUTE FUNCTION minshi.entry_guard()
+        """,
+        """
+        CREATE TRIGGER entry_no_truncate BEFORE TRUNCATE ON minshi.entry
+        FOR EACH STATEMENT EXECUTE FUNCTION minshi.entry_guard()
+        """,
+        "ALTER TABLE minshi.entry ENABLE ROW LEVEL SECURITY",
+        "CREATE POLICY entry_read ON minshi.entry FOR SELECT USING (true)",
+        """
+        CREATE POLICY entry_write ON minshi.entry FOR INSERT
+        WITH CHECK (written_as = current_user AND minshi.may_write(notice, task))
+        """,
+        "GRANT USAGE ON SCHEMA minshi TO PUBLIC",
+        "GRANT SELECT ON ALL TABLES IN SCHEMA minshi TO PUBLIC",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+_SCHEMA_OBJECTS = {"entry", "series", "task_lead", "unit_role", "meta"}
+
+_COLUMNS = (
+    "e.id, e.notice, e.task, e.metric, e.date, e.recorded_at, e.value, e.done, e.stage, "
+    "e.percent, e.invested, e.note, e.recorded_by, e.retracts"
+)
+_SELECT = (
+    f"SELECT {_COLUMNS}, r.id FROM minshi.entry e LEFT JOIN minshi.entry r ON r.retracts = e.id"
+)
+_INSERT = (
+    "INSERT INTO minshi.entry (id, notice, task, metric, date, recorded_at, value, done, stage,"
+    " percent, invested, note, recorded_by, retracts)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+_NOT_RETRACTED = "NOT EXISTS (SELECT 1 FROM minshi.entry r2 WHERE r2.retracts = {alias}.id)"
+_LATEST = f"""
+    SELECT {_COLUMNS}, NULL::bigint
+    FROM minshi.series s
+    CROSS JOIN LATERAL (
+        SELECT x.* FROM minshi.entry x
+        WHERE x.notice = s.notice AND x.task = s.task AND x.metric = s.metric
+          AND x.retracts IS NULL AND x.date <= %(as_of)s
+          AND {_NOT_RETRACTED.format(alias="x")}
+        ORDER BY x.date DESC, x.id DESC
+        LIMIT 1
+    ) e
+    WHERE %(notice)s::text IS NULL OR s.notice = %(notice)s::text
+"""
+
+
+def _psycopg() -> Any:
+    try:
+        import psycopg
+    except ImportError:
+        raise StoreError(
+            "PostgreSQL support is not installed: pip install 'minshi[postgres]'"
+        ) from None
+    return psycopg
+
+
+class PostgresStore:
+    """The journal in the ``minshi`` schema of a PostgreSQL database."""
+
+    def __init__(self, url: str, *, create: bool) -> None:
+        from minshi.store import redact
+        from minshi.store.sqlite import busy_timeout
+
+        self._psycopg = _psycopg()
+        self.url = url
+        self.location = redact(url)
+        self._create = create
+        self._version = 0
+        self._ready = False
+        timeout_ms = max(1, int(busy_timeout() * 1000))
+        try:
+            self._conn: psycopg.Connection[Any] = self._psycopg.connect(
+                url, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
+                options=f"-c timezone=UTC -c lock_timeout={timeout_ms}",
+            )
+        except self._psycopg.Error as exc:
+            raise StoreError(f"cannot connect to the store {self.location}: {_reason(exc)}"
+                             ) from exc
+        try:
+            self._version = self._inspect()
+            if 0 < self._version < SCHEMA_VERSION and not create:
+                raise StoreError(
+                    f"the store {self.location} has schema version {self._version}, older than"
+                    f" this minshi's {SCHEMA_VERSION}: run `minshi db migrate` to upgrade it"
+                )
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def latest(
+        self, as_of: date, *, notice: str | None = None
+    ) -> dict[SeriesKey, ProgressEntry]:
+        if not self._exists():
+            return {}
+        rows = self._fetch(_LATEST, {"as_of": as_of, "notice": notice})
+        entries = [_entry(row) for row in rows]
+        return {e.key: e for e in entries}
+
+    def log(
+        self,
+        *,
+        notice: str | None = None,
+        tasks: Collection[int] | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int | None = None,
+        include_retracted: bool = True,
+    ) -> list[ProgressEntry]:
+        if not self._exists() or (tasks is not None and not tasks) or limit == 0:
+            return []
+        where: list[str] = []
+        params: list[Any] = []
+        if notice is not None:
+            where.append("e.notice = %s")
+            params.append(notice)
+        if tasks is not None:
+            where.append("e.task = ANY(%s)")
+            params.append(sorted(set(tasks)))
+        if since is not None:
+            where.append("e.date >= %s")
+            params.append(since)
+        if until is not None:
+            where.append("e.date <= %s")
+            params.append(until)
+        if not include_retracted:
+            where.append("e.retracts IS NULL AND r.id IS NULL")
+        sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY e.id DESC"
+        if limit is not None:
+            if limit < 0:
+                raise InputError(f"the number of entries must not be negative, not {limit}")
+            sql += " LIMIT %s"
+            params.append(limit)
+        return [_entry(row) for row in self._fetch(sql, params)]
+
+    def last_entry(self, *, by: str | None = None) -> ProgressEntry | None:
+        if not self._exists():
+            return None
+        sql = (
+            f"SELECT {_COLUMNS}, NULL::bigint FROM minshi.entry e WHERE e.retracts IS NULL"
+            f" AND {_NOT_RETRACTED.format(alias='e')}"
+            + (" AND e.recorded_by = %s" if by is not None else "")
+            + " ORDER BY e.id DESC LIMIT 1"
+        )
+        rows = self._fetch(sql, [] if by is None else [by])
+        return _entry(rows[0]) if rows else None
+
+    def get(self, entry_id: int) -> ProgressEntry | None:
+        if not self._exists():
+            return None
+        rows = self._fetch(_SELECT + " WHERE e.id = %s", [entry_id])
+        return _entry(rows[0]) if rows else None
+
+    def count(self) -> int:
+        if not self._exists():
+            return 0
+        return int(self._fetch("SELECT count(*) FROM minshi.entry")[0][0])
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def add(self, entries: Sequence[NewEntry]) -> list[ProgressEntry]:
+        if len(entries) == 0:
+            return []
+        for position, new in enumerate(entries):
+            validate_entry(new, position if len(entries) > 1 else None)
+        self._writable()
+        with self._write() as cur:
+            self._refuse_unled(cur, {(e.notice, e.task) for e in entries})
+            first, now = self._next_id(cur)
+            stored = [
+                ProgressEntry(
+                    id=first + position, notice=new.notice, task=new.task, metric=new.metric,
+                    date=new.date, recorded_at=now, value=canonical_decimal(new.value),
+                    done=new.done, stage=new.stage, percent=canonical_decimal(new.percent),
+                    invested=canonical_decimal(new.invested), note=new.note, by=new.by,
+                )
+                for position, new in enumerate(entries)
+            ]
+            cur.executemany(_INSERT, [_row(e) for e in stored])
+        return stored
+
+    def retract(self, entry_id: int, *, by: str, note: str = "") -> ProgressEntry:
+        check_retraction_args(entry_id, by, note)
+        if not self._exists():
+            raise InputError(f"there is no entry {entry_id} in the store {self.location}")
+        self._writable()
+        with self._write() as cur:
+            cur.execute(_SELECT + " WHERE e.id = %s", [entry_id])
+            row = cur.fetchone()
+            target = None if row is None else _entry(row)
+            refuse_retraction(target, entry_id, self.location)
+            assert target is not None
+            self._refuse_unled(cur, {(target.notice, target.task)})
+            new_id, now = self._next_id(cur)
+            retraction = ProgressEntry(
+                id=new_id, notice=target.notice, task=target.task, metric=target.metric,
+                date=target.date, recorded_at=now, note=note, by=by, retracts=target.id,
+            )
+            cur.execute(_INSERT, _row(retraction))
+        return retraction
+
+    def load(self, entries: Sequence[ProgressEntry]) -> None:
+        check_loadable(entries)
+        self._writable()
+        expected = journal_checksum(entries)
+        with self._write() as cur:
+            cur.execute("SELECT count(*) FROM minshi.entry")
+            held = cur.fetchone()[0]  # type: ignore[index]
+            if held:
+                raise StoreError(
+                    f"the store {self.location} already holds {held} entries:"
+                    " a journal is copied only into an empty store"
+                )
+            self._refuse_unled(cur, {(e.notice, e.task) for e in entries})
+            cur.executemany(_INSERT, [_row(e) for e in entries])
+            cur.execute(_SELECT)
+            if journal_checksum(_entry(row) for row in cur.fetchall()) != expected:
+                raise StoreError(f"the copy in {self.location} does not match its source")
+
+    def migrate(self) -> int:
+        self._writable()
+        return SCHEMA_VERSION
+
+    def grant(self, unit: str, role: str, *, all_tasks: bool = False) -> None:
+        """Let a database role write for a unit: the tasks it leads, or all (supervision)."""
+        if not unit.strip() or not role.strip():
+            raise InputError("a unit name and a role name are needed")
+        self._writable()
+        sql = self._psycopg.sql
+        with self._write() as cur:
+            cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+            if cur.fetchone() is None:
+                raise InputError(
+                    f"there is no role {role!r} on the server of {self.location}:"
+                    " create it first (CREATE ROLE … LOGIN)"
+                )
+            cur.execute(
+                "INSERT INTO minshi.unit_role (unit, role, all_tasks) VALUES (%s, %s, %s)"
+                " ON CONFLICT (unit, role) DO UPDATE SET all_tasks = EXCLUDED.all_tasks",
+                [unit, role, all_tasks],
+            )
+            cur.execute(sql.SQL("GRANT INSERT ON minshi.entry TO {}").format(
+                sql.Identifier(role)))
+
+    def sync_leads(self, notice_id: str, leads: Mapping[int, Sequence[str]]) -> None:
+        """Record which units lead each task of a notice (replacing what was recorded)."""
+        self._writable()
+        with self._write() as cur:
+            cur.execute("DELETE FROM minshi.task_lead WHERE notice = %s", [notice_id])
+            cur.executemany(
+                "INSERT INTO minshi.task_lead (notice, task, unit) VALUES (%s, %s, %s)",
+                [(notice_id, task, unit) for task, units in sorted(leads.items())
+                 for unit in dict.fromkeys(units)],
+            )
+
+    # -- maintenance -----------------------------------------------------------------------
+
+    def check(self) -> list[str]:
+        if not self._exists():
+            return []
+        problems: list[str] = []
+        present = {name for (name,) in self._fetch(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+            [SCHEMA])}
+        problems += [f"the table minshi.{name} is missing"
+                     for name in sorted(_SCHEMA_OBJECTS - present)]
+        if problems:
+            return problems
+        triggers = {name for (name,) in self._fetch(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'minshi.entry'::regclass")}
+        problems += [f"the trigger {name} is missing"
+                     for name in sorted({"entry_guard", "entry_no_truncate"} - triggers)]
+        rls = self._fetch("SELECT relrowsecurity FROM pg_class"
+                          " WHERE oid = 'minshi.entry'::regclass")[0][0]
+        if not rls:
+            problems.append("row-level security is switched off on minshi.entry")
+        problems += [
+            f"entry {rid} retracts entry {tid}, which "
+            + ("does not exist" if kind == "missing" else
+               "is itself a retraction" if kind == "retraction" else
+               "belongs to another metric")
+            for rid, tid, kind in self._fetch(
+                """
+                SELECT r.id, r.retracts,
+                       CASE WHEN t.id IS NULL THEN 'missing'
+                            WHEN t.retracts IS NOT NULL THEN 'retraction'
+                            ELSE 'metric' END
+                FROM minshi.entry r LEFT JOIN minshi.entry t ON t.id = r.retracts
+                WHERE r.retracts IS NOT NULL AND (
+                    t.id IS NULL OR t.retracts IS NOT NULL OR t.notice <> r.notice
+                    OR t.task <> r.task OR t.metric <> r.metric)
+                """
+            )
+        ]
+        missing = self._fetch(
+            "SELECT count(*) FROM (SELECT notice, task, metric FROM minshi.entry"
+            " WHERE retracts IS NULL EXCEPT SELECT notice, task, metric FROM minshi.series) m"
+        )[0][0]
+        if missing:
+            problems.append(f"{missing} metrics are missing from the series table")
+        for row in self._fetch(_SELECT):
+            entry = _entry(row)
+            if not entry.is_retraction:
+                try:
+                    validate_entry(as_new_entry(entry))
+                except InputError as exc:
+                    problems.append(f"entry {entry.id} cannot be read: {exc.message}")
+        return problems
+
+    def backup(self, dest: Path) -> None:
+        """Copy the journal into a new SQLite file (which any minshi can open)."""
+        import os
+
+        from minshi.errors import FileAccessError
+        from minshi.store import copy_journal
+        from minshi.store.sqlite import SQLiteStore
+
+        if not self._exists():
+            raise StoreError(f"there is no store at {self.location} yet: nothing to back up")
+        dest = Path(os.path.abspath(os.fspath(dest)))
+        if os.path.lexists(dest):
+            raise FileAccessError(f"{dest} already exists: choose a new file for the backup")
+        if not dest.parent.is_dir():
+            raise FileAccessError(f"cannot write the backup {dest}: no folder {dest.parent}")
+        copy = SQLiteStore(dest, create=True)
+        try:
+            copy_journal(self, copy)
+        except BaseException:
+            copy.close()
+            for leftover in (dest, Path(f"{dest}-wal"), Path(f"{dest}-shm")):
+                leftover.unlink(missing_ok=True)
+            raise
+        copy.close()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> PostgresStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- inside ----------------------------------------------------------------------------
+
+    def _inspect(self) -> int:
+        """The schema version on the server; 0 when there is no minshi schema yet."""
+        rows = self._fetch("SELECT to_regclass('minshi.meta') IS NOT NULL")
+        if not rows[0][0]:
+            return 0
+        version = int(self._fetch("SELECT schema_version FROM minshi.meta")[0][0])
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"the store {self.location} was written by a newer minshi (schema version "
+                f"{version}; this one knows up to {SCHEMA_VERSION}): upgrade minshi"
+            )
+        return version
+
+    def _exists(self) -> bool:
+        if self._version == 0:
+            self._version = self._inspect()  # created by another minshi meanwhile
+        return self._version > 0
+
+    def _writable(self) -> None:
+        if not self._create:
+            raise StoreError(f"the store {self.location} was opened for reading only")
+        if self._ready:
+            return
+        with self._write() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])  # one migrator
+            # read pg_class itself: to_regclass could answer from a catalog cache older
+            # than the migration another minshi committed while this one waited
+            cur.execute(
+                "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n"
+                " ON n.oid = c.relnamespace WHERE n.nspname = 'minshi' AND c.relname = 'meta')"
+            )
+            version = 0
+            if cur.fetchone()[0]:  # type: ignore[index]
+                cur.execute("SELECT schema_version FROM minshi.meta")
+                version = int(cur.fetchone()[0])  # type: ignore[index]
+            if version > SCHEMA_VERSION:
+                self._inspect()  # raises the "newer minshi" error
+            for steps in MIGRATIONS[version:]:
+                for statement in steps:
+                    cur.execute(statement)
+            if version < SCHEMA_VERSION:
+                cur.execute("UPDATE minshi.meta SET schema_version = %s", [SCHEMA_VERSION])
+        self._version = SCHEMA_VERSION
+        self._ready = True
+
+    def _refuse_unled(self, cur: psycopg.Cursor[Any], tasks: set[tuple[str, int]]) -> None:
+        """InputError naming the role, its units and the task, for tasks it may not write."""
+        cur.execute(
+            "SELECT t.notice, t.task FROM unnest(%s::text[], %s::int[]) AS t(notice, task)"
+            " WHERE NOT minshi.may_write(t.notice, t.task)"
+            " AND NOT EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = 'minshi'"
+            " AND tablename = 'entry' AND tableowner = current_user)"
+            " AND NOT (SELECT rolsuper OR rolbypassrls FROM pg_roles"
+            " WHERE rolname = current_user)"
+            " ORDER BY t.notice, t.task",
+            [[n for n, _ in tasks], [t for _, t in tasks]],
+        )
+        refused = cur.fetchall()
+        if not refused:
+            return
+        notice, task = refused[0]
+        cur.execute(
+            "SELECT current_user, coalesce(string_agg(DISTINCT u.unit, ', '), '') FROM"
+            " minshi.unit_role u JOIN pg_roles r ON r.rolname = u.role"
+            " WHERE pg_has_role(current_user, r.oid, 'MEMBER')"
+        )
+        role, units = cur.fetchone()  # type: ignore[misc]
+        cur.execute(
+            "SELECT coalesce(string_agg(unit, ', ' ORDER BY unit), '') FROM minshi.task_lead"
+            " WHERE notice = %s AND task = %s", [notice, task])
+        leads = cur.fetchone()[0]  # type: ignore[index]
+        who = f"the role {role}" + (f" (unit {units})" if units else " (no unit granted)")
+        led = f"it is led by {leads}" if leads else "no lead unit is recorded for it"
+        more = f" (and {len(refused) - 1} more tasks)" if len(refused) > 1 else ""
+        raise InputError(
+            f"{who} may not add progress for task {task} of {notice}: {led}{more}"
+        )
+
+    def _next_id(self, cur: psycopg.Cursor[Any]) -> tuple[int, Any]:
+        # ids follow the order of recording: every minshi writer holds the same lock
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+        cur.execute("SELECT coalesce(max(id), 0) + 1, clock_timestamp() FROM minshi.entry")
+        first, now = cur.fetchone()  # type: ignore[misc]
+        return int(first), now
+
+    @contextmanager
+    def _write(self) -> Iterator[psycopg.Cursor[Any]]:
+        with self._errors("write to"), self._conn.transaction(), self._conn.cursor() as cur:
+            yield cur
+
+    def _fetch(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
+        with self._errors("read"), self._conn.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        errors = self._psycopg.errors
+        try:
+            yield
+        except self._psycopg.Error as exc:
+            where = self.location
+            if isinstance(exc, errors.LockNotAvailable):
+                message = f"the store {where} is busy: another minshi is writing; try again"
+                raise StoreError(message) from exc
+            if isinstance(exc, errors.InsufficientPrivilege):
+                raise InputError(f"the server refused to let this role {action} the store "
+                                 f"{where}: {_reason(exc)}") from exc
+            if isinstance(exc, errors.DiskFull):
+                raise StoreError(f"cannot {action} the store {where}: the disk is full") from exc
+            if isinstance(exc, self._psycopg.OperationalError) and self._conn.broken:
+                self._conn.close()
+                raise StoreError(
+                    f"lost the connection to the store {where} ({_reason(exc)});"
+                    " this command's changes were not completed"
+                ) from exc
+            if isinstance(exc, self._psycopg.InterfaceError) and self._conn.closed:
+                raise StoreError(f"the connection to the store {where} is closed") from exc
+            raise StoreError(f"cannot {action} the store {where}: {_reason(exc)}") from exc
+
+
+def _reason(exc: BaseException) -> str:
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    text = " ".join(lines) or type(exc).__name__
+    return text.removeprefix("connection failed: ")
+
+
+def _row(e: ProgressEntry) -> tuple[Any, ...]:
+    return (
+        e.id, e.notice, e.task, e.metric, e.date, e.recorded_at, canonical_decimal(e.value),
+        e.done, e.stage, canonical_decimal(e.percent), canonical_decimal(e.invested), e.note,
+        e.by, e.retracts,
+    )
+
+
+def _entry(row: Sequence[Any]) -> ProgressEntry:
+    (id_, notice, task, metric, day, recorded_at, value, done, stage, percent, invested, note,
+     by, retracts, retracted_by) = row
+    return ProgressEntry(
+        id=int(id_), notice=notice, task=task, metric=metric, date=day,
+        recorded_at=recorded_at, value=value, done=done, stage=stage, percent=percent,
+        invested=invested, note=note, by=by,
+        retracts=None if retracts is None else int(retracts),
+        retracted_by=None if retracted_by is None else int(retracted_by),
+    )
