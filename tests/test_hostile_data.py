@@ -18,6 +18,7 @@ The policy (see the docstring of minshi.catalog):
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -534,3 +535,18 @@ def test_a_value_of_the_wrong_kind_is_refused(
     assert refused.value.message.startswith(f"{path}:{line}: {problem}")
     first = refuse(cli, path, f"{new.strip()} (a value of the wrong kind)")
     assert first == f"minshi: error: {refused.value.message}"
+
+
+def test_an_edit_that_keeps_size_and_time_is_not_hidden_by_the_cache(
+    cli: Invoke, data_file: Path
+) -> None:
+    """Timestamps are coarse (2 s on FAT and some network shares): an edit of the same length
+    saved within that time looks unchanged to size and mtime, so the cache also checks content."""
+    assert cli("show", "16", "-f", "json").exit_code == 0  # now cached
+    stat = data_file.stat()
+    edited, _ = edit("target: 95,", "target: 96,")
+    data_file.write_text(edited, encoding="utf-8")
+    os.utime(data_file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert data_file.stat().st_size == stat.st_size
+    shown = json.loads(cli("show", "16", "-f", "json").stdout)
+    assert shown["metrics"][0]["target"] == 96

@@ -1,8 +1,8 @@
 """Find, load and validate notice files; look up tasks and units in them.
 
 Every problem in a file is reported at once as `file:line: where: what`. What was validated is
-cached (keyed by path, size, mtime and minshi version) so that a repeated run does not parse YAML
-or import pydantic at all.
+cached (keyed by path, size, mtime, content hash and minshi version) so that a repeated run does
+not parse YAML or import pydantic at all.
 
 What a file may hold, and what is refused (each with file, line and reason):
 - plain YAML only: tags that build Python objects (`!!python/object` …) are refused, as are
@@ -641,11 +641,23 @@ def check_category(text: str) -> str:
 # Loading with a cache
 
 
-def _fingerprint(files: Iterable[Path]) -> list[tuple[str, int, int]]:
+def _fingerprint(files: Iterable[Path]) -> list[tuple[str, int, int, str]] | None:
+    """What the cache is valid for: each file's path, size, mtime and content. The content is
+    hashed too because an edit that keeps the size can keep the mtime as well (timestamps are
+    coarse: a few ms locally, 2 s on FAT or some network shares)."""
+    import hashlib
+
     result = []
-    for path in files:
-        st = path.stat()
-        result.append((str(path.resolve()), st.st_size, st.st_mtime_ns))
+    try:
+        for path in files:
+            st = path.stat()
+            digest = ""
+            if st.st_size <= MAX_FILE_BYTES:
+                with path.open("rb") as f:
+                    digest = hashlib.blake2b(f.read(MAX_FILE_BYTES + 1), digest_size=16).hexdigest()
+            result.append((str(path.resolve()), st.st_size, st.st_mtime_ns, digest))
+    except OSError:
+        return None  # loading will say what is wrong with the file
     return result
 
 
@@ -660,7 +672,8 @@ def _cache_file(location: Path) -> Path:
 
 def _read_cache(cache: Path, key: Any) -> Catalog | None:
     # The cache is written only by minshi itself, under the user's own cache folder, and is
-    # trusted only when its key (every file's path, size, mtime and the minshi version) matches.
+    # trusted only when its key (every file's path, size, mtime, content hash and the minshi
+    # version) matches.
     try:
         with cache.open("rb") as f:
             stored_key, notices, warnings = pickle.load(f)
@@ -689,8 +702,11 @@ def load(location: Path, *, use_cache: bool = True) -> Catalog:
     files = notice_files(location)
     key: Any = None
     cache: Path | None = None
+    fingerprint = None
     if use_cache and os.environ.get("MINSHI_NO_CACHE") is None:
-        key = (__version__, _fingerprint(files))
+        fingerprint = _fingerprint(files)
+    if fingerprint is not None:
+        key = (__version__, fingerprint)
         cache = _cache_file(location)
         cached = _read_cache(cache, key)
         if cached is not None:
