@@ -16,6 +16,7 @@ import pytest
 
 import minshi
 from minshi.store import is_server_url, journal_checksum, open_store
+from minshi.store.postgres import PostgresStore
 from tests import test_store
 from tests.test_store import PostgresServer, entry
 
@@ -187,3 +188,32 @@ def test_a_writer_killed_mid_write_leaves_the_journal_as_it_was(
     (after,) = store.add([entry(value=1)])  # the killed writer's lock went with it
     assert after.id == 23
     store.close()
+
+
+@pytest.mark.postgres
+def test_units_writing_at_once_through_their_own_roles_lose_nothing(
+        postgres_server: PostgresServer, tmp_path: Path) -> None:
+    writers, updates = 8, 200
+    database = postgres_server.new_database()
+    admin = open_store(postgres_server.url(database), create=True)
+    assert isinstance(admin, PostgresStore)
+    admin.sync_leads("wanzhou-2024", {w + 1: [f"单位{w}"] for w in range(writers)})
+    for w in range(writers):
+        postgres_server.sql(f"DO $$ BEGIN CREATE ROLE unit_clerk_{w} LOGIN;"
+                            " EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        admin.grant(f"单位{w}", f"unit_clerk_{w}")
+    admin.close()
+
+    go = tmp_path / "go"
+    procs = [python(WRITER, postgres_server.url(database, user=f"unit_clerk_{w}"), str(w),
+                    str(updates), str(go)) for w in range(writers)]
+    go.touch()
+    outcomes = [(p.communicate(timeout=300)[1], p.returncode) for p in procs]
+    assert outcomes == [("", 0)] * writers
+
+    rows = postgres_server.sql("SELECT written_as, task, count(*) FROM minshi.entry"
+                               " GROUP BY written_as, task ORDER BY task", database)
+    assert rows == [(f"unit_clerk_{w}", w + 1, updates) for w in range(writers)]
+    with open_store(postgres_server.url(database), create=False) as store:
+        assert store.count() == writers * updates
+        assert store.check() == []
