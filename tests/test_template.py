@@ -229,17 +229,17 @@ def test_an_existing_file_is_replaced_only_with_force(cli: Invoke) -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("args", "code", "message"),
     [
-        (["--lead", "区财政局"], "区财政局 leads no task; a template is for a lead unit"),
-        (["--lead", "区城市管局"], "unknown unit '区城市管局'; did you mean 区城市管理局"),
-        (["--lead", CITY, "-o", "round.csv"], "round.csv: the template is an Excel file"),
-        (["--lead", CITY, "-o", "no/such/dir/x.xlsx"], "cannot write no/such/dir/x.xlsx"),
+        (["--lead", "区财政局"], 2, "区财政局 leads no task; a template is for a lead unit"),
+        (["--lead", "区城市管局"], 2, "unknown unit '区城市管局'; did you mean 区城市管理局"),
+        (["--lead", CITY, "-o", "round.csv"], 2, "round.csv: the template is an Excel file"),
+        (["--lead", CITY, "-o", "no/such/dir/x.xlsx"], 3, "cannot write no/such/dir/x.xlsx"),
     ],
 )
-def test_template_refusals(cli: Invoke, args: list[str], message: str) -> None:
+def test_template_refusals(cli: Invoke, args: list[str], code: int, message: str) -> None:
     result = cli("progress", "template", *args)
-    assert result.exit_code in (2, 3)
+    assert result.exit_code == code
     assert result.stderr.startswith(f"minshi: error: {message}")
     assert len(result.stderr.splitlines()) == 1
     assert not list(Path().glob("*.xlsx")) and not list(Path().glob(".*.tmp"))
@@ -269,6 +269,16 @@ def test_a_plain_sheet_with_the_csv_header_is_read_too(cli: Invoke, tmp_path: Pa
     refused = cli("progress", "import", str(path))
     assert refused.exit_code == 2
     assert refused.stderr.splitlines()[1] == "  Sheet1!D6: value '四十' is not a number"
+
+    other = openpyxl.Workbook()
+    sheet = other.active
+    assert sheet is not None
+    sheet.append(["task", "amount"])
+    sheet.append([16, 40])
+    other.save(path)
+    wrong = cli("progress", "import", str(path))
+    assert wrong.exit_code == 2
+    assert "missing value, date; unknown amount" in wrong.stderr
 
 
 def _encrypted_zip(template: Path, out: Path) -> Path:

@@ -583,7 +583,8 @@ def _check_container(path: Path) -> None:
 
 def _looks_like_text(path: Path) -> bool:
     try:
-        sample = path.read_bytes()[:4096]
+        with path.open("rb") as f:
+            sample = f.read(4096)
     except OSError:
         return False
     for encoding in ("utf-8", "gb18030"):
