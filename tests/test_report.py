@@ -167,6 +167,7 @@ def test_stale_days_sets_the_window(cli: Invoke, journal: Path) -> None:
     assert "区教委：第2、3、20项未报送（最近报送2024-05-31）" in text
     bad = cli("report", "--as-of", AS_OF, "--stale-days", "0")
     assert bad.exit_code == 2 and bad.stdout == ""
+    assert bad.stderr == "minshi: error: --stale-days must be 1 or more, not 0\n"
 
 
 def test_text_fits_100_columns_and_has_no_escape_codes(cli: Invoke, journal: Path) -> None:
@@ -174,6 +175,22 @@ def test_text_fits_100_columns_and_has_no_escape_codes(cli: Invoke, journal: Pat
     assert "\x1b" not in text
     too_wide = [line for line in text.splitlines() if width(line) > 100]
     assert too_wide == []
+
+
+def test_control_characters_in_a_note_are_shown_not_obeyed(
+    cli: Invoke, journal: Path, tmp_path: Path
+) -> None:
+    store = open_store(str(journal), create=True)
+    note = "江南水厂运行正常\x1b[2J\x07"
+    store.add([NewEntry(NOTICE, 19, "江南水厂", date(2024, 6, 29), percent=Decimal(60), note=note)])
+    store.close()
+    text = cli("report", "--as-of", AS_OF).stdout
+    assert "\x1b" not in text and "\x07" not in text
+    assert "进展情况（2024-06-29）：江南水厂运行正常\\x1b[2J\\x07" in text
+    out = tmp_path / "r.xlsx"
+    assert cli("report", "--as-of", AS_OF, "-o", str(out)).exit_code == 0  # no illegal XML
+    html = cli("report", "--as-of", AS_OF, "-f", "html").stdout
+    assert "\x1b" not in html and "江南水厂运行正常\\x1b[2J\\x07" in html
 
 
 # ---------------------------------------------------------------------------------------------
@@ -412,6 +429,22 @@ def test_bad_input_is_one_line_and_exit_2(
     assert result.exit_code == 2
     assert message in result.stderr.splitlines()[0]
     assert not out.exists()
+
+
+def test_with_several_notices_one_is_named(cli: Invoke, data_file: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "notices"
+    folder.mkdir()
+    text = data_file.read_text(encoding="utf-8")
+    (folder / "2024.yaml").write_text(text, encoding="utf-8")
+    (folder / "2024-copy.yaml").write_text(
+        text.replace(f"id: {NOTICE}", "id: wanzhou-2024-copy"), encoding="utf-8"
+    )
+    unnamed = cli("--data", str(folder), "report", "--as-of", AS_OF)
+    assert unnamed.exit_code == 2
+    assert "2 notices are loaded; name one with --notice" in unnamed.stderr
+    named = cli("--data", str(folder), "report", "--as-of", AS_OF, "--notice", NOTICE, "-f", "json")
+    assert named.exit_code == 0
+    assert json.loads(named.stdout)["notice"]["id"] == NOTICE
 
 
 def test_report_on_an_empty_journal_does_not_create_the_store(cli: Invoke, db_file: Path) -> None:

@@ -299,8 +299,9 @@ def _summary(as_of: date, total: Totals, who: str, category: str, investment: bo
     if investment:
         invested = total.invested or Decimal(0)
         text += f"；已完成投资{money(invested)}万元"
-        if total.share is not None:
-            text += f"，占年度计划{share_text(total.share)}%"
+        share = share_of(invested, total.plan)
+        if share is not None:
+            text += f"，占年度计划{share_text(share)}%"
     return text + "。"
 
 

@@ -51,7 +51,6 @@ StaleDaysOpt = Annotated[
     typer.Option(
         "--stale-days",
         metavar="DAYS",
-        min=1,
         help="List lead units with no report in this many days before the as-of date.",
     ),
 ]
