@@ -14,7 +14,7 @@ from typing import Any
 
 from minshi.catalog import Catalog
 from minshi.models import Metric, Notice, Task, metric_deadline
-from minshi.render import number
+from minshi.render import number, percent
 from minshi.status import STATUS_LABELS, MetricState, Reading, Status, metric_state, worst
 from minshi.store.base import ProgressEntry, SeriesKey
 
@@ -33,7 +33,8 @@ class TaskView:
     task: Task
     metrics: list[MetricView]
     status: Status
-    latest: ProgressEntry | None  # the newest entry of any metric of the task (its 进展情况)
+    latest: ProgressEntry | None  # the newest entry of any metric of the task
+    note_entry: ProgressEntry | None  # the newest entry with a note: the task's 进展情况
     invested: Decimal | None  # 投资完成额度 (万元), latest reported for the task
 
 
@@ -72,9 +73,12 @@ def evaluate_task(
         views.append(MetricView(metric, state, reading, entries[metric.key]))
     reported = [e for e in entries.values() if e is not None]
     newest = max(reported, key=lambda e: (e.date, e.id), default=None)
+    noted = [e for e in reported if e.note.strip()]
+    note_entry = max(noted, key=lambda e: (e.date, e.id), default=None)
     with_money = [e for e in reported if e.invested is not None]
     invested = max(with_money, key=lambda e: (e.date, e.id)).invested if with_money else None
-    return TaskView(notice, task, views, worst(v.state.status for v in views), newest, invested)
+    status = worst(v.state.status for v in views)
+    return TaskView(notice, task, views, status, newest, note_entry, invested)
 
 
 def evaluate(
@@ -85,6 +89,30 @@ def evaluate(
 ) -> list[TaskView]:
     pairs = catalog.tasks() if tasks is None else tasks
     return [evaluate_task(notice, task, latest, as_of) for notice, task in pairs]
+
+
+def _amount(value: Decimal) -> str:
+    """284万 rather than 2840000, the way the notice writes it."""
+    from minshi.quantity import format_quantity
+
+    return format_quantity(value)
+
+
+def metric_summary(view: MetricView) -> str:
+    """'40/95 个 (42%)' for a quantity; '已完成', '进行中 60%，…' or '未报' for a milestone."""
+    metric, state = view.metric, view.state
+    if metric.kind == "milestone":
+        if state.status == "done":
+            return "已完成"
+        stage = view.reading.stage if view.reading else None
+        done = f" {_amount(state.actual)}%" if state.actual is not None else ""
+        if stage or done:
+            return f"进行中{done}" + (f"，{stage}" if stage else "")
+        return "未报"
+    actual = "—" if state.actual is None else _amount(state.actual)
+    target = "待定" if state.target is None else _amount(state.target)
+    share = "" if state.progress is None else f" ({percent(state.progress)})"
+    return f"{actual}/{target} {metric.unit or ''}{share}".replace(" %", "%")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -117,6 +145,7 @@ def metric_record(view: MetricView, notice: Notice) -> dict[str, Any]:
         "owner": m.owner,
         "parent": m.parent,
         "stage": view.reading.stage if view.reading else None,
+        "summary": metric_summary(view),
     }
 
 
@@ -135,7 +164,8 @@ def task_record(view: TaskView) -> dict[str, Any]:
         "invested": number(view.invested),
         "status": view.status,
         "status_label": STATUS_LABELS[view.status],
-        "note": view.latest.note if view.latest else None,
+        "note": view.note_entry.note if view.note_entry else None,
+        "note_date": view.note_entry.date.isoformat() if view.note_entry else None,
         "last_reported": view.latest.date.isoformat() if view.latest else None,
         "metrics": [metric_record(m, view.notice) for m in view.metrics],
     }
@@ -161,6 +191,7 @@ def metric_rows(views: Iterable[TaskView]) -> list[dict[str, Any]]:
                     "lead": [m.metric.owner] if m.metric.owner else list(view.task.lead),
                     "last_reported": record["last_reported"],
                     "stage": record["stage"],
+                    "summary": record["summary"],
                 }
             )
     return rows

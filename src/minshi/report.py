@@ -30,9 +30,27 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from minshi.catalog import Catalog, check_category
-from minshi.followup import MetricView, TaskView, evaluate, metric_record, task_record
+from minshi.followup import (
+    MetricView,
+    TaskView,
+    evaluate,
+    metric_record,
+    metric_summary,
+    task_record,
+)
 from minshi.models import Notice, Task
-from minshi.render import Column, csv_text, number, pad, plain, safe_text, to_json, width, wrap
+from minshi.render import (
+    Column,
+    csv_text,
+    number,
+    pad,
+    percent,
+    plain,
+    safe_text,
+    to_json,
+    width,
+    wrap,
+)
 from minshi.status import STATUS_LABELS, Status, expected_progress
 from minshi.store.base import ProgressEntry, SeriesKey
 
@@ -218,27 +236,6 @@ def chinese_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def metric_summary(view: MetricView) -> str:
-    """'40/95 个 (42%)' for a quantity; '已完成', '进行中 60%，…' or '未报' for a milestone."""
-    metric, state = view.metric, view.state
-    if metric.kind == "milestone":
-        if state.status == "done":
-            return "已完成"
-        stage = view.reading.stage if view.reading else None
-        done = f" {plain(state.actual)}%" if state.actual is not None else ""
-        if stage or done:
-            return f"进行中{done}" + (f"，{stage}" if stage else "")
-        return "未报"
-    actual = "—" if state.actual is None else plain(state.actual)
-    target = "待定" if state.target is None else plain(state.target)
-    share = "" if state.progress is None else f" ({percent_text(state.progress)})"
-    return f"{actual}/{target} {metric.unit or ''}{share}".replace(" %", "%")
-
-
-def percent_text(ratio: float | None) -> str:
-    return "" if ratio is None else f"{ratio * 100:.0f}%"
-
-
 def money(value: Decimal | None) -> str:
     """万元 as written: 1200.5, 300 (no exponent, no trailing zeros)."""
     return "" if value is None else plain(value)
@@ -251,11 +248,6 @@ def share_text(share: Decimal | None) -> str:
     return str((share * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def _note_entry(view: TaskView) -> ProgressEntry | None:
-    noted = [m.entry for m in view.metrics if m.entry is not None and m.entry.note.strip()]
-    return max(noted, key=lambda e: (e.date, e.id), default=None)
-
-
 def _task_row(view: TaskView) -> TaskRow:
     lines = [
         MetricLine(
@@ -265,7 +257,7 @@ def _task_row(view: TaskView) -> TaskRow:
         )
         for m in view.metrics
     ]
-    return TaskRow(view=view, metrics=lines, note=_note_entry(view))
+    return TaskRow(view=view, metrics=lines, note=view.note_entry)
 
 
 def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
@@ -419,7 +411,7 @@ def failing(report: Report, statuses: Iterable[str]) -> list[tuple[TaskRow, Metr
 def subtitle(report: Report) -> str:
     """'万州府办发〔2024〕18号 · 截至2024年6月30日 · 序时进度50%' (and the scope, if any)."""
     parts = [report.notice.notice.doc_number, f"截至{chinese_date(report.as_of)}"]
-    parts.append(f"序时进度{percent_text(report.expected)}")
+    parts.append(f"序时进度{percent(report.expected)}")
     if report.scope:
         parts.append(report.scope)
     return " · ".join(parts)
@@ -449,7 +441,7 @@ def metric_state_text(line: MetricLine) -> str:
     if line.status == "overdue":
         why = f"截止{state.deadline.isoformat()}"
     else:
-        why = f"序时进度{percent_text(state.expected)}"
+        why = f"序时进度{percent(state.expected)}"
     return f"{line.summary}，{STATUS_LABELS[line.status]}（{why}）"
 
 
@@ -674,7 +666,7 @@ def _row_lines(row: TaskRow, investment: bool) -> list[str]:
     body = len(str(task.id)) + 2
     lines += _wrapped(f"责任单位：{'、'.join(task.lead)}", body, 5 * 2)
     lines += _wrapped(f"年度工作目标任务：{task.target_text}", body, 9 * 2)
-    lines += _wrapped(f"完成情况（序时进度{percent_text(row.expected)}）：", body)
+    lines += _wrapped(f"完成情况（序时进度{percent(row.expected)}）：", body)
     for m in row.metrics:
         lines += _wrapped(f"· {m.name}：{m.summary}，{STATUS_LABELS[m.status]}", body + 2, 2)
     if row.note is not None:
@@ -784,7 +776,7 @@ def report_markdown(report: Report) -> str:
                 values += [
                     _md("、".join(row.task.lead)),
                     "<br>".join(_md(f"{m.name}：{m.summary}") for m in row.metrics),
-                    percent_text(row.expected),
+                    percent(row.expected),
                     STATUS_LABELS[row.status],
                     _md(note_text(row)),
                 ]

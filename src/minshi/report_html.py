@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from minshi.render import safe_text
+from minshi.render import percent, safe_text
 from minshi.report import (
     SUMMARY_ORDER,
     MetricLine,
@@ -20,7 +20,6 @@ from minshi.report import (
     counts_text,
     metric_state_text,
     money,
-    percent_text,
     share_text,
     stale_heading,
     stale_text,
@@ -121,7 +120,7 @@ def _bar(line: MetricLine) -> str:
     progress = line.progress if line.status != "done" else 1.0
     filled = min(max(progress or 0.0, 0.0), 1.0) * 100
     expected = min(max(line.expected, 0.0), 1.0) * 100
-    title = f"序时进度{percent_text(line.expected)}"
+    title = f"序时进度{percent(line.expected)}"
     return (
         f'<div class="bar" title="{esc(title)}">'
         f'<span class="fill s-{line.status}" style="width:{filled:.1f}%"></span>'
@@ -151,7 +150,7 @@ def _row(row: TaskRow, investment: bool) -> str:
     cells += [
         f"<td>{esc('、'.join(task.lead))}</td>",
         f"<td>{''.join(_metric(m) for m in row.metrics)}</td>",
-        f'<td class="num">{esc(percent_text(row.expected))}</td>',
+        f'<td class="num">{esc(percent(row.expected))}</td>',
         f'<td class="center">{_badge(row.status)}</td>',
         f'<td class="note">{note}</td>',
     ]
