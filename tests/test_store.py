@@ -1014,3 +1014,20 @@ def test_a_server_url_without_psycopg_names_the_extra(monkeypatch: pytest.Monkey
     with pytest.raises(StoreError, match=re.escape(
             "PostgreSQL support is not installed: pip install 'minshi[postgres]'")):
         open_store("postgresql://clerk@db.example/minshi", create=False)
+
+
+def test_load_refuses_a_journal_no_store_could_have_written(store: Store) -> None:
+    now = datetime.now(UTC)
+    first = ProgressEntry(1, NOTICE, 16, "老旧小区", date(2024, 5, 1), now, value=Decimal(1))
+    cases = {
+        "entry 1 is out of order": [first, first],
+        "entry 2 retracts entry 1, which it cannot": [
+            first, ProgressEntry(2, NOTICE, 16, "other", date(2024, 5, 1), now, retracts=1)],
+        "entry 1 has a recording time without a time zone": [
+            ProgressEntry(1, NOTICE, 16, "k", date(2024, 5, 1), now.replace(tzinfo=None),
+                          value=Decimal(1))],
+    }
+    for message, entries in cases.items():
+        with pytest.raises(InputError, match=f"^{re.escape(message)}"):
+            store.load(entries)
+    assert store.count() == 0

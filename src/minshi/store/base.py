@@ -196,9 +196,11 @@ def check_loadable(entries: Sequence[ProgressEntry]) -> None:
     """Refuse a journal to be copied that no store could have written (InputError)."""
     seen: dict[int, ProgressEntry] = {}
     retracted: set[int] = set()
+    last_id = 0
     for e in entries:
-        if e.id in seen or (seen and e.id < max(seen)):
+        if isinstance(e.id, bool) or not isinstance(e.id, int) or e.id <= last_id:
             raise InputError(f"entry {e.id} is out of order in the journal to copy")
+        last_id = e.id
         if e.recorded_at.tzinfo is None:
             raise InputError(f"entry {e.id} has a recording time without a time zone")
         if e.retracts is None:
