@@ -185,7 +185,7 @@ def _shown_values(row: TemplateRow, planned: bool) -> list[Any]:
         current = state.actual
         target = state.target if state.target is not None else "待定"
         unit = metric.unit
-    latest = view.latest
+    noted = view.note_entry  # the task's 进展情况: its newest report with a note
     values: list[Any] = [
         view.task.id,
         view.task.name,
@@ -196,7 +196,7 @@ def _shown_values(row: TemplateRow, planned: bool) -> list[Any]:
         mv.reading.date if mv.reading and mv.reading.date else None,
         round(state.expected, 4),
         STATUS_LABELS[state.status],
-        latest.note if latest and latest.note else None,
+        noted.note if noted else None,
     ]
     if planned:
         values.append(view.task.investment_plan)
