@@ -6,11 +6,14 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
+
+from tests.pgserver import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "data" / "targets_2024.yaml"
@@ -74,3 +77,27 @@ def run_minshi(
         env=full_env,
         **kw,  # type: ignore[arg-type]
     )
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """The session's PostgreSQL cluster, started once for every module that asks for it."""
+    # not under pytest's tmp folder: that is private to root, and the server runs as another user
+    root = Path(tempfile.mkdtemp(prefix="minshi-pg-"))
+    server = PostgresServer(root)
+    server.start()
+    yield server
+    server.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a new, empty store of each backend lives."""
+    if request.param == "postgres":
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        return server.url(server.new_database())
+    return str(tmp_path / "journal" / "progress.db")

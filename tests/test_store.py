@@ -6,12 +6,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,112 +31,9 @@ from minshi.store import (
 from minshi.store import postgres as postgres_store
 from minshi.store import sqlite as sqlite_store
 from minshi.store.postgres import PostgresStore
-
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+from tests.pgserver import PostgresServer, free_port
 
 NOTICE = "wanzhou-2024"
-
-
-class PostgresServer:
-    """A throwaway PostgreSQL cluster on a free localhost port, for this test session."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.bindir = postgres_bindir()
-        self.port = free_port()
-        self.user = "postgres"  # the cluster's superuser
-        self.databases = 0
-        # PostgreSQL refuses to run as root: run it as an unprivileged OS user
-        self.os_user = None
-        if os.geteuid() == 0:
-            import pwd
-
-            names = {p.pw_name for p in pwd.getpwall()}
-            self.os_user = "postgres" if "postgres" in names else "nobody"
-            shutil.chown(root, self.os_user)
-
-    def run(self, tool: str, *args: str) -> None:
-        command = [str(self.bindir / tool), *args]
-        if self.os_user is not None:
-            command = ["runuser", "-u", self.os_user, "--", *command]
-        done = subprocess.run(command, capture_output=True, text=True, cwd=self.root)
-        if done.returncode != 0:
-            raise RuntimeError(f"{tool} failed: {done.stdout}{done.stderr}")
-
-    def start(self) -> None:
-        data = self.root / "data"
-        self.run("initdb", "-D", str(data), "-U", self.user, "--auth=trust", "-E", "UTF8",
-                 "--no-locale", "--no-sync")
-        options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
-                   " -c fsync=off -c full_page_writes=off -c max_connections=60")
-        self.run("pg_ctl", "-D", str(data), "-l", str(self.root / "log"), "-o", options,
-                 "-w", "-t", "60", "start")
-
-    def stop(self) -> None:
-        self.run("pg_ctl", "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop")
-
-    def url(self, database: str = "postgres", user: str | None = None) -> str:
-        return f"postgresql://{user or self.user}@127.0.0.1:{self.port}/{database}"
-
-    def sql(self, statement: str, database: str = "postgres", params: object = None
-            ) -> list[tuple[object, ...]]:
-        import psycopg
-
-        with psycopg.connect(self.url(database), autocommit=True) as conn:
-            cur = conn.execute(statement, params)  # type: ignore[arg-type]
-            return cur.fetchall() if cur.description else []
-
-    def new_database(self) -> str:
-        self.databases += 1
-        name = f"journal_{self.databases}"
-        self.sql(f"CREATE DATABASE {name}")
-        return name
-
-
-def postgres_bindir() -> Path:
-    for initdb in sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
-                         key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0,
-                         reverse=True):
-        return initdb.parent
-    found = shutil.which("initdb")
-    if found is None:
-        message = "PostgreSQL is not installed (.ci/postgres.sh installs it)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return Path(found).resolve().parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-_SERVER = pytest.StashKey[PostgresServer]()
-
-
-@pytest.fixture(scope="session")
-def postgres_server(pytestconfig: pytest.Config) -> PostgresServer:
-    """The session's cluster, started once however many modules ask for it."""
-    if _SERVER in pytestconfig.stash:
-        return pytestconfig.stash[_SERVER]
-    root = Path(tempfile.mkdtemp(prefix="minshi-pg-"))
-    pytestconfig.add_cleanup(lambda: shutil.rmtree(root, ignore_errors=True))
-    server = PostgresServer(root)
-    server.start()
-    pytestconfig.add_cleanup(server.stop)
-    pytestconfig.stash[_SERVER] = server
-    return server
-
-
-@pytest.fixture(params=BACKENDS)
-def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Where a new, empty store of each backend lives."""
-    if request.param == "postgres":
-        server: PostgresServer = request.getfixturevalue("postgres_server")
-        return server.url(server.new_database())
-    return str(tmp_path / "journal" / "progress.db")
 
 
 @pytest.fixture

@@ -17,11 +17,8 @@ import pytest
 import minshi
 from minshi.store import is_server_url, journal_checksum, open_store
 from minshi.store.postgres import PostgresStore
-from tests import test_store
-from tests.test_store import PostgresServer, entry
-
-store_location = test_store.store_location  # the same parametrized backends
-postgres_server = test_store.postgres_server
+from tests.pgserver import PostgresServer
+from tests.test_store import entry
 
 pytestmark = pytest.mark.slow
 
