@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,6 +21,9 @@ from minshi.cli.options import (
     complete_units,
 )
 
+if TYPE_CHECKING:
+    from minshi.models import Notice, Task
+
 
 def register(app: typer.Typer) -> None:
     app.command(
@@ -31,15 +35,21 @@ def register(app: typer.Typer) -> None:
     app.command(epilog="Example: minshi config")(config)
 
 
-def _task_views(as_of: str | None, notice: str | None = None) -> list[Any]:
+def _task_views(
+    as_of: str | None, notice: str | None = None, keep: Callable[[Any, Any], bool] | None = None
+) -> list[Any]:
+    """The tasks (of one notice, if given) that `keep` keeps, evaluated as of a date."""
     from minshi.followup import evaluate
 
     catalog = state.catalog()
     day = as_of_date(as_of)
-    pairs = list(catalog.tasks())
     if notice is not None:
-        chosen = catalog.notice(notice)
-        pairs = [(n, t) for n, t in pairs if n is chosen]
+        chosen = catalog.notice(notice)  # only this notice is built
+        pairs = [(chosen, t) for t in chosen.tasks]
+    else:
+        pairs = list(catalog.tasks())
+    if keep is not None:  # before evaluating: only what is shown is worth the work
+        pairs = [(n, t) for n, t in pairs if keep(n, t)]
     latest = state.store().latest(day, notice=notice)
     return evaluate(catalog, latest, day, pairs)
 
@@ -99,26 +109,24 @@ def list_tasks(
     ]
     if category:
         check_category(category)
-    records = []
-    for view in _task_views(as_of, notice):
-        task = view.task
-        if category and task.category != category:
-            continue
-        if search and search not in task.name and search not in task.target_text:
-            continue
-        if any((view.notice.id, task.id) not in ids for ids in allowed):
-            continue
-        if wanted and view.status not in wanted:
-            continue
-        records.append(task_record(view))
+
+    def keep(n: Notice, task: Task) -> bool:
+        return (
+            (not category or task.category == category)
+            and (not search or search in task.name or search in task.target_text)
+            and all((n.id, task.id) in ids for ids in allowed)
+        )
+
+    views = _task_views(as_of, notice, keep)
+    records = [task_record(v) for v in views if not wanted or v.status in wanted]
     _emit_tasks(records, fmt)
 
 
 def _emit_tasks(records: list[dict[str, Any]], fmt: Format) -> None:
-    from minshi.cli.views import TASK_COLUMNS, TASK_CSV_COLUMNS
+    from minshi.cli.views import TASK_CSV_COLUMNS, task_columns
     from minshi.render import render
 
-    columns = TASK_CSV_COLUMNS if fmt in (Format.csv, Format.markdown) else TASK_COLUMNS
+    columns = TASK_CSV_COLUMNS if fmt in (Format.csv, Format.markdown) else task_columns()
     if fmt == Format.table and not records:
         typer.echo("(no tasks match)", err=True)
         return
@@ -129,9 +137,9 @@ def show(
     task: TaskArg, notice: NoticeOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table
 ) -> None:
     """Show one task in full: target text, units, and every metric with its progress."""
-    from minshi.cli.views import METRIC_COLUMNS
+    from minshi.cli.views import METRIC_COLUMNS, history_chart, metric_columns, on_terminal
     from minshi.followup import evaluate_task, task_record
-    from minshi.render import render, safe_text
+    from minshi.render import render, safe_text, use_color
 
     found_notice, found = state.catalog().find_task(task, notice)
     day = as_of_date(as_of)
@@ -153,9 +161,12 @@ def show(
         f"配合单位：{coop or '—'}",
     ]
     if record["note"]:
-        lines.append(f"进展情况（{record['last_reported']}）：{record['note']}")
+        lines.append(f"进展情况（{record['note_date']}）：{record['note']}")
     typer.echo(safe_text("\n".join(lines)) + "\n")
-    typer.echo(render(record["metrics"], "table", METRIC_COLUMNS), nl=False)
+    typer.echo(render(record["metrics"], "table", metric_columns()), nl=False)
+    if on_terminal():  # a person reads it: the history as a chart
+        entries = state.store().log(notice=found_notice.id, tasks={found.id}, until=day)
+        typer.echo("\n" + history_chart(view, entries, day, color=use_color()), nl=False)
 
 
 def units(
