@@ -146,7 +146,10 @@ BAD_UPDATES = [
     (["99", "--value", "1"], "no task 99 in wanzhou-2024 (tasks are 1–21)"),
     (["16", "--value", "1", "--notice", "other-2024"], "no notice 'other-2024'"),
     (["2", "--metric", "需求学生覆盖", "--value", "101"], "above 100%"),
-    (["16"], "give --value"),
+    (["16"], "give the value (--value, the cumulative figure so far)"),
+    (["16", "--note", "进展顺利"], "also when only the note or the investment is new"),
+    (["16", "--invested", "100"], "give the value"),
+    (["20", "--metric", "其芳小学", "--note", "进展顺利"], "report it done, its stage"),
 ]
 
 

@@ -147,28 +147,38 @@ def check(
     percent = _optional(report.percent, parse_number, "percent")
     invested = _optional(report.invested, parse_number, "invested")
     done = _optional(report.done, parse_flag, "done")
-    stage = (report.stage or "").strip() or None
-    note = report.note.strip()
+    stage = _text(report.stage or "", "stage").strip() or None
+    note = _text(report.note, "note").strip()
     if len(note) > MAX_TEXT or len(stage or "") > MAX_TEXT:
         raise InputError(f"the note is longer than {MAX_TEXT} characters")
     label = f"task {task.id} {metric.key}"
     if metric.kind == "milestone":
         if value is not None:
             raise InputError(
-                f"{label} is a milestone: use --done, --stage or --percent (形象进度), not --value"
+                f"{label} is a milestone: report it done, its stage or its 形象进度 percent "
+                "(--done, --stage, --percent), not a value"
             )
         if percent is not None and percent > 100:
             raise InputError(f"percent '{report.percent}' is above 100")
-        if done is None and percent is None and stage is None and not note and invested is None:
-            raise InputError(f"{label} is a milestone: say --done, --stage TEXT or --percent P")
+        if not done and percent is None and stage is None:
+            # a note alone would read as "nothing done yet" and hide the stage reached before
+            raise InputError(
+                f"{label} is a milestone: report it done, its stage or its 形象进度 percent "
+                "(--done, --stage TEXT, --percent P), with the note if you like"
+            )
     else:
         if done or stage is not None or percent is not None:
             raise InputError(
                 f"{label} is a {metric.kind} target: give --value (the cumulative figure), "
                 "not --done/--stage/--percent"
             )
-        if value is None and invested is None and not note:
-            raise InputError(f"{label}: give --value (the cumulative figure so far)")
+        if value is None:
+            # every report carries the cumulative figure: a note or an amount alone would read
+            # as "nothing reported" and hide the figure given before
+            raise InputError(
+                f"{label}: give the value (--value, the cumulative figure so far), "
+                "also when only the note or the investment is new"
+            )
         if value is not None and not force:
             _check_plausible(value, metric, label)
     entry = NewEntry(
@@ -182,9 +192,21 @@ def check(
         percent=Decimal(100) if done and percent is None else percent,
         invested=invested,
         note=note,
-        by=(report.by or "").strip() or by,
+        by=_text((report.by or "").strip() or by, "reporter name (by)"),
     )
     return Checked(entry, notice, task, metric)
+
+
+def _text(text: str, what: str) -> str:
+    """Text as typed; bytes that are not UTF-8 (a terminal set to another encoding) come into
+    Python as lone surrogates, which could be neither stored nor shown."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            f"the {what} is not UTF-8 text; set the terminal to UTF-8 and type it again"
+        ) from None
+    return text
 
 
 def _optional(text: str | None, parse: Callable[[str, str], T], what: str) -> T | None:
