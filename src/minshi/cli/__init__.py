@@ -33,6 +33,8 @@ class MinshiGroup(TyperGroup):
             where = f": {e.filename}" if e.filename else ""
             typer.echo(f"minshi: error: {e.strerror or e}{where}", err=True)
             raise typer.Exit(int(ExitCode.STORE)) from None
+        finally:
+            state.close()
 
 
 app = typer.Typer(

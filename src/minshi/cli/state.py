@@ -27,7 +27,16 @@ _state = _State()
 
 def configure(*, data_flag: str | None, db_flag: str | None, debug: bool) -> None:
     global _state
+    close()
     _state = _State(data_flag=data_flag, db_flag=db_flag, debug=debug)
+
+
+def close() -> None:
+    """Close the stores opened by this run (a server connection, a SQLite file)."""
+    stores = list(_state.stores.values())
+    _state.stores.clear()
+    for opened in stores:
+        opened.close()
 
 
 def debug() -> bool:
