@@ -533,26 +533,66 @@ def notice_files(location: Path) -> list[Path]:
 # The catalog: every notice loaded, with lookups
 
 
-@dataclass(slots=True)
-class Catalog:
-    notices: list[Notice]
-    # what was accepted but should be written differently: `file:line: where: what`
-    warnings: list[str] = field(default_factory=list)
-    _units: dict[str, str] = field(default_factory=dict)  # name or alias → canonical name
+def _unit_spellings(notices: Iterable[Notice]) -> dict[str, str]:
+    """Every name or alias of a unit → its canonical name."""
+    units: dict[str, str] = {}
+    for notice in notices:
+        for unit in notice.units:
+            units.setdefault(unit.name, unit.name)
+            for alias in unit.aliases:
+                units.setdefault(alias, unit.name)
+        for task in notice.tasks:
+            for name in (*task.lead, *task.cooperating):
+                units.setdefault(name, name)
+    return units
 
-    def __post_init__(self) -> None:
-        for notice in self.notices:
-            for unit in notice.units:
-                self._units.setdefault(unit.name, unit.name)
-                for alias in unit.aliases:
-                    self._units.setdefault(alias, unit.name)
-            for task in notice.tasks:
-                for name in (*task.lead, *task.cooperating):
-                    self._units.setdefault(name, name)
+
+class Catalog:
+    """Every notice at a location, with lookups.
+
+    A catalog read from the cache builds each notice when it is first used, so that a command
+    about one notice among hundreds (`progress update 16 --notice ID`) does not build them all.
+    """
+
+    __slots__ = ("_ids", "_built", "_lazy", "_units", "warnings")
+
+    def __init__(self, notices: list[Notice], warnings: list[str] | None = None) -> None:
+        self._ids = [n.id for n in notices]
+        self._built: list[Notice | None] = list(notices)
+        self._lazy: _LazyNotices | None = None  # set when read from the cache
+        self._units = _unit_spellings(notices)  # name or alias → canonical name
+        # what was accepted but should be written differently: `file:line: where: what`
+        self.warnings = [] if warnings is None else warnings
+
+    @classmethod
+    def _cached(
+        cls, ids: list[str], units: dict[str, str], warnings: list[str], lazy: _LazyNotices
+    ) -> Catalog:
+        catalog = cls([], warnings)
+        catalog._ids, catalog._units, catalog._lazy = ids, units, lazy
+        catalog._built = [None] * len(ids)
+        return catalog
+
+    @property
+    def notices(self) -> list[Notice]:
+        if self._lazy is not None:
+            missing = [i for i, notice in enumerate(self._built) if notice is None]
+            for i, notice in zip(missing, self._lazy.build(missing), strict=True):
+                self._built[i] = notice
+            self._lazy = None  # every notice is built: the pickled copies can go
+        return self._built  # type: ignore[return-value]  # no None left
+
+    def _notice_at(self, index: int) -> Notice:
+        notice = self._built[index]
+        if notice is None:
+            assert self._lazy is not None
+            (notice,) = self._lazy.build([index])
+            self._built[index] = notice
+        return notice
 
     @property
     def single(self) -> bool:
-        return len(self.notices) == 1
+        return len(self._ids) == 1
 
     def tasks(self) -> Iterator[tuple[Notice, Task]]:
         for notice in self.notices:
@@ -562,17 +602,14 @@ class Catalog:
     def notice(self, notice_id: str | None) -> Notice:
         if notice_id is None:
             if self.single:
-                return self.notices[0]
-            ids = ", ".join(n.id for n in self.notices[:5])
+                return self._notice_at(0)
+            ids = ", ".join(self._ids[:5])
             raise InputError(
-                f"{len(self.notices)} notices are loaded; name one with --notice ({ids} …)"
+                f"{len(self._ids)} notices are loaded; name one with --notice ({ids} …)"
             )
-        for notice in self.notices:
-            if notice.id == notice_id:
-                return notice
-        raise InputError(
-            f"no notice '{notice_id}'" + _suggest(notice_id, [n.id for n in self.notices])
-        )
+        if notice_id not in self._ids:
+            raise InputError(f"no notice '{notice_id}'" + _suggest(notice_id, self._ids))
+        return self._notice_at(self._ids.index(notice_id))
 
     def find_task(self, ref: str | int, notice_id: str | None = None) -> tuple[Notice, Task]:
         """A task by number (`16`), or `ID/16` when several notices are loaded."""
@@ -613,17 +650,14 @@ class Catalog:
         raise InputError(f"unknown unit '{text}'{hint} (see: minshi units)")
 
     def tasks_of_unit(self, unit: str, role: str = "any") -> list[tuple[Notice, Task]]:
-        result = []
-        for notice, task in self.tasks():
-            lead = unit in task.lead or any(m.owner == unit for m in task.metrics)
-            coop = unit in task.cooperating
-            if (
-                (role == "lead" and lead)
-                or (role == "coop" and coop)
-                or (role == "any" and (lead or coop))
-            ):
-                result.append((notice, task))
-        return result
+        as_lead, as_coop = role in ("lead", "any"), role in ("coop", "any")
+        return [
+            (notice, task)
+            for notice in self.notices
+            for task in notice.tasks
+            if (as_lead and (unit in task.lead or unit in [m.owner for m in task.metrics]))
+            or (as_coop and unit in task.cooperating)
+        ]
 
 
 def _suggest(text: str, choices: Sequence[str]) -> str:
@@ -646,16 +680,19 @@ def _fingerprint(files: Iterable[Path]) -> list[tuple[str, int, int, str]] | Non
     hashed too because an edit that keeps the size can keep the mtime as well (timestamps are
     coarse: a few ms locally, 2 s on FAT or some network shares)."""
     import hashlib
+    import stat
 
     result = []
     try:
         for path in files:
             st = path.stat()
+            if not stat.S_ISREG(st.st_mode):
+                return None  # a pipe or device is read afresh every time, never cached
             digest = ""
             if st.st_size <= MAX_FILE_BYTES:
-                with path.open("rb") as f:
-                    digest = hashlib.blake2b(f.read(MAX_FILE_BYTES + 1), digest_size=16).hexdigest()
-            result.append((str(path.resolve()), st.st_size, st.st_mtime_ns, digest))
+                with path.open("rb") as f:  # read(n) allocates n bytes: ask for what is there
+                    digest = hashlib.blake2b(f.read(st.st_size + 1), digest_size=16).hexdigest()
+            result.append((os.path.realpath(path), st.st_size, st.st_mtime_ns, digest))
     except OSError:
         return None  # loading will say what is wrong with the file
     return result
@@ -670,28 +707,123 @@ def _cache_file(location: Path) -> Path:
     return cache_dir() / f"catalog-{digest}.pickle"
 
 
-def _read_cache(cache: Path, key: Any) -> Catalog | None:
+# The cache holds each notice as its own pickle, so that one notice can be built without the
+# others. Each model object is pickled as its class and its field values in order (rebuilt by
+# one call to the class, not by dataclasses' slower generic __setstate__), and equal strings
+# within a notice (unit names, units of measure) are stored once.
+_CACHE_FORMAT = 2
+
+
+def _model_classes() -> list[type[Any]]:
+    from minshi import models
+
+    return [
+        cls
+        for cls in vars(models).values()
+        if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == models.__name__
+    ]
+
+
+def _schema() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The models' fields in order: a cache written for other models is not used."""
+    return tuple((cls.__qualname__, tuple(f.name for f in fields(cls))) for cls in _model_classes())
+
+
+def _notice_blobs(notices: list[Notice]) -> list[bytes]:
+    import copyreg
+    import io
+
+    names = {
+        cls: tuple(f.name for f in fields(cls))
+        for cls in _model_classes()
+        if all(f.init for f in fields(cls))
+    }
+    strings: dict[str, str] = {}
+
+    def same(value: Any) -> Any:
+        if type(value) is str:
+            return strings.setdefault(value, value)
+        if type(value) is list:
+            return [same(item) for item in value]
+        return value
+
+    def reduce(obj: Any) -> tuple[type[Any], tuple[Any, ...]]:
+        return type(obj), tuple(same(getattr(obj, name)) for name in names[type(obj)])
+
+    table = {**copyreg.dispatch_table, **dict.fromkeys(names, reduce)}
+    blobs = []
+    for notice in notices:
+        strings.clear()  # shared within a notice only: notices are read one at a time
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=5)
+        pickler.dispatch_table = table
+        pickler.dump(notice)
+        blobs.append(buffer.getvalue())
+    return blobs
+
+
+@dataclass(slots=True)
+class _LazyNotices:
+    """The pickled notices of a cache file, built on demand."""
+
+    ids: list[str]
+    blobs: list[bytes]
+    files: list[Path]  # the file of each notice, to read it again should its pickle be damaged
+    cache: Path
+
+    def build(self, indices: Sequence[int]) -> list[Notice]:
+        import gc
+
+        paused = gc.isenabled()
+        gc.disable()  # thousands of objects and no cycles: collecting in between is wasted time
+        try:
+            result = [self._unpickle(i) for i in indices]
+        finally:
+            if paused:
+                gc.enable()
+        return result
+
+    def _unpickle(self, index: int) -> Notice:
+        try:
+            notice = pickle.loads(self.blobs[index])
+        except Exception:  # noqa: BLE001 - a damaged cache is never trusted
+            notice = None
+        if isinstance(notice, Notice) and notice.id == self.ids[index]:
+            return notice
+        self.cache.unlink(missing_ok=True)  # the next run writes a sound one
+        return load_file(self.files[index])
+
+
+def _read_cache(cache: Path, key: Any, files: list[Path]) -> Catalog | None:
     # The cache is written only by minshi itself, under the user's own cache folder, and is
-    # trusted only when its key (every file's path, size, mtime, content hash and the minshi
-    # version) matches.
+    # trusted only when its key (every file's path, size, mtime, content hash, the minshi
+    # version and the models' fields) matches.
     try:
         with cache.open("rb") as f:
-            stored_key, notices, warnings = pickle.load(f)
+            stored_key, ids, units, warnings, blobs = pickle.load(f)
     except Exception:  # noqa: BLE001 - any unreadable cache is simply rebuilt
         return None
-    if stored_key != key or not isinstance(notices, list) or not isinstance(warnings, list):
+    if (
+        stored_key != key
+        or not isinstance(ids, list)
+        or not isinstance(units, dict)
+        or not isinstance(warnings, list)
+        or not isinstance(blobs, list)
+        or not len(ids) == len(blobs) == len(files)
+    ):
         return None
-    return Catalog(notices, warnings)
+    return Catalog._cached(ids, units, warnings, _LazyNotices(ids, blobs, files, cache))
 
 
 def _write_cache(cache: Path, key: Any, catalog: Catalog) -> None:
+    notices = catalog.notices
+    ids = [n.id for n in notices]
+    record = (key, ids, catalog._units, catalog.warnings, _notice_blobs(notices))
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
         with tmp.open("wb") as f:
-            pickle.dump(
-                (key, catalog.notices, catalog.warnings), f, protocol=pickle.HIGHEST_PROTOCOL
-            )
+            pickle.dump(record, f, protocol=5)
         os.replace(tmp, cache)
     except OSError:
         pass  # a cache that cannot be written only costs time
@@ -706,9 +838,9 @@ def load(location: Path, *, use_cache: bool = True) -> Catalog:
     if use_cache and os.environ.get("MINSHI_NO_CACHE") is None:
         fingerprint = _fingerprint(files)
     if fingerprint is not None:
-        key = (__version__, fingerprint)
+        key = (__version__, _CACHE_FORMAT, _schema(), fingerprint)
         cache = _cache_file(location)
-        cached = _read_cache(cache, key)
+        cached = _read_cache(cache, key, files)
         if cached is not None:
             return cached
     notices: list[Notice] = []

@@ -1,0 +1,512 @@
+"""How fast minshi starts and how flat it stays from one district to a province.
+
+    python bench/run.py [--runs 9] [--keep DIR]
+
+Every figure is a whole process, started the way a clerk or cron starts it: wall time from
+spawning it to its exit, and its peak resident memory (`ru_maxrss` of that one child, from
+`os.wait4`). Each command runs --runs times, interleaved with the others round by round so that
+noise from the machine falls on all of them alike, and the median is shown.
+
+Two groups of ratios, each printed with its goal:
+- start-up: a command on the bundled notice (and a small journal) against `python -c pass`
+  with the same interpreter and the same environment;
+- province scale: 200 notices (copies of the bundled one with distinct ids, 4,200 tasks) and a
+  journal of 100,000 entries imported through `minshi progress import`, against the same
+  command on the bundled notice alone.
+
+Children run with bytecode caching on (into the scratch folder, via PYTHONPYCACHEPREFIX), as an
+installed package has it, even when the calling shell sets PYTHONDONTWRITEBYTECODE. The catalog
+cache is warmed before measuring; the first run after a change of the YAML (cold) is measured
+apart. Everything is written under a temporary folder (or --keep DIR), nothing elsewhere.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+PROVINCE_NOTICES = 200
+JOURNAL_ENTRIES = 100_000
+JOURNAL_FILES = 10  # the journal arrives as ten imports, as a year of monthly files would
+LEAD = "区城市管理局"
+AS_OF = "2024-09-30"
+UPDATE_TASK = "16"
+MIB = 1024 * 1024
+
+
+# ---------------------------------------------------------------------------------------------
+# Running one process
+
+
+@dataclass
+class Sample:
+    seconds: float
+    peak_bytes: int
+
+
+@dataclass
+class Command:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    samples: list[Sample] = field(default_factory=list)
+    before: Callable[[], None] | None = None  # run before each measured run, not timed
+    error: str | None = None
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(s.seconds for s in self.samples)
+
+    @property
+    def peak(self) -> int:
+        return max(s.peak_bytes for s in self.samples)
+
+
+# The process is started by a small wrapper (Python without site, about 9 MiB), not by this
+# script: a child's ru_maxrss counts the memory of the process it was forked from at the time
+# of its exec, so forking from the bench itself (30+ MiB) would hide the real peak.
+WRAPPER = """
+import os, sys, time
+result, argv = sys.argv[1], sys.argv[2:]
+start = time.perf_counter()
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execv(argv[0], argv)
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+seconds = time.perf_counter() - start
+with open(result, "w") as f:
+    f.write(f"{seconds!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+"""
+
+
+def run_once(argv: Sequence[str], env: dict[str, str], cwd: Path, out: Path) -> tuple[Sample, int]:
+    """Run one process; its wall time, its own peak RSS and its exit status."""
+    result = out.with_suffix(".result")
+    with out.open("wb") as stdout, out.with_suffix(".err").open("wb") as stderr:
+        subprocess.run(
+            [sys.executable, "-I", "-S", "-c", WRAPPER, str(result), *argv],
+            env=env, cwd=cwd, stdout=stdout, stderr=stderr, check=True,
+        )
+    seconds, maxrss, code = result.read_text().split()
+    return Sample(float(seconds), int(maxrss) * 1024), int(code)  # ru_maxrss is in KiB
+
+
+def run_checked(
+    argv: Sequence[str], env: dict[str, str], cwd: Path, *, what: str
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"bench: {what} failed (exit {result.returncode}):\n{result.stderr.strip()}")
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# The data: the bundled notice, a province of 200 copies, journals
+
+
+def minshi_argv() -> list[str]:
+    """The console script beside this interpreter (what users type), else `python -m minshi`."""
+    script = Path(sys.executable).with_name("minshi")
+    try:
+        first = script.read_text(encoding="utf-8", errors="replace").splitlines()[0]
+    except (OSError, IndexError):
+        first = ""
+    interpreter = Path(first[2:].strip()) if first.startswith("#!") else None
+    if interpreter is not None and interpreter.resolve() == Path(sys.executable).resolve():
+        return [str(script)]
+    return [sys.executable, "-m", "minshi"]
+
+
+def base_env(work: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MINSHI_")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    env["MINSHI_CACHE"] = str(work / "cache")
+    env["NO_COLOR"] = "1"
+    env["COLUMNS"] = "100"
+    return env
+
+
+def bundled_notice(minshi: list[str], env: dict[str, str], work: Path) -> Path:
+    result = run_checked([*minshi, "config", "--format", "json"], env, work, what="minshi config")
+    for row in json.loads(result.stdout):
+        if row["setting"] == "data":
+            return Path(row["value"])
+    sys.exit("bench: minshi config does not name the notice data")
+
+
+def make_province(bundled: Path, folder: Path) -> list[str]:
+    """200 copies of the bundled notice, each with its own notice.id; their ids."""
+    text = bundled.read_text(encoding="utf-8")
+    header = re.compile(r"^(notice:\n(?:[ \t]*#.*\n)*  id: )(\S+)$", re.M)
+    if len(header.findall(text)) != 1:
+        sys.exit(f"bench: cannot find notice.id at the top of {bundled}")
+    folder.mkdir(parents=True)
+    ids = []
+    for n in range(1, PROVINCE_NOTICES + 1):
+        notice_id = f"district-{n:03d}-2024"
+        (folder / f"{notice_id}.yaml").write_text(
+            header.sub(lambda m, i=notice_id: m.group(1) + i, text), encoding="utf-8"
+        )
+        ids.append(notice_id)
+    return ids
+
+
+@dataclass(frozen=True)
+class Series:
+    task: int
+    key: str
+    kind: str
+    target: Decimal | None
+
+
+def reportable_metrics(tasks: list[dict[str, object]]) -> list[Series]:
+    """Metrics that take a --value (quantities and rates that are not a sum of parts)."""
+    result = []
+    for task in tasks:
+        metrics: list[dict[str, object]] = task["metrics"]  # type: ignore[assignment]
+        parents = {m["parent"] for m in metrics if m["parent"]}
+        for m in metrics:
+            if m["kind"] == "milestone" or m["key"] in parents:
+                continue
+            target = None if m["target"] is None else Decimal(str(m["target"]))
+            result.append(Series(int(task["id"]), str(m["key"]), str(m["kind"]), target))  # type: ignore[call-overload]
+    return result
+
+
+def value_at(series: Series, step: int, steps: int) -> str:
+    """A plausible cumulative value: growing towards the target through the year."""
+    share = Decimal(step + 1) / Decimal(steps)
+    if series.kind == "percent":
+        return str((Decimal(100) * share).quantize(Decimal("0.1")))
+    target = series.target if series.target is not None else Decimal(1000)
+    return str((target * share).quantize(Decimal(1)))
+
+
+def day_of(step: int, steps: int) -> str:
+    """The `step`-th of `steps` reporting days spread over 2024 (through 31 December)."""
+    from datetime import date, timedelta
+
+    offset = (365 * (step + 1)) // steps
+    return (date(2024, 1, 1) + timedelta(days=offset)).isoformat()
+
+
+def write_journal(
+    path_for: Callable[[int], Path],
+    notices: list[str],
+    series: list[Series],
+    total: int,
+    files: int,
+) -> list[Path]:
+    """`total` entries spread evenly over every notice's metrics, oldest first, in `files` CSVs."""
+    pairs = [(notice, index) for notice in notices for index in range(len(series))]
+    steps, extra = divmod(total, len(pairs))
+    counts = {pair: steps + (1 if i < extra else 0) for i, pair in enumerate(pairs)}
+    rows = sorted(  # (date, notice, index into series, step), oldest first
+        (day_of(step, count), notice, index, step)
+        for (notice, index), count in counts.items()
+        for step in range(count)
+    )
+    paths = []
+    per_file = -(-len(rows) // files)
+    for f in range(files):
+        path = path_for(f + 1)
+        with path.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["notice", "task", "metric", "value", "date", "note"])
+            for day, notice, index, step in rows[f * per_file : (f + 1) * per_file]:
+                s = series[index]
+                value = value_at(s, step, counts[(notice, index)])
+                writer.writerow([notice, s.task, s.key, value, day, f"截至{day}累计完成"])
+        paths.append(path)
+    return paths
+
+
+# ---------------------------------------------------------------------------------------------
+# Printing
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:7.1f} ms"
+
+
+def mib(size: int) -> str:
+    return f"{size / MIB:6.1f} MiB"
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def line(label: str, cmd: Command, ratio: float | None = None, goal: float | None = None) -> str:
+    text = f"  {label:<46}{ms(cmd.wall)}  {mib(cmd.peak)}"
+    if ratio is not None and goal is not None:
+        text += f"   {ratio:5.2f}×   goal ≤ {goal:g}×   {verdict(ratio <= goal)}"
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=9, help="measured runs per command (≥ 7)")
+    parser.add_argument("--cold-runs", type=int, default=3, help="runs on a cold cache")
+    parser.add_argument(
+        "--keep", metavar="DIR", help="build the data in DIR and keep it; reuse it next time"
+    )
+    args = parser.parse_args(argv)
+    if args.runs < 7:
+        parser.error("--runs must be at least 7 (the median of fewer is noise)")
+    work = Path(args.keep).resolve() if args.keep else Path(tempfile.mkdtemp(prefix="minshi-"))
+    try:
+        return bench(work, args.runs, args.cold_runs)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+@dataclass
+class Setup:
+    minshi: list[str]
+    env: dict[str, str]  # no data: for python -c pass and minshi --help
+    district: dict[str, str]  # the bundled notice and a year of its monthly reports
+    empty: dict[str, str]  # the bundled notice and an empty journal
+    province: dict[str, str]  # 200 notices and 100,000 entries
+    district_id: str
+    province_id: str  # the notice `update` and `report` name at province scale
+    imports: list[Sample]
+
+
+def prepare(work: Path) -> Setup:
+    """Build the data in `work`, or reuse what a previous run with --keep built there."""
+    minshi = minshi_argv()
+    env = base_env(work)
+    work.mkdir(parents=True, exist_ok=True)
+    bundled = bundled_notice(minshi, env, work)
+    district = dict(env, MINSHI_DATA=str(bundled), MINSHI_DB=str(work / "district.db"))
+    empty = dict(env, MINSHI_DATA=str(bundled), MINSHI_DB=str(work / "empty.db"))
+    province = dict(env, MINSHI_DATA=str(work / "province"), MINSHI_DB=str(work / "province.db"))
+    tasks = json.loads(
+        run_checked([*minshi, "list", "--format", "json"], district, work, what="list").stdout
+    )
+    district_id = tasks[0]["notice"]
+    ready = work / "ready.json"
+    if ready.exists():
+        saved = json.loads(ready.read_text(encoding="utf-8"))
+        if saved["bundled"] == str(bundled):
+            print(f"reusing the data built in {work}")
+            imports = [Sample(*s) for s in saved["imports"]]
+            return Setup(minshi, env, district, empty, province, district_id,
+                         saved["province_id"], imports)
+    for leftover in ("province", "district.db", "empty.db", "province.db", "cache"):
+        shutil.rmtree(work / leftover, ignore_errors=True)
+        for path in work.glob(f"{leftover}*"):
+            path.unlink()
+
+    series = reportable_metrics(tasks)
+    (monthly,) = write_journal(
+        lambda n: work / "district.csv", [district_id], series, 12 * len(series), 1
+    )
+    run_checked([*minshi, "progress", "import", str(monthly)], district, work, what="import")
+    run_checked([*minshi, "db", "migrate"], empty, work, what="db migrate")
+
+    print(f"building {PROVINCE_NOTICES} notices and a journal of {JOURNAL_ENTRIES:,} entries …")
+    notice_ids = make_province(bundled, work / "province")
+    checked = run_checked([*minshi, "validate"], province, work, what="validate").stdout
+    print(f"  {checked.strip()}")
+    files = write_journal(
+        lambda n: work / f"province-{n:02d}.csv",
+        notice_ids, series, JOURNAL_ENTRIES, JOURNAL_FILES,
+    )
+    imports: list[Sample] = []
+    for path in files:
+        sample, code = run_once(
+            [*minshi, "progress", "import", str(path)], province, work, work / "import.out"
+        )
+        if code != 0:
+            sys.exit(f"bench: import of {path} failed:\n{(work / 'import.err').read_text()}")
+        imports.append(sample)
+    province_id = notice_ids[len(notice_ids) // 2]
+    ready.write_text(
+        json.dumps({
+            "bundled": str(bundled),
+            "province_id": province_id,
+            "imports": [[s.seconds, s.peak_bytes] for s in imports],
+        }),
+        encoding="utf-8",
+    )
+    return Setup(minshi, env, district, empty, province, district_id, province_id, imports)
+
+
+def bench(work: Path, runs: int, cold_runs: int) -> int:
+    print(
+        f"minshi bench · Python {platform.python_version()} · {os.cpu_count()} CPUs · "
+        f"{platform.system()} {platform.release()} · load {os.getloadavg()[0]:.1f}"
+    )
+    s = prepare(work)
+    minshi = s.minshi
+    print(f"command: {' '.join(minshi)} · scratch: {work}")
+
+    def update(notice: str) -> list[str]:
+        return [*minshi, "progress", "update", UPDATE_TASK, "--notice", notice,
+                "--value", "40", "--date", "2024-06-30", "--note", "已开工40个", "--by", "bench"]
+
+    def report(notice: str) -> list[str]:
+        return [*minshi, "report", "--notice", notice, "--as-of", AS_OF, "--format", "json"]
+
+    lead_json = [*minshi, "list", "--lead", LEAD, "--format", "json"]
+    bare = Command("python -c pass", [sys.executable, "-c", "pass"], s.env)
+    startup = [  # (command, goal)
+        (Command(f"list --lead {LEAD}", [*minshi, "list", "--lead", LEAD], s.district), 8.0),
+        (Command(f"list --lead {LEAD} --format json", lead_json, s.district), 6.0),
+        (Command("show 16", [*minshi, "show", "16"], s.district), 8.0),
+        (Command("overdue --format json", [*minshi, "overdue", "--format", "json"], s.district),
+         6.0),
+        (Command("--help", [*minshi, "--help"], s.env), 6.0),
+    ]
+    scale = [  # (label, one notice, province, goal)
+        (f"list --lead {LEAD} --format json",
+         Command("list", lead_json, s.district), Command("list", lead_json, s.province), 3.0),
+        (f"progress update {UPDATE_TASK} --notice ID",
+         Command("update", update(s.district_id), s.empty),
+         Command("update", update(s.province_id), s.province), 1.5),
+        (f"report --notice ID --as-of {AS_OF} --format json",
+         Command("report", report(s.district_id), s.district),
+         Command("report", report(s.province_id), s.province), 6.0),
+    ]
+    _, code = run_once([*minshi, "report", "--help"], s.env, work, work / "help.out")
+    report_available = code == 0
+    if not report_available:
+        scale = scale[:2]
+    commands = [bare, *(c for c, _ in startup), *(c for _, a, b, _ in scale for c in (a, b))]
+
+    for cmd in commands:  # warm up: bytecode, catalog cache, page cache
+        _, code = run_once(cmd.argv, cmd.env, work, work / "warm.out")
+        if code != 0:
+            cmd.error = first_line(work / "warm.err")
+    check_outputs(lead_json, s, work)
+
+    print(f"measuring {len(commands)} commands × {runs} interleaved runs …")
+    for round_ in range(runs):
+        shift = round_ % len(commands)
+        for cmd in commands[shift:] + commands[:shift]:
+            if cmd.error:
+                continue
+            sample, code = run_once(cmd.argv, cmd.env, work, work / "run.out")
+            if code != 0:
+                cmd.error = first_line(work / "run.err")
+                continue
+            cmd.samples.append(sample)
+    cold = cold_figures(lead_json, s, work, cold_runs)
+
+    misses = 0
+    print()
+    print(f"median wall time and peak memory of {runs} runs (load {os.getloadavg()[0]:.1f})")
+    print(f"  {'python -c pass':<56}{ms(bare.wall)}  {mib(bare.peak)}")
+    print("start-up, against python -c pass:")
+    for cmd, goal in startup:
+        misses += show(cmd.name, cmd, bare, goal)
+    print(
+        f"province scale ({PROVINCE_NOTICES} notices, 4,200 tasks, {JOURNAL_ENTRIES:,} entries), "
+        "against the bundled notice:"
+    )
+    province_peak = 0
+    for label, one, many, goal in scale:
+        against = "an empty journal" if one.env is s.empty else "the bundled notice"
+        misses += show(label, one, None, None)
+        misses += show(f"  … at province scale, against {against}", many, one, goal)
+        if many.samples:
+            province_peak = max(province_peak, many.peak)
+    if not report_available:
+        print(f"  report --as-of {AS_OF} --format json: n/a (report not available)")
+    ok = province_peak < 200 * MIB
+    misses += not ok
+    print(
+        f"  {'peak memory at province scale':<56}{'':>10}  {mib(province_peak)}"
+        f"   goal < 200 MiB  {verdict(ok)}"
+    )
+    rows = f"{JOURNAL_ENTRIES // JOURNAL_FILES:,}"
+    print(
+        f"  {f'progress import of {rows} rows (median of {len(s.imports)})':<56}"
+        f"{ms(statistics.median(x.seconds for x in s.imports))}"
+        f"  {mib(max(x.peak_bytes for x in s.imports))}"
+    )
+    print(f"cold: the first run after the notice data changed (median of {cold_runs}):")
+    for label, sample in cold:
+        print(f"  {label:<56}{ms(sample.seconds)}  {mib(sample.peak_bytes)}")
+    print()
+    print("every figure within its goal" if not misses else f"{misses} figures miss their goal")
+    return 0 if not misses else 1
+
+
+def first_line(path: Path) -> str:
+    lines = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
+    return lines[0] if lines else "(no message)"
+
+
+def show(label: str, cmd: Command, against: Command | None, goal: float | None) -> int:
+    """Print one figure; 1 when it fails or misses its goal."""
+    if cmd.error or not cmd.samples:
+        print(f"  {label:<56}failed: {cmd.error}")
+        return 1
+    text = f"  {label:<56}{ms(cmd.wall)}  {mib(cmd.peak)}"
+    if against is None or goal is None or not against.samples:
+        print(text)
+        return 0
+    ratio = cmd.wall / against.wall
+    print(f"{text}  {ratio:5.2f}×  goal ≤ {goal:g}×  {verdict(ratio <= goal)}")
+    return int(ratio > goal)
+
+
+def check_outputs(lead_json: list[str], s: Setup, work: Path) -> None:
+    """The province lists every copy of what the district lists: the bench measures real work."""
+    one = json.loads(run_checked(lead_json, s.district, work, what="list").stdout)
+    many = json.loads(run_checked(lead_json, s.province, work, what="list").stdout)
+    if not one or len(many) != PROVINCE_NOTICES * len(one):
+        sys.exit(f"bench: list gave {len(one)} tasks for one notice, {len(many)} for the province")
+    reported = [sum(1 for t in tasks if t["last_reported"]) for tasks in (one, many)]
+    if not reported[0] or reported[1] != PROVINCE_NOTICES * reported[0]:
+        sys.exit(f"bench: tasks with reports: {reported[0]} of one notice, {reported[1]} in all")
+
+
+def cold_figures(
+    lead_json: list[str], s: Setup, work: Path, runs: int
+) -> list[tuple[str, Sample]]:
+    """list on a cold cache: what the first run after editing the YAML costs."""
+    cache = Path(s.env["MINSHI_CACHE"])
+    result = []
+    for label, env in (("one notice", s.district), (f"{PROVINCE_NOTICES} notices", s.province)):
+        samples = []
+        for _ in range(runs):
+            shutil.rmtree(cache, ignore_errors=True)
+            sample, code = run_once(lead_json, env, work, work / "cold.out")
+            if code == 0:
+                samples.append(sample)
+        if samples:
+            median = statistics.median(x.seconds for x in samples)
+            peak = max(x.peak_bytes for x in samples)
+            result.append((f"list --lead … --format json, {label}", Sample(median, peak)))
+    shutil.rmtree(cache, ignore_errors=True)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,277 @@
+"""The catalog cache: repeated runs read it, and it never serves stale, damaged or foreign data.
+
+The first test shows that a second run really is served from the cache (a cache planted with
+another task name shows that name); every other test then shows a case where the cache must not
+be believed, and that the run gives what the YAML says.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from minshi.catalog import _notice_blobs
+from tests.conftest import Invoke
+
+NAME = "城镇老旧小区改造和社区服务提升"  # task 16 of the bundled notice
+PLANTED = "只在缓存里的名字"
+
+
+def cache_files(home: Path) -> list[Path]:
+    return sorted((home / "cache").glob("catalog-*"))
+
+
+def the_cache(home: Path) -> Path:
+    (cache,) = cache_files(home)
+    return cache
+
+
+def name_of_16(cli: Invoke, *args: str) -> str:
+    result = cli("show", "16", *args, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    name: str = json.loads(result.stdout)["name"]
+    return name
+
+
+def rewrite(cache: Path, change: Callable[[list[Any]], None]) -> None:
+    """Rewrite the cache file's record (key, ids, units, warnings, pickled notices) in place."""
+    with cache.open("rb") as f:
+        record = list(pickle.load(f))
+    change(record)
+    cache.write_bytes(pickle.dumps(tuple(record), protocol=5))
+
+
+def plant(cache: Path, key: Callable[[Any], Any] = lambda key: key) -> None:
+    """Give task 16 another name inside the cache, under the same key or a changed one."""
+
+    def change(record: list[Any]) -> None:
+        notices = [pickle.loads(blob) for blob in record[4]]
+        renamed = [
+            replace(n, tasks=[replace(t, name=PLANTED) if t.id == 16 else t for t in n.tasks])
+            for n in notices
+        ]
+        record[0] = key(record[0])
+        record[4] = _notice_blobs(renamed)
+
+    rewrite(cache, change)
+
+
+def edit(path: Path, old: str, new: str, *, keep_time: bool = False) -> None:
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    if keep_time:
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_the_second_run_is_served_from_the_cache(cli: Invoke, isolated: Path) -> None:
+    assert cache_files(isolated) == []
+    assert name_of_16(cli) == NAME
+    plant(the_cache(isolated))
+    assert name_of_16(cli) == PLANTED
+
+
+# ---------------------------------------------------------------------------------------------
+# An edit of the data is seen at once
+
+
+@pytest.mark.parametrize(
+    ("new", "keep_time"),
+    [
+        (NAME + "（修订）", False),  # a longer text, saved now
+        (NAME.replace("提升", "改善"), True),  # same size, and the clock did not move
+    ],
+    ids=["new-size-and-time", "same-size-and-time"],
+)
+def test_an_edit_of_the_yaml_is_seen_by_the_next_run(
+    cli: Invoke, isolated: Path, data_file: Path, new: str, keep_time: bool
+) -> None:
+    assert name_of_16(cli) == NAME
+    plant(the_cache(isolated))  # had the cache been believed, this name would show
+    edit(data_file, f"name: {NAME}\n", f"name: {new}\n", keep_time=keep_time)
+    assert name_of_16(cli) == new
+    assert name_of_16(cli) == new  # and from the cache written for the new text
+
+
+def test_a_notice_added_to_or_taken_from_the_folder_is_seen(
+    cli: Invoke, isolated: Path, data_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = copies(isolated, data_file, ["a-2024", "b-2024"])
+    monkeypatch.setenv("MINSHI_DATA", str(folder))
+
+    def notices() -> list[str]:
+        result = cli("list", "-f", "json")
+        assert result.exit_code == 0, result.stderr
+        return sorted({t["notice"] for t in json.loads(result.stdout)})
+
+    assert notices() == ["a-2024", "b-2024"]
+    copies(isolated, data_file, ["c-2024"])
+    assert notices() == ["a-2024", "b-2024", "c-2024"]
+    (folder / "a-2024.yaml").unlink()
+    assert notices() == ["b-2024", "c-2024"]
+
+
+# ---------------------------------------------------------------------------------------------
+# A damaged cache is ignored, and rebuilt
+
+
+def keep_half(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+def damage_a_notice(record: list[Any]) -> None:
+    record[4][0] = keep_half(record[4][0])
+
+
+def replace_a_notice(record: list[Any]) -> None:
+    record[4][0] = pickle.dumps("not a notice")
+
+
+DAMAGE: dict[str, Callable[[Path], None]] = {
+    "empty": lambda cache: cache.write_bytes(b""),
+    "truncated": lambda cache: cache.write_bytes(keep_half(cache.read_bytes())),
+    "garbage": lambda cache: cache.write_bytes(os.urandom(4096)),
+    "another-pickle": lambda cache: cache.write_bytes(pickle.dumps({"not": "a cache"})),
+    "one-notice-truncated": lambda cache: rewrite(cache, damage_a_notice),
+    "one-notice-replaced": lambda cache: rewrite(cache, replace_a_notice),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())
+def test_a_damaged_cache_is_ignored_and_rebuilt(
+    cli: Invoke, isolated: Path, monkeypatch: pytest.MonkeyPatch, damage: Callable[[Path], None]
+) -> None:
+    monkeypatch.setenv("MINSHI_NO_CACHE", "1")
+    expected = cli("show", "16", "-f", "json")
+    monkeypatch.delenv("MINSHI_NO_CACHE")
+    assert cli("show", "16", "-f", "json").stdout == expected.stdout
+    damage(the_cache(isolated))
+    for _ in range(3):  # the damaged one, then the rebuilt one
+        result = cli("show", "16", "-f", "json")
+        assert (result.exit_code, result.stdout, result.stderr) == (0, expected.stdout, "")
+    plant(the_cache(isolated))  # the rebuilt cache is sound: it is read again
+    assert name_of_16(cli) == PLANTED
+
+
+# ---------------------------------------------------------------------------------------------
+# A cache written by another minshi is not used
+
+
+KEYS: dict[str, Callable[[Any], Any]] = {
+    "another-version": lambda key: ("0.0.1", *key[1:]),
+    "another-cache-format": lambda key: (key[0], key[1] + 1, *key[2:]),
+    "other-models": lambda key: (*key[:2], (("Metric", ("key",)),), *key[3:]),
+}
+
+
+@pytest.mark.parametrize("key", KEYS.values(), ids=KEYS.keys())
+def test_a_cache_written_by_another_minshi_is_not_used(
+    cli: Invoke, isolated: Path, key: Callable[[Any], Any]
+) -> None:
+    assert name_of_16(cli) == NAME
+    plant(the_cache(isolated), key)
+    assert name_of_16(cli) == NAME
+
+
+# ---------------------------------------------------------------------------------------------
+# The cache costs time at worst, never a command
+
+
+@pytest.mark.parametrize("where", ["a-file/cache", "a-file"])
+def test_a_cache_folder_that_cannot_be_written_does_not_break_the_command(
+    cli: Invoke, isolated: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    expected = cli("list", "--lead", "区城市管理局", "-f", "json").stdout
+    (isolated / "a-file").write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("MINSHI_CACHE", str(isolated / where))
+    for _ in range(2):
+        result = cli("list", "--lead", "区城市管理局", "-f", "json")
+        assert (result.exit_code, result.stdout, result.stderr) == (0, expected, "")
+    assert (isolated / "a-file").read_text(encoding="utf-8") == "not a folder"
+
+
+BROKEN = [
+    ("target: 95,", "target: -5,", "task 16 → metrics[0].target: the target must be a number"),
+    (f"name: {NAME}\n", f"name: [{NAME}\n", "invalid YAML"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "problem"), BROKEN, ids=["invalid-value", "invalid-yaml"])
+@pytest.mark.parametrize("keep_time", [False, True], ids=["saved-now", "same-time"])
+def test_the_cache_never_hides_an_error_in_the_yaml(
+    cli: Invoke, data_file: Path, old: str, new: str, problem: str, keep_time: bool
+) -> None:
+    assert name_of_16(cli) == NAME  # a valid cache of the file as it was
+    edit(data_file, old, new, keep_time=keep_time)
+    for _ in range(2):
+        result = cli("show", "16", "-f", "json")
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        assert result.stderr.startswith(f"minshi: error: {data_file}:")
+        assert problem in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Many notices: each is built from the cache only when a command needs it
+
+
+def copies(home: Path, bundled: Path, ids: list[str]) -> Path:
+    folder = home / "notices"
+    folder.mkdir(exist_ok=True)
+    text = bundled.read_text(encoding="utf-8")
+    assert text.count("\n  id: wanzhou-2024\n") == 1
+    for notice_id in ids:
+        copy = text.replace("\n  id: wanzhou-2024\n", f"\n  id: {notice_id}\n")
+        (folder / f"{notice_id}.yaml").write_text(copy, encoding="utf-8")
+    return folder
+
+
+COMMANDS = [
+    ("list", "-f", "json"),
+    ("list", "--lead", "区城市管理局", "--notice", "b-2024", "-f", "json"),
+    ("list", "--unit", "区城管局", "--category", "区级", "-f", "csv"),
+    ("show", "16", "--notice", "c-2024", "-f", "json"),
+    ("show", "b-2024/16"),
+    ("show", "16"),  # several notices: which one?
+    ("show", "16", "--notice", "b-2042"),  # no such notice: did you mean b-2024?
+    ("overdue", "--notice", "a-2024", "--as-of", "2025-01-10", "-f", "json"),
+    ("units", "--notice", "c-2024", "-f", "json"),
+    ("progress", "log", "--notice", "b-2024", "-f", "json"),
+]
+
+
+def test_many_notices_from_the_cache_give_what_the_yaml_gives(
+    cli: Invoke, isolated: Path, data_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = copies(isolated, data_file, ["a-2024", "b-2024", "c-2024"])
+    monkeypatch.setenv("MINSHI_DATA", str(folder))
+    for args in (
+        ("progress", "update", "16", "--notice", "b-2024", "--value", "40", "--date", "2024-06-30"),
+        ("progress", "update", "a-2024/7", "--value", "3", "--date", "2024-05-31"),
+    ):
+        assert cli(*args).exit_code == 0
+    monkeypatch.setenv("MINSHI_NO_CACHE", "1")
+    expected = [cli(*args) for args in COMMANDS]
+    monkeypatch.delenv("MINSHI_NO_CACHE")
+    for cache in ("cold", "warm"):
+        for args, want in zip(COMMANDS, expected, strict=True):
+            if cache == "cold":
+                for path in cache_files(isolated):
+                    path.unlink()
+            got = cli(*args)
+            assert (got.exit_code, got.stdout, got.stderr) == (
+                want.exit_code,
+                want.stdout,
+                want.stderr,
+            ), (cache, args)
+    assert expected[0].exit_code == 0 and len(json.loads(expected[0].stdout)) == 3 * 21
+    assert expected[5].exit_code == 2 and "3 notices are loaded" in expected[5].stderr
+    assert "did you mean b-2024" in expected[6].stderr
