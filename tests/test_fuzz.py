@@ -465,3 +465,95 @@ def test_a_notice_id_that_is_not_utf8_is_refused(cli: Invoke, command: str) -> N
     result = cli("progress", command, "--notice", b"\xff".decode("utf-8", "surrogateescape"))
     check_outcome(["progress", command], result)
     assert result.exit_code == 2
+
+
+def _saved(book: object) -> bytes:
+    """The workbook's file, the same bytes every time (openpyxl stamps the time of saving), so
+    that hypothesis can replay a case exactly."""
+    import re
+    import zipfile
+
+    buf = io.BytesIO()
+    book.save(buf)  # type: ignore[attr-defined]
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(buf) as source, zipfile.ZipFile(fixed, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "docProps/core.xml":
+                data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2024-06-30T00:00:00Z", data)
+            info = zipfile.ZipInfo(item.filename, date_time=(2024, 6, 30, 0, 0, 0))
+            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    return fixed.getvalue()
+
+
+@st.composite
+def mutated_progress_workbook(draw: st.DrawFn) -> bytes:
+    """A sheet headed with the CSV columns, cells of any type (numbers, dates, yes/no, formulas),
+    sometimes with the file's bytes damaged."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    header = ["notice", "task", "metric", "value", "date", "note", "done"]
+    rows: list[list[object]] = [
+        ["wanzhou-2024", 16, "老旧小区", 40, date(2024, 6, 30), "已开工", None],
+        ["", "5", "", "1", "2024-06-30", "", ""],
+        ["wanzhou-2024", 20, "其芳小学", None, "2024-07-01", "", "是"],
+    ]
+    cell_values = st.one_of(
+        values,
+        days,
+        tasks,
+        metrics,
+        hostile_text,
+        st.integers(-(10**12), 10**12),
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.dates(date(1900, 3, 1), date(2100, 1, 1)),
+        st.booleans(),
+        st.none(),
+        st.sampled_from(["=1+1", "=A1", '=HYPERLINK("http://x")', "=1/0", "#N/A"]),
+    )
+    for _ in range(draw(st.integers(1, 4))):
+        r = draw(st.integers(0, len(rows) - 1))
+        c = draw(st.integers(0, len(header) - 1))
+        rows[r][c] = draw(cell_values)
+    if draw(st.booleans()):
+        header[draw(st.integers(0, len(header) - 1))] = draw(st.sampled_from(["", "值", "task"]))
+
+    def storable(value: object) -> object:
+        """The value as a spreadsheet can hold it: UTF-8, without the controls XML forbids."""
+        if not isinstance(value, str):
+            return value
+        return ILLEGAL_CHARACTERS_RE.sub("", value.encode("utf-8", "replace").decode("utf-8"))
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in [header, *rows]:
+        sheet.append([storable(v) for v in row])
+    raw = bytearray(_saved(book))
+    if draw(st.integers(0, 3)) == 0:
+        for _ in range(draw(st.integers(1, 3))):
+            at = draw(st.integers(0, len(raw) - 1))
+            raw[at : at + 1] = draw(st.binary(min_size=0, max_size=3))
+    return bytes(raw)
+
+
+@fuzz(200)
+@given(content=mutated_progress_workbook())
+def test_mutated_progress_workbook(
+    cli: Invoke, tmp_path: Path, db_file: Path, content: bytes
+) -> None:
+    start = time.perf_counter()
+    journal = Journal(cli, db_file)
+    before = journal.before()
+    path = tmp_path / "progress.xlsx"
+    path.write_bytes(content)
+    args = ["progress", "import", str(path)]
+    result = cli(*args)
+    check_outcome(args, result)
+    after = journal.after()
+    if result.exit_code != 0:
+        assert after == before, (result.stdout, result.stderr)
+    else:
+        assert result.stdout.startswith("imported "), result.stdout
+    counted("mutated progress workbooks", start, result.exit_code)
