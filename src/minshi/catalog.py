@@ -554,10 +554,11 @@ class Catalog:
     about one notice among hundreds (`progress update 16 --notice ID`) does not build them all.
     """
 
-    __slots__ = ("_ids", "_built", "_lazy", "_units", "warnings")
+    __slots__ = ("_ids", "_index", "_built", "_lazy", "_units", "warnings")
 
     def __init__(self, notices: list[Notice], warnings: list[str] | None = None) -> None:
         self._ids = [n.id for n in notices]
+        self._index = {notice_id: i for i, notice_id in enumerate(self._ids)}
         self._built: list[Notice | None] = list(notices)
         self._lazy: _LazyNotices | None = None  # set when read from the cache
         self._units = _unit_spellings(notices)  # name or alias → canonical name
@@ -570,6 +571,7 @@ class Catalog:
     ) -> Catalog:
         catalog = cls([], warnings)
         catalog._ids, catalog._units, catalog._lazy = ids, units, lazy
+        catalog._index = {notice_id: i for i, notice_id in enumerate(ids)}
         catalog._built = [None] * len(ids)
         return catalog
 
@@ -607,9 +609,10 @@ class Catalog:
             raise InputError(
                 f"{len(self._ids)} notices are loaded; name one with --notice ({ids} …)"
             )
-        if notice_id not in self._ids:
+        index = self._index.get(notice_id)
+        if index is None:
             raise InputError(f"no notice '{notice_id}'" + _suggest(notice_id, self._ids))
-        return self._notice_at(self._ids.index(notice_id))
+        return self._notice_at(index)
 
     def find_task(self, ref: str | int, notice_id: str | None = None) -> tuple[Notice, Task]:
         """A task by number (`16`), or `ID/16` when several notices are loaded."""
@@ -649,15 +652,25 @@ class Catalog:
         hint = f"; did you mean {' or '.join(names)}?" if names else ""
         raise InputError(f"unknown unit '{text}'{hint} (see: minshi units)")
 
-    def tasks_of_unit(self, unit: str, role: str = "any") -> list[tuple[Notice, Task]]:
-        as_lead, as_coop = role in ("lead", "any"), role in ("coop", "any")
+    def tasks_of_unit(
+        self, unit: str, role: str = "any", notice: Notice | None = None
+    ) -> list[tuple[Notice, Task]]:
+        """The tasks `unit` leads (or owns a part of), cooperates on, or either (role "lead",
+        "coop", "any"), in the order of the catalog; only those of `notice` when given."""
         return [
-            (notice, task)
-            for notice in self.notices
-            for task in notice.tasks
-            if (as_lead and (unit in task.lead or unit in [m.owner for m in task.metrics]))
-            or (as_coop and unit in task.cooperating)
+            (n, task)
+            for n in (self.notices if notice is None else [notice])
+            for task in n.tasks
+            if takes_part(task, unit, role)
         ]
+
+
+def takes_part(task: Task, unit: str, role: str = "any") -> bool:
+    """Whether `unit` leads `task` or owns a part of it (role "lead"), cooperates on it ("coop"),
+    or either ("any")."""
+    if role in ("lead", "any") and (unit in task.lead or unit in [m.owner for m in task.metrics]):
+        return True
+    return role in ("coop", "any") and unit in task.cooperating
 
 
 def _suggest(text: str, choices: Sequence[str]) -> str:

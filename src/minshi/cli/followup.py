@@ -22,18 +22,17 @@ def register(app: typer.Typer) -> None:
 def _rows(
     as_of: str | None, lead: str | None, unit: str | None, notice: str | None
 ) -> list[dict[str, Any]]:
+    from minshi.catalog import takes_part
     from minshi.followup import evaluate, metric_rows
 
     catalog = state.catalog()
     day = as_of_date(as_of)
-    pairs = list(catalog.tasks())
-    if notice is not None:
-        chosen = catalog.notice(notice)
-        pairs = [(n, t) for n, t in pairs if n is chosen]
+    chosen = catalog.notice(notice) if notice is not None else None  # only this one is built
+    pairs = list(catalog.tasks()) if chosen is None else [(chosen, t) for t in chosen.tasks]
     for role, name in (("lead", lead), ("any", unit)):
         if name:
-            ids = {(n.id, t.id) for n, t in catalog.tasks_of_unit(catalog.resolve_unit(name), role)}
-            pairs = [(n, t) for n, t in pairs if (n.id, t.id) in ids]
+            resolved = catalog.resolve_unit(name)
+            pairs = [(n, t) for n, t in pairs if takes_part(t, resolved, role)]
     views = evaluate(catalog, state.store().latest(day, notice=notice), day, pairs)
     rows = metric_rows(views)
     if lead:  # a split target's part belongs to its owner only

@@ -97,13 +97,13 @@ def list_tasks(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List tasks (重点民生实事) with their lead units and status."""
-    from minshi.catalog import check_category
+    from minshi.catalog import check_category, takes_part
     from minshi.followup import task_record
 
     catalog = state.catalog()
     wanted = parse_statuses(status)
-    allowed = [
-        {(n.id, t.id) for n, t in catalog.tasks_of_unit(catalog.resolve_unit(name), role)}
+    units = [
+        (role, catalog.resolve_unit(name))
         for role, name in (("lead", lead), ("coop", coop), ("any", unit))
         if name
     ]
@@ -114,7 +114,7 @@ def list_tasks(
         return (
             (not category or task.category == category)
             and (not search or search in task.name or search in task.target_text)
-            and all((n.id, task.id) in ids for ids in allowed)
+            and all(takes_part(task, name, role) for role, name in units)
         )
 
     views = _task_views(as_of, notice, keep)
