@@ -550,3 +550,19 @@ def test_an_edit_that_keeps_size_and_time_is_not_hidden_by_the_cache(
     assert data_file.stat().st_size == stat.st_size
     shown = json.loads(cli("show", "16", "-f", "json").stdout)
     assert shown["metrics"][0]["target"] == 96
+
+
+@pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="minshi validate does not print warnings yet"
+)
+def test_validate_prints_the_warnings_and_still_succeeds(cli: Invoke, tmp_path: Path) -> None:
+    text, line = edit("target: 95,", 'target: "95",')
+    path = tmp_path / "notice.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = cli("validate", str(path))
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"ok: {path} — 1 notice, 21 tasks")
+    assert result.stderr == (
+        f"minshi: warning: {path}:{line}: task 16 → metrics[0].target: number written as text "
+        '("95"); write 95 without quotes\n'
+    )
