@@ -552,9 +552,6 @@ def test_an_edit_that_keeps_size_and_time_is_not_hidden_by_the_cache(
     assert shown["metrics"][0]["target"] == 96
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="minshi validate does not print warnings yet"
-)
 def test_validate_prints_the_warnings_and_still_succeeds(cli: Invoke, tmp_path: Path) -> None:
     text, line = edit("target: 95,", 'target: "95",')
     path = tmp_path / "notice.yaml"

@@ -273,9 +273,6 @@ def test_json_escapes_control_characters(cli: Invoke, hostile_journal: list[str]
     assert CONTROL in [e["note"] for e in json.loads(out)]  # the data itself is kept whole
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="progress update echoes the metric name as is"
-)
 def test_the_update_message_never_echoes_control_characters(
     cli: Invoke, hostile_notice: Path
 ) -> None:
@@ -285,9 +282,6 @@ def test_the_update_message_never_echoes_control_characters(
         assert ch not in result.stdout + result.stderr, (ch, result.stdout)
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="progress undo echoes the stage as it is"
-)
 def test_the_undo_message_never_echoes_control_characters(
     cli: Invoke, hostile_journal: list[str]
 ) -> None:

@@ -121,8 +121,10 @@ def update(
     mv = next(v for v in view.metrics if v.metric.key == m.key)
     progress = f", {pct(mv.state.progress)} of target" if mv.state.progress is not None else ""
     typer.echo(
-        f"task {entry.task} {m.key}（{m.name}）: {_value_text(before, m.unit)} → "
-        f"{_value_text(saved, m.unit)} as of {entry.date} (entry {saved.id})"
+        state.one_line(
+            f"task {entry.task} {m.key}（{m.name}）: {_value_text(before, m.unit)} → "
+            f"{_value_text(saved, m.unit)} as of {entry.date} (entry {saved.id})"
+        )
     )
     label, status = STATUS_LABELS[mv.state.status], mv.state.status
     typer.echo(
@@ -175,6 +177,8 @@ def log(
     from minshi.render import Column, field, render
 
     catalog = state.catalog()
+    if notice is not None:
+        notice = catalog.notice(notice).id
     tasks: set[int] | None = None
     if task is not None:
         found_notice, found = catalog.find_task(task, notice)
@@ -258,14 +262,15 @@ def undo(
     )
     if dry_run:
         after = _standing_after(target)
-        typer.echo(
-            f"would take back {what}; {target.metric} would then be {_value_text(after, unit)}"
-        )
+        then = _value_text(after, unit)
+        typer.echo(state.one_line(f"would take back {what}; {target.metric} would then be {then}"))
         return
     retraction = state.store(write=True).retract(target.id, by=by or _login(), note=note)
     after = _standing_after(target)
     now = _value_text(after, unit)
-    typer.echo(f"took back {what} (entry {retraction.id}); {target.metric} is now {now}")
+    typer.echo(
+        state.one_line(f"took back {what} (entry {retraction.id}); {target.metric} is now {now}")
+    )
 
 
 def _metric_unit(entry: ProgressEntry) -> str | None:
@@ -316,7 +321,8 @@ def import_(
         source=str(file),
     )
     if dry_run:
-        typer.echo(f"{file}: {len(entries)} rows are fine; nothing written (--dry-run)")
+        rows = f"{len(entries)} row{'s are' if len(entries) > 1 else ' is'} fine"
+        typer.echo(f"{file}: {rows}; nothing written (--dry-run)")
         return
     saved = state.store(write=True).add(entries)
     typer.echo(f"imported {len(saved)} rows from {file} (entries {saved[0].id}–{saved[-1].id})")
@@ -333,6 +339,8 @@ def export(
     """Write the standing reports as CSV, in the format `progress import` reads."""
     from minshi.progress_io import export_csv
 
+    if notice is not None:
+        notice = state.catalog().notice(notice).id
     entries = sorted(state.store().log(notice=notice), key=lambda e: e.id)
     text = export_csv(entries)
     if output is None:

@@ -225,6 +225,8 @@ def validate(
 
     target = path or Path(state.settings().data.value)
     catalog = load(target, use_cache=False)
+    for warning in catalog.warnings:
+        typer.echo(f"minshi: warning: {state.one_line(warning)}", err=True)
     tasks = sum(len(n.tasks) for n in catalog.notices)
     metrics = sum(len(t.metrics) for _, t in catalog.tasks())
     review = sum(len(n.review) for n in catalog.notices)
