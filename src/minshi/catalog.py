@@ -195,6 +195,9 @@ def read_yaml(text: str, path: str) -> _Document:
         mark = e.problem_mark or e.context_mark
         line = f":{mark.line + 1}" if mark else ""
         what = " ".join(str(x) for x in (e.context, e.problem) if x)
+        if "nesting depth" in what:  # PyYAML ≥ 6.0.4 has a limit of its own, far above ours
+            what = f"nested more than {MAX_DEPTH} levels deep; this is not a notice file"
+            raise DataFileError(f"{path}{line}: {what}") from e
         if "could not determine a constructor" in what or "!!python" in what:
             what = f"tag not allowed in a data file ({e.problem or what})"
         elif mark and _tab_indented(text, mark.line):
