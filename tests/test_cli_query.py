@@ -283,3 +283,24 @@ def test_shell_completion_of_task_numbers_and_unit_names() -> None:
         env={"_MINSHI_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": "minshi list --lead 区城"}
     )
     assert '"区城市管理局"' in units.stdout and '"区城管局"' in units.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["progress", "undo", "abc"], "invalid value for '[ENTRY]': 'abc' is not a valid int"),
+        (["list", "--format", "xml"], "invalid value for '--format' / '-f': 'xml' is not one of"),
+        (["lsit"], "no such command 'lsit'. Did you mean 'list'?"),
+        (["show"], "missing argument 'TASK' (see: minshi show --help)"),
+        (["list", "--db", "x.db"], "--data, --db and --debug go before the command"),
+    ],
+)
+def test_usage_mistakes_are_one_line_and_exit_2(args: list[str], message: str) -> None:
+    from tests.conftest import run_minshi
+
+    result = run_minshi(*args)
+    assert result.returncode == 2
+    assert result.stderr.startswith("minshi: error: ")
+    assert message in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert result.stdout == ""

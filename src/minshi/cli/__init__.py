@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -11,9 +12,32 @@ from typer.core import TyperGroup
 from minshi import __version__
 from minshi.cli import state
 
+GLOBAL_OPTIONS = ("--data", "--db", "--debug")
+
 
 class MinshiGroup(TyperGroup):
     """Turns a MinshiError raised anywhere below into one line on stderr and its exit code."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Usage mistakes, too, are one line (with where to find help), not a usage screen."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except Exception as e:
+            if not (hasattr(e, "format_message") and hasattr(e, "exit_code")):
+                raise  # not a usage error (ClickException): the root handler deals with it
+            typer.echo(f"minshi: error: {_usage_message(e)}", err=True)
+            sys.exit(e.exit_code)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
         from minshi.errors import ExitCode, MinshiError
@@ -35,6 +59,18 @@ class MinshiGroup(TyperGroup):
             raise typer.Exit(int(ExitCode.STORE)) from None
         finally:
             state.close()
+
+
+def _usage_message(e: Any) -> str:
+    message = state.one_line(str(e.format_message())).rstrip(".")
+    message = message[:1].lower() + message[1:]
+    if "no such option" in message and any(o in message for o in GLOBAL_OPTIONS):
+        return (
+            f"{message}: --data, --db and --debug go before the command, e.g. minshi --db FILE list"
+        )
+    ctx = getattr(e, "ctx", None)
+    where = f"{ctx.command_path} --help" if ctx is not None else "minshi --help"
+    return f"{message} (see: {where})"
 
 
 app = typer.Typer(
