@@ -38,6 +38,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 PROVINCE_NOTICES = 200
 JOURNAL_ENTRIES = 100_000
@@ -46,6 +47,7 @@ LEAD = "区城市管理局"
 AS_OF = "2024-09-30"
 UPDATE_TASK = "16"
 MIB = 1024 * 1024
+DATA_FORMAT = 2  # of what --keep leaves in its folder
 
 
 # ---------------------------------------------------------------------------------------------
@@ -54,7 +56,8 @@ MIB = 1024 * 1024
 
 @dataclass
 class Sample:
-    seconds: float
+    seconds: float  # wall time
+    cpu: float  # user + system time of the process
     peak_bytes: int
 
 
@@ -64,12 +67,15 @@ class Command:
     argv: list[str]
     env: dict[str, str]
     samples: list[Sample] = field(default_factory=list)
-    before: Callable[[], None] | None = None  # run before each measured run, not timed
     error: str | None = None
 
     @property
     def wall(self) -> float:
         return statistics.median(s.seconds for s in self.samples)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples)
 
     @property
     def peak(self) -> int:
@@ -91,21 +97,22 @@ if pid == 0:
         os._exit(127)
 _, status, usage = os.wait4(pid, 0)
 seconds = time.perf_counter() - start
+cpu = usage.ru_utime + usage.ru_stime
 with open(result, "w") as f:
-    f.write(f"{seconds!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
+    f.write(f"{seconds!r} {cpu!r} {usage.ru_maxrss} {os.waitstatus_to_exitcode(status)}")
 """
 
 
 def run_once(argv: Sequence[str], env: dict[str, str], cwd: Path, out: Path) -> tuple[Sample, int]:
-    """Run one process; its wall time, its own peak RSS and its exit status."""
+    """Run one process; its wall time, CPU time, own peak RSS, and its exit status."""
     result = out.with_suffix(".result")
     with out.open("wb") as stdout, out.with_suffix(".err").open("wb") as stderr:
         subprocess.run(
             [sys.executable, "-I", "-S", "-c", WRAPPER, str(result), *argv],
             env=env, cwd=cwd, stdout=stdout, stderr=stderr, check=True,
         )
-    seconds, maxrss, code = result.read_text().split()
-    return Sample(float(seconds), int(maxrss) * 1024), int(code)  # ru_maxrss is in KiB
+    seconds, cpu, maxrss, code = result.read_text().split()
+    return Sample(float(seconds), float(cpu), int(maxrss) * 1024), int(code)  # maxrss: KiB
 
 
 def run_checked(
@@ -243,23 +250,31 @@ def write_journal(
 # Printing
 
 
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:7.1f} ms"
+def pad(text: str, size: int) -> str:
+    """`text` padded to `size` terminal columns (a Chinese character takes two)."""
+    import unicodedata
+
+    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, size - columns)
 
 
-def mib(size: int) -> str:
-    return f"{size / MIB:6.1f} MiB"
+LABEL = 58
 
 
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
-
-
-def line(label: str, cmd: Command, ratio: float | None = None, goal: float | None = None) -> str:
-    text = f"  {label:<46}{ms(cmd.wall)}  {mib(cmd.peak)}"
-    if ratio is not None and goal is not None:
-        text += f"   {ratio:5.2f}×   goal ≤ {goal:g}×   {verdict(ratio <= goal)}"
-    return text
+def row(label: str, cmd: Command | None = None, ratio: float | None = None,
+        goal: str = "", ok: bool | None = None) -> str:
+    text = "  " + pad(label, LABEL)
+    if cmd is not None:
+        text += f"{cmd.wall * 1000:7.1f} {cmd.cpu * 1000:7.1f} {cmd.peak / MIB:7.1f}"
+    else:
+        text += " " * 24
+    if ratio is not None:
+        text += f"  {ratio:5.2f}×"
+    elif goal:
+        text += " " * 8
+    if goal:
+        text += f"  {goal:<12}{'PASS' if ok else 'MISS'}"
+    return text.rstrip()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -272,15 +287,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--keep", metavar="DIR", help="build the data in DIR and keep it; reuse it next time"
     )
+    parser.add_argument("--json", metavar="FILE", help="also write the figures to FILE")
     args = parser.parse_args(argv)
     if args.runs < 7:
         parser.error("--runs must be at least 7 (the median of fewer is noise)")
-    work = Path(args.keep).resolve() if args.keep else Path(tempfile.mkdtemp(prefix="minshi-"))
+    if args.keep:
+        work = Path(args.keep).resolve()
+        if work.exists() and any(work.iterdir()) and not (work / "ready.json").exists():
+            parser.error(f"{work} is not empty and was not made by this script")
+    else:
+        work = Path(tempfile.mkdtemp(prefix="minshi-bench-"))
     try:
-        return bench(work, args.runs, args.cold_runs)
+        figures = bench(work, args.runs, args.cold_runs)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n")
+    return 0 if figures["misses"] == 0 else 1
 
 
 @dataclass
@@ -308,15 +332,18 @@ def prepare(work: Path) -> Setup:
         run_checked([*minshi, "list", "--format", "json"], district, work, what="list").stdout
     )
     district_id = tasks[0]["notice"]
+    for path in work.glob("empty.db*"):  # empty at every run: `update` measured there adds to it
+        path.unlink()
+    run_checked([*minshi, "db", "migrate"], empty, work, what="db migrate")
     ready = work / "ready.json"
     if ready.exists():
         saved = json.loads(ready.read_text(encoding="utf-8"))
-        if saved["bundled"] == str(bundled):
+        if saved.get("format") == DATA_FORMAT and saved["bundled"] == str(bundled):
             print(f"reusing the data built in {work}")
-            imports = [Sample(*s) for s in saved["imports"]]
+            imports = [Sample(*sample) for sample in saved["imports"]]
             return Setup(minshi, env, district, empty, province, district_id,
                          saved["province_id"], imports)
-    for leftover in ("province", "district.db", "empty.db", "province.db", "cache"):
+    for leftover in ("province", "district.db", "province.db", "cache"):
         shutil.rmtree(work / leftover, ignore_errors=True)
         for path in work.glob(f"{leftover}*"):
             path.unlink()
@@ -326,7 +353,6 @@ def prepare(work: Path) -> Setup:
         lambda n: work / "district.csv", [district_id], series, 12 * len(series), 1
     )
     run_checked([*minshi, "progress", "import", str(monthly)], district, work, what="import")
-    run_checked([*minshi, "db", "migrate"], empty, work, what="db migrate")
 
     print(f"building {PROVINCE_NOTICES} notices and a journal of {JOURNAL_ENTRIES:,} entries …")
     notice_ids = make_province(bundled, work / "province")
@@ -349,14 +375,15 @@ def prepare(work: Path) -> Setup:
         json.dumps({
             "bundled": str(bundled),
             "province_id": province_id,
-            "imports": [[s.seconds, s.peak_bytes] for s in imports],
+            "format": DATA_FORMAT,
+            "imports": [[x.seconds, x.cpu, x.peak_bytes] for x in imports],
         }),
         encoding="utf-8",
     )
     return Setup(minshi, env, district, empty, province, district_id, province_id, imports)
 
 
-def bench(work: Path, runs: int, cold_runs: int) -> int:
+def bench(work: Path, runs: int, cold_runs: int) -> dict[str, Any]:
     print(
         f"minshi bench · Python {platform.python_version()} · {os.cpu_count()} CPUs · "
         f"{platform.system()} {platform.release()} · load {os.getloadavg()[0]:.1f}"
@@ -374,29 +401,29 @@ def bench(work: Path, runs: int, cold_runs: int) -> int:
 
     lead_json = [*minshi, "list", "--lead", LEAD, "--format", "json"]
     bare = Command("python -c pass", [sys.executable, "-c", "pass"], s.env)
+    list_json = Command(f"list --lead {LEAD} --format json", lead_json, s.district)
     startup = [  # (command, goal)
         (Command(f"list --lead {LEAD}", [*minshi, "list", "--lead", LEAD], s.district), 8.0),
-        (Command(f"list --lead {LEAD} --format json", lead_json, s.district), 6.0),
+        (list_json, 6.0),
         (Command("show 16", [*minshi, "show", "16"], s.district), 8.0),
         (Command("overdue --format json", [*minshi, "overdue", "--format", "json"], s.district),
          6.0),
         (Command("--help", [*minshi, "--help"], s.env), 6.0),
     ]
-    scale = [  # (label, one notice, province, goal)
-        (f"list --lead {LEAD} --format json",
-         Command("list", lead_json, s.district), Command("list", lead_json, s.province), 3.0),
-        (f"progress update {UPDATE_TASK} --notice ID",
-         Command("update", update(s.district_id), s.empty),
-         Command("update", update(s.province_id), s.province), 1.5),
-        (f"report --notice ID --as-of {AS_OF} --format json",
-         Command("report", report(s.district_id), s.district),
-         Command("report", report(s.province_id), s.province), 6.0),
+    scale = [  # (one notice, province, goal)
+        (list_json, Command(list_json.name, lead_json, s.province), 3.0),
+        (Command(f"progress update {UPDATE_TASK} --notice ID", update(s.district_id), s.empty),
+         Command("", update(s.province_id), s.province), 1.5),
+        (Command(f"report --notice ID --as-of {AS_OF} --format json", report(s.district_id),
+                 s.district),
+         Command("", report(s.province_id), s.province), 6.0),
     ]
     _, code = run_once([*minshi, "report", "--help"], s.env, work, work / "help.out")
     report_available = code == 0
     if not report_available:
         scale = scale[:2]
-    commands = [bare, *(c for c, _ in startup), *(c for _, a, b, _ in scale for c in (a, b))]
+    commands = [bare, *(c for c, _ in startup)]
+    commands += [c for one, many, _ in scale for c in (one, many) if c not in commands]
 
     for cmd in commands:  # warm up: bytecode, catalog cache, page cache
         _, code = run_once(cmd.argv, cmd.env, work, work / "warm.out")
@@ -417,63 +444,74 @@ def bench(work: Path, runs: int, cold_runs: int) -> int:
             cmd.samples.append(sample)
     cold = cold_figures(lead_json, s, work, cold_runs)
 
+    figures: dict[str, Any] = {"runs": runs, "load": os.getloadavg()[0], "figures": []}
     misses = 0
+
+    def show(label: str, cmd: Command, against: Command | None = None, goal: float = 0) -> None:
+        nonlocal misses
+        if cmd.error or not cmd.samples:
+            print("  " + pad(label, LABEL) + f"failed: {cmd.error}")
+            misses += 1
+            return
+        figure = {"figure": label, "wall_ms": round(cmd.wall * 1000, 1),
+                  "cpu_ms": round(cmd.cpu * 1000, 1), "peak_mib": round(cmd.peak / MIB, 1)}
+        if against is None or not against.samples:
+            print(row(label, cmd))
+        else:
+            ratio = cmd.wall / against.wall
+            misses += ratio > goal
+            print(row(label, cmd, ratio, f"≤ {goal:g}×", ratio <= goal))
+            figure.update(ratio=round(ratio, 2), goal=goal, ok=ratio <= goal)
+        figures["figures"].append(figure)
+
     print()
-    print(f"median wall time and peak memory of {runs} runs (load {os.getloadavg()[0]:.1f})")
-    print(f"  {'python -c pass':<56}{ms(bare.wall)}  {mib(bare.peak)}")
+    print(f"median of {runs} runs (load {os.getloadavg()[0]:.1f})")
+    print("  " + pad("", LABEL) + "wall ms  cpu ms  peak MiB  ratio  goal")
+    show("python -c pass", bare)
     print("start-up, against python -c pass:")
     for cmd, goal in startup:
-        misses += show(cmd.name, cmd, bare, goal)
+        show(cmd.name, cmd, bare, goal)
     print(
         f"province scale ({PROVINCE_NOTICES} notices, 4,200 tasks, {JOURNAL_ENTRIES:,} entries), "
-        "against the bundled notice:"
+        "against one notice:"
     )
     province_peak = 0
-    for label, one, many, goal in scale:
-        against = "an empty journal" if one.env is s.empty else "the bundled notice"
-        misses += show(label, one, None, None)
-        misses += show(f"  … at province scale, against {against}", many, one, goal)
+    for one, many, goal in scale:
+        if one is list_json:  # shown above
+            label = f"{one.name}: 200 notices, against one"
+        else:
+            show(one.name, one)
+            against = "one notice, empty journal" if one.env is s.empty else "one notice"
+            label = f"  … 200 notices, against {against}"
+        show(label, many, one, goal)
         if many.samples:
             province_peak = max(province_peak, many.peak)
     if not report_available:
-        print(f"  report --as-of {AS_OF} --format json: n/a (report not available)")
+        print("  " + pad(f"report --notice ID --as-of {AS_OF} --format json", LABEL)
+              + "n/a (report not available)")
     ok = province_peak < 200 * MIB
     misses += not ok
-    print(
-        f"  {'peak memory at province scale':<56}{'':>10}  {mib(province_peak)}"
-        f"   goal < 200 MiB  {verdict(ok)}"
-    )
+    print("  " + pad("peak memory at province scale", LABEL)
+          + f"{'':>16}{province_peak / MIB:7.1f}  {'':7}  < 200 MiB    {'PASS' if ok else 'MISS'}")
+    figures["province_peak_mib"] = round(province_peak / MIB, 1)
     rows = f"{JOURNAL_ENTRIES // JOURNAL_FILES:,}"
-    print(
-        f"  {f'progress import of {rows} rows (median of {len(s.imports)})':<56}"
-        f"{ms(statistics.median(x.seconds for x in s.imports))}"
-        f"  {mib(max(x.peak_bytes for x in s.imports))}"
-    )
+    print("  " + pad(f"progress import of {rows} rows (median of {len(s.imports)}, when built)",
+                     LABEL)
+          + f"{statistics.median(x.seconds for x in s.imports) * 1000:7.1f}"
+          + f" {statistics.median(x.cpu for x in s.imports) * 1000:7.1f}"
+          + f" {max(x.peak_bytes for x in s.imports) / MIB:7.1f}")
     print(f"cold: the first run after the notice data changed (median of {cold_runs}):")
-    for label, sample in cold:
-        print(f"  {label:<56}{ms(sample.seconds)}  {mib(sample.peak_bytes)}")
+    for label, cmd in cold:
+        show(label, cmd)
     print()
     print("every figure within its goal" if not misses else f"{misses} figures miss their goal")
-    return 0 if not misses else 1
+    figures["misses"] = misses
+    return figures
 
 
 def first_line(path: Path) -> str:
     lines = path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
     return lines[0] if lines else "(no message)"
-
-
-def show(label: str, cmd: Command, against: Command | None, goal: float | None) -> int:
-    """Print one figure; 1 when it fails or misses its goal."""
-    if cmd.error or not cmd.samples:
-        print(f"  {label:<56}failed: {cmd.error}")
-        return 1
-    text = f"  {label:<56}{ms(cmd.wall)}  {mib(cmd.peak)}"
-    if against is None or goal is None or not against.samples:
-        print(text)
-        return 0
-    ratio = cmd.wall / against.wall
-    print(f"{text}  {ratio:5.2f}×  goal ≤ {goal:g}×  {verdict(ratio <= goal)}")
-    return int(ratio > goal)
 
 
 def check_outputs(lead_json: list[str], s: Setup, work: Path) -> None:
@@ -489,21 +527,20 @@ def check_outputs(lead_json: list[str], s: Setup, work: Path) -> None:
 
 def cold_figures(
     lead_json: list[str], s: Setup, work: Path, runs: int
-) -> list[tuple[str, Sample]]:
+) -> list[tuple[str, Command]]:
     """list on a cold cache: what the first run after editing the YAML costs."""
     cache = Path(s.env["MINSHI_CACHE"])
     result = []
     for label, env in (("one notice", s.district), (f"{PROVINCE_NOTICES} notices", s.province)):
-        samples = []
+        cmd = Command(f"list --lead … --format json, {label}", lead_json, env)
         for _ in range(runs):
             shutil.rmtree(cache, ignore_errors=True)
             sample, code = run_once(lead_json, env, work, work / "cold.out")
-            if code == 0:
-                samples.append(sample)
-        if samples:
-            median = statistics.median(x.seconds for x in samples)
-            peak = max(x.peak_bytes for x in samples)
-            result.append((f"list --lead … --format json, {label}", Sample(median, peak)))
+            if code != 0:
+                cmd.error = first_line(work / "cold.err")
+                break
+            cmd.samples.append(sample)
+        result.append((cmd.name, cmd))
     shutil.rmtree(cache, ignore_errors=True)
     return result
 

@@ -671,8 +671,12 @@ class Catalog:
 def takes_part(task: Task, unit: str, role: str = "any") -> bool:
     """Whether `unit` leads `task` or owns a part of it (role "lead"), cooperates on it ("coop"),
     or either ("any")."""
-    if role in ("lead", "any") and (unit in task.lead or unit in [m.owner for m in task.metrics]):
-        return True
+    if role in ("lead", "any"):
+        if unit in task.lead:
+            return True
+        for metric in task.metrics:
+            if metric.owner == unit:
+                return True
     return role in ("coop", "any") and unit in task.cooperating
 
 

@@ -66,8 +66,9 @@ def evaluate_task(
     views: list[MetricView] = []
     for metric in task.metrics:
         reading = readings.get(metric.key)
-        parts = [m.key for m in task.metrics if m.parent == metric.key]
-        if reading is None and parts:  # a split target is the sum of its parts
+        if reading is None and any(m.parent == metric.key for m in task.metrics):
+            # a split target is the sum of its parts
+            parts = [m.key for m in task.metrics if m.parent == metric.key]
             reading = _sum_of_parts([readings[k] for k in parts if k in readings])
         state = metric_state(metric, reading, as_of=as_of, period=info.period, bands=info.bands)
         views.append(MetricView(metric, state, reading, entries[metric.key]))
