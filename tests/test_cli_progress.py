@@ -273,7 +273,7 @@ def test_import_is_all_or_nothing_with_every_bad_row_named(cli: Invoke, tmp_path
     assert result.stderr.splitlines() == [
         f"minshi: error: {bad}: 3 bad rows; nothing was imported",
         "  line 3: no task 99 in wanzhou-2024 (tasks are 1–21)",
-        "  line 4: value 'abc' is not a number",
+        "  line 4: value 'abc' is not a number; write digits, e.g. 40",
         "  line 5: date '2024-13-01' is not a real date (use YYYY-MM-DD, e.g. 2024-06-30)",
     ]
     assert journal(cli) == before
@@ -372,3 +372,85 @@ def test_store_in_an_unwritable_place_is_exit_3(
     assert result.exit_code == 3
     assert result.stderr.startswith("minshi: error: ")
     assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "actual"),
+    [
+        (["16", "--value", "40个"], 40),
+        (["16", "--value", "1,2"], 12),
+        (["2", "--metric", "参与学生", "--value", "13万人"], 130000),
+        (["2", "--metric", "参与学生", "--value", "１２万"], 120000),
+        (["3", "--metric", "知晓率", "--value", "85%"], 85),
+    ],
+)
+def test_values_as_clerks_write_them(cli: Invoke, args: list[str], actual: int) -> None:
+    result = cli("progress", "update", *args, "--date", "2024-06-30")
+    assert result.exit_code == 0, result.stderr
+    task, key = args[0], (args[2] if args[1] == "--metric" else "老旧小区")
+    assert metric(cli, task, key)["actual"] == actual
+
+
+@pytest.mark.parametrize("written", ["2024年6月30日", "20240630", "2024/6/30", "2024.06.30"])
+def test_dates_as_clerks_write_them(cli: Invoke, written: str) -> None:
+    result = cli("progress", "update", "16", "--value", "40", "--date", written)
+    assert result.exit_code == 0, result.stderr
+    assert "as of 2024-06-30" in result.stdout
+
+
+def test_investment_is_already_in_10k_yuan(cli: Invoke) -> None:
+    refused = cli(
+        "progress", "update", "16", "--value", "40", "--invested", "100万", "--date", "2024-06-30"
+    )
+    assert refused.exit_code == 2
+    assert "counted in 万元 already" in refused.stderr
+    ok = cli(
+        "progress", "update", "16", "--value", "40", "--invested", "100万元", "--date", "2024-06-30"
+    )
+    assert ok.exit_code == 0, ok.stderr
+    assert json.loads(cli("show", "16", "-f", "json").stdout)["invested"] == 100
+
+
+def test_doubtful_values_are_accepted_with_a_warning(cli: Invoke) -> None:
+    cli("progress", "update", "16", "--value", "40", "--date", "2024-05-01")
+    down = cli("progress", "update", "16", "--value", "30", "--date", "2024-06-01")
+    assert down.exit_code == 0
+    assert down.stderr.startswith(
+        "minshi: warning: the cumulative figure goes down (40 个 as of 2024-05-01 → 30 个)"
+    )
+    half = cli("progress", "update", "16", "--value", "40.5", "--date", "2024-06-02")
+    assert "40.5 个 is not a whole number" in half.stderr
+    rate = cli(
+        "progress", "update", "3", "--metric", "知晓率", "--value", "0.8", "--date", "2024-06-02"
+    )
+    assert "rates are written in percent (e.g. 80 for 80%)" in rate.stderr
+    cli("progress", "update", "20", "--metric", "其芳小学", "--done", "--date", "2024-06-01")
+    back = cli(
+        "progress",
+        "update",
+        "20",
+        "--metric",
+        "其芳小学",
+        "--percent",
+        "50",
+        "--date",
+        "2024-06-02",
+    )
+    assert "was reported finished on 2024-06-01" in back.stderr
+
+
+def test_importing_the_same_file_twice_is_refused(cli: Invoke, tmp_path: Path) -> None:
+    rows = [["", "16", "", "40", "2024-06-30", "已开工"], ["", "5", "", "1", "2024-06-30", ""]]
+    path = write_csv(tmp_path / "june.csv", rows)
+    assert cli("progress", "import", str(path)).exit_code == 0
+    before = journal(cli)
+    again = cli("progress", "import", str(path))
+    assert again.exit_code == 2
+    assert again.stderr.splitlines() == [
+        f"minshi: error: {path}: 2 of 2 rows are already in the journal (imported before?); "
+        "nothing was imported. Add --force to import them again",
+        "  line 2: the same report is already entry 1",
+        "  line 3: the same report is already entry 2",
+    ]
+    assert journal(cli) == before
+    assert cli("progress", "import", str(path), "--force").exit_code == 0

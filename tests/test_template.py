@@ -118,7 +118,7 @@ def test_bad_cells_refuse_the_whole_file_naming_sheet_and_cell(cli: Invoke) -> N
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [
         f"minshi: error: {path}: 3 bad rows; nothing was imported",
-        f"  {SHEET}!L6: value 'abc' is not a number",
+        f"  {SHEET}!L6: value 'abc' is not a number; write digits, e.g. 40",
         f"  {SHEET}!M9: date '2024-02-30' is not a real date (use YYYY-MM-DD, e.g. 2024-06-30)",
         f"  {SHEET}!L10: value '-3' is negative; progress is counted from 0 up",
     ]
@@ -268,7 +268,7 @@ def test_a_plain_sheet_with_the_csv_header_is_read_too(cli: Invoke, tmp_path: Pa
     wb.save(path)
     refused = cli("progress", "import", str(path))
     assert refused.exit_code == 2
-    assert refused.stderr.splitlines()[1] == "  Sheet1!D6: value '四十' is not a number"
+    assert refused.stderr.splitlines()[1] == "  Sheet1!D6: value '四十' is not a number; write digits, e.g. 40"
 
     other = openpyxl.Workbook()
     sheet = other.active

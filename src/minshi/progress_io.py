@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -53,6 +55,8 @@ class Checked:
     notice: Notice
     task: Task
     metric: Metric
+    warnings: list[str] = field(default_factory=list)  # accepted, but worth a second look
+    where: str = ""  # the report's place in its file ("line 3"), for messages
 
 
 @dataclass(slots=True)
@@ -63,33 +67,52 @@ class Problems:
         self.lines.append(f"{where}: {what}" if where else what)
 
 
-def parse_number(text: str, what: str) -> Decimal:
-    """A finite, non-negative number; 1,200 and full-width digits accepted, 万 too (1.2万)."""
+def parse_number(text: str, what: str, *, unit: str | None = None, scaled: bool = True) -> Decimal:
+    """A finite, non-negative number as clerks write it: 1,200, full-width digits, 1.2万, and
+    with the metric's own unit after it (40个, 13万人, 95%). `scaled=False` for amounts already
+    counted in 万 (万元), where a 万 would multiply them by mistake."""
     cleaned = text.strip().replace(",", "").replace("，", "")
-    cleaned = cleaned.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
-    scale = Decimal(1)
-    if cleaned.endswith("万"):
-        cleaned, scale = cleaned[:-1], Decimal(10000)
-    elif cleaned.endswith("亿"):
-        cleaned, scale = cleaned[:-1], Decimal(100000000)
-    cleaned = cleaned.rstrip("%").strip()
+    cleaned = cleaned.translate(str.maketrans("０１２３４５６７８９．％", "0123456789.%"))
+    for suffix in (unit, "%"):
+        if suffix and cleaned.endswith(suffix) and cleaned != suffix:
+            cleaned = cleaned[: -len(suffix)].strip()
+            break
+    factor = {"万": Decimal(10000), "亿": Decimal(100000000)}.get(cleaned[-1:])
+    if factor is not None:
+        if not scaled:
+            raise InputError(
+                f"{what} '{text}' is counted in {unit or '万元'} already: write the number alone "
+                f"(e.g. 100 for 100万元)"
+            )
+        cleaned = cleaned[:-1]
     try:
         number = Decimal(cleaned)
     except InvalidOperation:
-        raise InputError(f"{what} '{text}' is not a number") from None
+        example = "95" if unit == "%" else "40"
+        raise InputError(f"{what} '{text}' is not a number; write digits, e.g. {example}") from None
     if not number.is_finite():
         raise InputError(f"{what} '{text}' is not a finite number")
     if number < 0:
         raise InputError(f"{what} '{text}' is negative; progress is counted from 0 up")
-    number *= scale
+    number *= factor or 1
     if number.adjusted() > 20:
         raise InputError(f"{what} '{text}' is far too large")
     return number
 
 
+_CHINESE_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
+
+
 def parse_day(text: str, what: str = "date") -> date:
-    cleaned = text.strip().replace("/", "-").replace(".", "-")
-    parts = cleaned.split("-")
+    """YYYY-MM-DD, or 2024/6/30, 20240630, 2024年6月30日; an impossible day is refused."""
+    cleaned = text.strip()
+    chinese = _CHINESE_DATE.fullmatch(cleaned)
+    if chinese:
+        parts = list(chinese.groups())
+    elif len(cleaned) == 8 and cleaned.isdigit():
+        parts = [cleaned[:4], cleaned[4:6], cleaned[6:]]
+    else:
+        parts = cleaned.replace("/", "-").replace(".", "-").split("-")
     try:
         if len(parts) != 3 or not all(p.isdigit() for p in parts):
             raise ValueError
@@ -143,9 +166,11 @@ def check(
         raise InputError(
             f"date {day} is before the notice's period ({period.start} – {period.end})"
         )
-    value = _optional(report.value, parse_number, "value")
-    percent = _optional(report.percent, parse_number, "percent")
-    invested = _optional(report.invested, parse_number, "invested")
+    value = _optional(report.value, partial(parse_number, unit=metric.unit), "value")
+    percent = _optional(report.percent, partial(parse_number, unit="%"), "percent")
+    invested = _optional(
+        report.invested, partial(parse_number, unit="万元", scaled=False), "invested"
+    )
     done = _optional(report.done, parse_flag, "done")
     stage = _text(report.stage or "", "stage").strip() or None
     note = _text(report.note, "note").strip()
@@ -179,7 +204,7 @@ def check(
                 f"{label}: give the value (--value, the cumulative figure so far), "
                 "also when only the note or the investment is new"
             )
-        if value is not None and not force:
+        if not force:
             _check_plausible(value, metric, label)
     entry = NewEntry(
         notice=notice.id,
@@ -194,7 +219,26 @@ def check(
         note=note,
         by=_text((report.by or "").strip() or by, "reporter name (by)"),
     )
-    return Checked(entry, notice, task, metric)
+    return Checked(entry, notice, task, metric, _doubts(value, metric, label), report.where)
+
+
+COUNTED_UNITS = frozenset("个所人户件家台条只次处座")
+
+
+def _doubts(value: Decimal | None, metric: Metric, label: str) -> list[str]:
+    """What is accepted but looks like a slip of the keyboard."""
+    doubts: list[str] = []
+    if value is None:
+        return doubts
+    if metric.unit in COUNTED_UNITS and value != value.to_integral_value():
+        doubts.append(f"{label}: {_plain(value)} {metric.unit} is not a whole number")
+    target = metric.target
+    if metric.kind == "percent" and 0 < value <= 1 and target is not None and target >= 10:
+        doubts.append(
+            f"{label}: {_plain(value)}% is a very low rate; rates are written in percent "
+            f"(e.g. {_plain(value * 100)} for {_plain(value * 100)}%)"
+        )
+    return doubts
 
 
 def _text(text: str, what: str) -> str:
@@ -231,13 +275,13 @@ def _plain(number: Decimal) -> str:
 
 def check_all(
     reports: Sequence[Report], catalog: Catalog, *, today: date, by: str, force: bool, source: str
-) -> list[NewEntry]:
+) -> list[Checked]:
     """Every report checked; any problem refuses the whole lot, naming every bad one."""
     problems = Problems()
-    entries: list[NewEntry] = []
+    checked: list[Checked] = []
     for report in reports:
         try:
-            entries.append(check(report, catalog, today=today, by=by, force=force).entry)
+            checked.append(check(report, catalog, today=today, by=by, force=force))
         except InputError as e:
             problems.add(report.where, e.message)
     if problems.lines:
@@ -246,9 +290,25 @@ def check_all(
             f"{source}: {n} bad row{'s' if n > 1 else ''}; nothing was imported",
             details=problems.lines,
         )
-    if not entries:
+    if not checked:
         raise InputError(f"{source}: no progress rows to import")
-    return entries
+    return checked
+
+
+def same_report(entry: NewEntry | ProgressEntry) -> tuple[object, ...]:
+    """What makes two reports the same report (importing a file twice would repeat them)."""
+    return (
+        entry.notice,
+        entry.task,
+        entry.metric,
+        entry.date,
+        entry.value,
+        entry.done,
+        entry.stage,
+        entry.percent,
+        entry.invested,
+        entry.note,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from minshi.cli import state
 from minshi.cli.options import Format, FormatOpt, LeadOpt, NoticeOpt, TaskArg, UnitOpt
 
 if TYPE_CHECKING:
-    from minshi.store.base import ProgressEntry
+    from minshi.progress_io import Checked
+    from minshi.store.base import NewEntry, ProgressEntry
 
 progress_app = typer.Typer(
     name="progress",
@@ -32,6 +33,21 @@ def register(app: typer.Typer) -> None:
     app.add_typer(progress_app)
 
 
+def _warn_going_back(before: ProgressEntry, entry: NewEntry, unit: str | None) -> None:
+    """Cumulative figures only grow and finished milestones stay finished; say so if not."""
+    if before.value is not None and entry.value is not None and entry.value < before.value:
+        _warn(
+            f"the cumulative figure goes down ({_value_text(before, unit)} as of {before.date} → "
+            f"{_value_text(entry, unit)}); if the earlier report was wrong, this corrects it, "
+            f"otherwise take this one back with: minshi progress undo"
+        )
+    if before.done and not entry.done:
+        _warn(
+            f"task {entry.task} {entry.metric} was reported finished on {before.date}; "
+            "this report says it is not (minshi progress undo takes it back)"
+        )
+
+
 def _login() -> str:
     import getpass
     import os
@@ -42,7 +58,7 @@ def _login() -> str:
         return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
-def _value_text(entry: ProgressEntry | None, unit: str | None) -> str:
+def _value_text(entry: NewEntry | ProgressEntry | None, unit: str | None) -> str:
     from minshi.render import plain
 
     if entry is None:
@@ -115,6 +131,10 @@ def update(
         .latest(entry.date, notice=entry.notice)
         .get((entry.notice, entry.task, entry.metric))
     )
+    for doubt in checked.warnings:
+        _warn(doubt)
+    if before is not None:
+        _warn_going_back(before, entry, m.unit)
     (saved,) = state.store(write=True).add([entry])
     latest = state.store(write=True).latest(entry.date, notice=entry.notice)
     view = evaluate_task(checked.notice, checked.task, latest, entry.date)
@@ -312,7 +332,7 @@ def import_(
         reports = read_template(file)
     else:
         reports = read_csv(file)
-    entries = check_all(
+    checked = check_all(
         reports,
         state.catalog(),
         today=date.today(),
@@ -320,12 +340,47 @@ def import_(
         force=force,
         source=str(file),
     )
+    for c in checked:
+        for doubt in c.warnings:
+            _warn(f"{c.where}: {doubt}")
+    if not force:
+        _refuse_repeats(checked, str(file))
+    entries = [c.entry for c in checked]
     if dry_run:
         rows = f"{len(entries)} row{'s are' if len(entries) > 1 else ' is'} fine"
         typer.echo(f"{file}: {rows}; nothing written (--dry-run)")
         return
     saved = state.store(write=True).add(entries)
     typer.echo(f"imported {len(saved)} rows from {file} (entries {saved[0].id}–{saved[-1].id})")
+
+
+def _refuse_repeats(checked: list[Checked], source: str) -> None:
+    """A file imported twice would count every report twice: refuse rows already in the journal."""
+    from minshi.errors import InputError
+    from minshi.progress_io import same_report
+
+    tasks = {c.entry.task for c in checked}
+    notices = {c.entry.notice for c in checked}
+    standing = {
+        same_report(e): e.id
+        for notice in notices
+        for e in state.store().log(notice=notice, tasks=tasks, include_retracted=False)
+    }
+    repeats = [
+        f"{c.where}: the same report is already entry {standing[same_report(c.entry)]}"
+        for c in checked
+        if same_report(c.entry) in standing
+    ]
+    if repeats:
+        raise InputError(
+            f"{source}: {len(repeats)} of {len(checked)} rows are already in the journal "
+            "(imported before?); nothing was imported. Add --force to import them again",
+            details=repeats,
+        )
+
+
+def _warn(text: str) -> None:
+    typer.echo(f"minshi: warning: {state.one_line(text)}", err=True)
 
 
 @progress_app.command(epilog="Example: minshi progress export -o journal.csv")
