@@ -304,3 +304,13 @@ def test_usage_mistakes_are_one_line_and_exit_2(args: list[str], message: str) -
     assert message in result.stderr
     assert len(result.stderr.splitlines()) == 1
     assert result.stdout == ""
+
+
+def test_status_filter_takes_the_chinese_labels_too(cli: Invoke) -> None:
+    english = cli("list", "--status", "behind,far_behind", "--as-of", "2024-06-30", "-f", "json")
+    chinese = cli("list", "--status", "滞后，严重滞后", "--as-of", "2024-06-30", "-f", "json")
+    assert english.exit_code == chinese.exit_code == 0
+    assert ids(chinese.stdout) == ids(english.stdout) != []
+    bad = cli("list", "--status", "late")
+    assert bad.exit_code == 2
+    assert "unknown status late (use overdue (逾期未完成), far_behind (严重滞后)" in bad.stderr

@@ -55,16 +55,9 @@ def _task_views(
 
 
 def parse_statuses(text: str | None) -> set[str] | None:
-    from minshi.errors import InputError
-    from minshi.status import STATUS_ORDER
+    from minshi.status import parse_statuses as parse
 
-    if not text:
-        return None
-    wanted = {s.strip() for s in text.replace("，", ",").split(",") if s.strip()}
-    unknown = sorted(wanted - set(STATUS_ORDER))
-    if unknown:
-        raise InputError(f"unknown status {', '.join(unknown)} (use {', '.join(STATUS_ORDER)})")
-    return wanted
+    return set(parse(text)) if text else None
 
 
 def list_tasks(
