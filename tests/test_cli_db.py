@@ -65,3 +65,12 @@ def test_migrate_creates_the_store(cli: Invoke, db_file: Path) -> None:
     assert result.stdout.startswith(f"{db_file}: schema version ")
     assert db_file.exists()
     assert cli("db", "check").exit_code == 0
+
+
+def test_copy_from_a_missing_file_says_so(cli: Invoke, tmp_path: Path) -> None:
+    result = cli(
+        "db", "copy", "--from", str(tmp_path / "nothere.db"), "--to", str(tmp_path / "b.db")
+    )
+    assert result.exit_code == 2
+    assert result.stderr == f"minshi: error: {tmp_path / 'nothere.db'}: no such store file\n"
+    assert not (tmp_path / "b.db").exists()

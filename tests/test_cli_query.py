@@ -314,3 +314,11 @@ def test_status_filter_takes_the_chinese_labels_too(cli: Invoke) -> None:
     bad = cli("list", "--status", "late")
     assert bad.exit_code == 2
     assert "unknown status late (use overdue (逾期未完成), far_behind (严重滞后)" in bad.stderr
+
+
+def test_config_never_shows_a_password(cli: Invoke, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MINSHI_DB", "postgresql://edu_clerk:secret@dbhost/minshi")
+    for fmt in ("table", "json", "csv"):
+        out = cli("config", "-f", fmt).stdout
+        assert "secret" not in out
+        assert "postgresql://edu_clerk:***@dbhost/minshi" in out

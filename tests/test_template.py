@@ -268,7 +268,10 @@ def test_a_plain_sheet_with_the_csv_header_is_read_too(cli: Invoke, tmp_path: Pa
     wb.save(path)
     refused = cli("progress", "import", str(path))
     assert refused.exit_code == 2
-    assert refused.stderr.splitlines()[1] == "  Sheet1!D6: value '四十' is not a number; write digits, e.g. 40"
+    assert (
+        refused.stderr.splitlines()[1]
+        == "  Sheet1!D6: value '四十' is not a number; write digits, e.g. 40"
+    )
 
     other = openpyxl.Workbook()
     sheet = other.active

@@ -115,10 +115,12 @@ def copy(
 ) -> None:
     """Move a whole journal into an empty store in one transaction, verified by checksum."""
     from minshi.errors import InputError
-    from minshi.store import copy_journal, open_store
+    from minshi.store import copy_journal, is_server_url, open_store
 
     if source == dest:
         raise InputError("--from and --to name the same store")
+    if not is_server_url(source) and not Path(source).expanduser().is_file():
+        raise InputError(f"{source}: no such store file")
     with closing(open_store(source, create=False)) as src:
         if not src.count():
             raise InputError(f"{src.location} holds no entries: nothing to copy")

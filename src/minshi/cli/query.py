@@ -234,11 +234,12 @@ def validate(
 def config(fmt: FormatOpt = Format.table) -> None:
     """Show where the notice data and the progress store are, and why."""
     from minshi.render import field, render
+    from minshi.store import redact
 
     s = state.settings()
     records = [
         {"setting": "data", "value": s.data.value, "source": s.data.source},
-        {"setting": "db", "value": s.db.value, "source": s.db.source},
+        {"setting": "db", "value": redact(s.db.value), "source": s.db.source},
         {
             "setting": "config file",
             "value": str(s.config_file or "(none)"),
