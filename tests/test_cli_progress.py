@@ -454,3 +454,54 @@ def test_importing_the_same_file_twice_is_refused(cli: Invoke, tmp_path: Path) -
     ]
     assert journal(cli) == before
     assert cli("progress", "import", str(path), "--force").exit_code == 0
+
+
+def test_a_later_report_without_note_or_amount_keeps_the_earlier_ones(cli: Invoke) -> None:
+    cli(
+        "progress",
+        "update",
+        "16",
+        "--value",
+        "40",
+        "--date",
+        "2024-06-30",
+        "--note",
+        "已开工40个",
+        "--invested",
+        "500",
+    )
+    cli("progress", "update", "16", "--value", "41", "--date", "2024-07-15")
+    task = json.loads(cli("show", "16", "-f", "json").stdout)
+    assert (task["note"], task["note_date"], task["invested"]) == ("已开工40个", "2024-06-30", 500)
+    assert task["metrics"][0]["actual"] == 41
+    # as of a date before the note, there is none
+    early = json.loads(cli("show", "16", "-f", "json", "--as-of", "2024-06-29").stdout)
+    assert (early["note"], early["invested"]) == (None, None)
+    # a note taken back is no longer the task's 进展情况
+    cli("progress", "undo", "1")
+    assert json.loads(cli("show", "16", "-f", "json").stdout)["note"] is None
+
+
+def test_store_latest_having_a_note_or_an_amount(store_location: str) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from minshi.store import NewEntry, open_store
+
+    store = open_store(store_location, create=True)
+    try:
+        e = {"notice": "n", "task": 1, "metric": "m"}
+        store.add(
+            [
+                NewEntry(
+                    **e, date=date(2024, 1, 1), value=Decimal(1), note="第一", invested=Decimal(5)
+                )
+            ]
+        )
+        store.add([NewEntry(**e, date=date(2024, 2, 1), value=Decimal(2))])
+        assert store.latest(date(2024, 3, 1))[("n", 1, "m")].value == 2
+        assert store.latest(date(2024, 3, 1), having="note")[("n", 1, "m")].note == "第一"
+        assert store.latest(date(2024, 3, 1), having="invested")[("n", 1, "m")].invested == 5
+        assert store.latest(date(2023, 12, 1), having="note") == {}
+    finally:
+        store.close()

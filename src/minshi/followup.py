@@ -16,7 +16,7 @@ from minshi.catalog import Catalog
 from minshi.models import Metric, Notice, Task, metric_deadline
 from minshi.render import number, percent
 from minshi.status import STATUS_LABELS, MetricState, Reading, Status, metric_state, worst
-from minshi.store.base import ProgressEntry, SeriesKey
+from minshi.store.base import ProgressEntry, SeriesKey, Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,12 +56,34 @@ def _sum_of_parts(parts: list[Reading]) -> Reading | None:
     return Reading(value=sum(values, Decimal(0)), date=max(dates) if dates else None)
 
 
-def evaluate_task(
-    notice: Notice, task: Task, latest: Mapping[SeriesKey, ProgressEntry], as_of: date
-) -> TaskView:
+@dataclass(frozen=True, slots=True)
+class Journal:
+    """What the journal says as of a date, per (notice, task, metric): the entry that counts,
+    and the newest ones with a note (进展情况) and with an invested amount, which a later
+    report without them does not hide."""
+
+    latest: Mapping[SeriesKey, ProgressEntry]
+    noted: Mapping[SeriesKey, ProgressEntry]
+    funded: Mapping[SeriesKey, ProgressEntry]
+
+
+def read_journal(store: Store, as_of: date, notice: str | None = None) -> Journal:
+    return Journal(
+        latest=store.latest(as_of, notice=notice),
+        noted=store.latest(as_of, notice=notice, having="note"),
+        funded=store.latest(as_of, notice=notice, having="invested"),
+    )
+
+
+def _newest(entries: Iterable[ProgressEntry | None]) -> ProgressEntry | None:
+    return max((e for e in entries if e is not None), key=lambda e: (e.date, e.id), default=None)
+
+
+def evaluate_task(notice: Notice, task: Task, journal: Journal, as_of: date) -> TaskView:
     """The state of each metric of `task` as of `as_of`, and the task's own status."""
     info = notice.notice
-    entries = {m.key: latest.get((notice.id, task.id, m.key)) for m in task.metrics}
+    keys = [(notice.id, task.id, m.key) for m in task.metrics]
+    entries = {m.key: journal.latest.get(k) for m, k in zip(task.metrics, keys, strict=True)}
     readings = {k: reading_of(e) for k, e in entries.items() if e is not None}
     views: list[MetricView] = []
     for metric in task.metrics:
@@ -72,24 +94,22 @@ def evaluate_task(
             reading = _sum_of_parts([readings[k] for k in parts if k in readings])
         state = metric_state(metric, reading, as_of=as_of, period=info.period, bands=info.bands)
         views.append(MetricView(metric, state, reading, entries[metric.key]))
-    reported = [e for e in entries.values() if e is not None]
-    newest = max(reported, key=lambda e: (e.date, e.id), default=None)
-    noted = [e for e in reported if e.note.strip()]
-    note_entry = max(noted, key=lambda e: (e.date, e.id), default=None)
-    with_money = [e for e in reported if e.invested is not None]
-    invested = max(with_money, key=lambda e: (e.date, e.id)).invested if with_money else None
+    newest = _newest(entries.values())
+    note_entry = _newest(journal.noted.get(k) for k in keys)
+    funded = _newest(journal.funded.get(k) for k in keys)
     status = worst(v.state.status for v in views)
+    invested = funded.invested if funded else None
     return TaskView(notice, task, views, status, newest, note_entry, invested)
 
 
 def evaluate(
     catalog: Catalog,
-    latest: Mapping[SeriesKey, ProgressEntry],
+    journal: Journal,
     as_of: date,
     tasks: Iterable[tuple[Notice, Task]] | None = None,
 ) -> list[TaskView]:
     pairs = catalog.tasks() if tasks is None else tasks
-    return [evaluate_task(notice, task, latest, as_of) for notice, task in pairs]
+    return [evaluate_task(notice, task, journal, as_of) for notice, task in pairs]
 
 
 def _amount(value: Decimal) -> str:

@@ -12,7 +12,7 @@ Decisions where the issue leaves room:
 - Counts and the summary sentence count tasks (件), by each task's status (its worst metric's).
 - The investment columns and the investment clause appear when some task of the selection has
   an `investment_plan` or a reported amount; JSON and CSV always carry the fields.
-- 进展情况 is the newest non-empty note among the task's latest entries, with its date.
+- 进展情况 is the newest note reported for the task as of the date, with its date.
 - A unit is late reporting (`stale`) when it leads a task not yet done and has reported none of
   the metrics it answers for (those it owns, else the task's unowned ones) within `stale_days`
   before the as-of date; days are counted from the notice's issue (or the period's start, if
@@ -31,6 +31,7 @@ from typing import Any
 
 from minshi.catalog import Catalog, check_category
 from minshi.followup import (
+    Journal,
     MetricView,
     TaskView,
     evaluate,
@@ -52,7 +53,7 @@ from minshi.render import (
     wrap,
 )
 from minshi.status import STATUS_LABELS, Status, expected_progress
-from minshi.store.base import ProgressEntry, SeriesKey
+from minshi.store.base import ProgressEntry
 
 REPORT_FORMATS = ("text", "markdown", "html", "json", "csv", "xlsx")
 EXTENSIONS = {
@@ -337,7 +338,7 @@ def _stale_units(
 
 def build_report(
     catalog: Catalog,
-    latest: Mapping[SeriesKey, ProgressEntry],
+    journal: Journal,
     as_of: date,
     *,
     notice: str | None = None,
@@ -348,8 +349,8 @@ def build_report(
 ) -> Report:
     """The report on one notice as of a date, for all its tasks or those of a unit / category.
 
-    `latest` is the journal as of that date (`Store.latest`). Unknown units, categories and
-    notices raise InputError.
+    `journal` is the journal as of that date (`followup.read_journal`). Unknown units,
+    categories and notices raise InputError.
     """
     from minshi.errors import InputError
 
@@ -372,7 +373,7 @@ def build_report(
         check_category(category)
         tasks = [t for t in tasks if t.category == category]
         scope.append(category)
-    views = evaluate(catalog, latest, as_of, [(chosen, t) for t in tasks])
+    views = evaluate(catalog, journal, as_of, [(chosen, t) for t in tasks])
     rows = [_task_row(v) for v in views]
 
     sections = []

@@ -23,7 +23,7 @@ def _rows(
     as_of: str | None, lead: str | None, unit: str | None, notice: str | None
 ) -> list[dict[str, Any]]:
     from minshi.catalog import takes_part
-    from minshi.followup import evaluate, metric_rows
+    from minshi.followup import evaluate, metric_rows, read_journal
 
     catalog = state.catalog()
     day = as_of_date(as_of)
@@ -33,7 +33,7 @@ def _rows(
         if name:
             resolved = catalog.resolve_unit(name)
             pairs = [(n, t) for n, t in pairs if takes_part(t, resolved, role)]
-    views = evaluate(catalog, state.store().latest(day, notice=notice), day, pairs)
+    views = evaluate(catalog, read_journal(state.store(), day, notice), day, pairs)
     rows = metric_rows(views)
     if lead:  # a split target's part belongs to its owner only
         owner = catalog.resolve_unit(lead)

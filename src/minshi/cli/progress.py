@@ -107,7 +107,7 @@ def update(
     force: ForceOpt = False,
 ) -> None:
     """Record progress on a task's metric (累计完成), and show its new status."""
-    from minshi.followup import evaluate_task
+    from minshi.followup import evaluate_task, read_journal
     from minshi.progress_io import Report, check
     from minshi.render import percent as pct
     from minshi.status import STATUS_LABELS
@@ -136,8 +136,8 @@ def update(
     if before is not None:
         _warn_going_back(before, entry, m.unit)
     (saved,) = state.store(write=True).add([entry])
-    latest = state.store(write=True).latest(entry.date, notice=entry.notice)
-    view = evaluate_task(checked.notice, checked.task, latest, entry.date)
+    journal = read_journal(state.store(write=True), entry.date, entry.notice)
+    view = evaluate_task(checked.notice, checked.task, journal, entry.date)
     mv = next(v for v in view.metrics if v.metric.key == m.key)
     progress = f", {pct(mv.state.progress)} of target" if mv.state.progress is not None else ""
     typer.echo(

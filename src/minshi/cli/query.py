@@ -39,7 +39,7 @@ def _task_views(
     as_of: str | None, notice: str | None = None, keep: Callable[[Any, Any], bool] | None = None
 ) -> list[Any]:
     """The tasks (of one notice, if given) that `keep` keeps, evaluated as of a date."""
-    from minshi.followup import evaluate
+    from minshi.followup import evaluate, read_journal
 
     catalog = state.catalog()
     day = as_of_date(as_of)
@@ -50,8 +50,7 @@ def _task_views(
         pairs = list(catalog.tasks())
     if keep is not None:  # before evaluating: only what is shown is worth the work
         pairs = [(n, t) for n, t in pairs if keep(n, t)]
-    latest = state.store().latest(day, notice=notice)
-    return evaluate(catalog, latest, day, pairs)
+    return evaluate(catalog, read_journal(state.store(), day, notice), day, pairs)
 
 
 def parse_statuses(text: str | None) -> set[str] | None:
@@ -131,13 +130,13 @@ def show(
 ) -> None:
     """Show one task in full: target text, units, and every metric with its progress."""
     from minshi.cli.views import METRIC_COLUMNS, history_chart, metric_columns, on_terminal
-    from minshi.followup import evaluate_task, task_record
+    from minshi.followup import evaluate_task, read_journal, task_record
     from minshi.render import render, safe_text, use_color
 
     found_notice, found = state.catalog().find_task(task, notice)
     day = as_of_date(as_of)
     view = evaluate_task(
-        found_notice, found, state.store().latest(day, notice=found_notice.id), day
+        found_notice, found, read_journal(state.store(), day, found_notice.id), day
     )
     record = task_record(view)
     if fmt == Format.json:

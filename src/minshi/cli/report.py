@@ -86,6 +86,7 @@ def report(
 ) -> None:
     """The progress report (推进情况表): summary, table with subtotals, what is late."""
     from minshi.cli.query import parse_statuses
+    from minshi.followup import read_journal
     from minshi.report import build_report, failing, render_report
 
     chosen = output_format(fmt, output)
@@ -93,10 +94,10 @@ def report(
     day = as_of_date(as_of)
     catalog = state.catalog()
     notice_id = catalog.notice(notice).id
-    latest = state.store().latest(day, notice=notice_id)
+    journal = read_journal(state.store(), day, notice_id)
     built = build_report(
         catalog,
-        latest,
+        journal,
         day,
         notice=notice_id,
         lead=lead,

@@ -46,7 +46,7 @@ def template(
 ) -> None:
     """Write a unit's fill-in sheet (.xlsx): its metrics, current values, cells to fill in."""
     from minshi.errors import InputError
-    from minshi.followup import evaluate
+    from minshi.followup import evaluate, read_journal
     from minshi.progress_xlsx import default_name, template_rows, write_template
 
     catalog = state.catalog()
@@ -56,8 +56,8 @@ def template(
     pairs = [(n, t) for n, t in catalog.tasks_of_unit(unit, "lead") if chosen in (None, n)]
     if not pairs:
         raise InputError(f"{unit} leads no task; a template is for a lead unit (see: minshi units)")
-    latest = state.store().latest(day, notice=chosen.id if chosen else None)
-    rows = template_rows(evaluate(catalog, latest, day, pairs), unit)
+    journal = read_journal(state.store(), day, chosen.id if chosen else None)
+    rows = template_rows(evaluate(catalog, journal, day, pairs), unit)
     path = output or Path(default_name(unit, day))
     write_template(path, rows, unit=unit, as_of=day, force=force)
     tasks = len({(r.view.notice.id, r.view.task.id) for r in rows})

@@ -203,7 +203,7 @@ def history_chart(
     `entries` is the task's journal; retractions and what they took back are left out, and each
     line is judged by the same rules as `show` on that day.
     """
-    from minshi.followup import evaluate_task
+    from minshi.followup import Journal, evaluate_task
 
     notice, task = view.notice, view.task
     standing = sorted(
@@ -227,7 +227,7 @@ def history_chart(
         day = entry.date
         if n + 1 < len(standing) and standing[n + 1].date == day:
             continue  # evaluate once the day's reports are all in
-        for mv in evaluate_task(notice, task, latest, day).metrics:
+        for mv in evaluate_task(notice, task, Journal(latest, {}, {}), day).metrics:
             if mv.reading is not None and mv.reading.date == day:  # reported that day
                 months[mv.metric.key][(day.year, day.month)] = (day, mv)
 

@@ -9,9 +9,16 @@ from minshi.errors import InputError, StoreError
 from minshi.store.base import NewEntry, ProgressEntry, SeriesKey, Store, journal_checksum
 
 __all__ = [
-    "CopyResult", "copy_journal",
-    "NewEntry", "ProgressEntry", "SeriesKey", "Store", "is_server_url", "journal_checksum",
-    "open_store", "redact",
+    "CopyResult",
+    "copy_journal",
+    "NewEntry",
+    "ProgressEntry",
+    "SeriesKey",
+    "Store",
+    "is_server_url",
+    "journal_checksum",
+    "open_store",
+    "redact",
 ]
 
 _SERVER_SCHEMES = ("postgresql://", "postgres://")

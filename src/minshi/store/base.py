@@ -13,11 +13,23 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 from minshi.errors import InputError
 
 SeriesKey = tuple[str, int, str]  # (notice, task, metric key)
+Having = Literal["note", "invested"]
+# the condition each `having` adds to the search for the latest entry (the same in every backend)
+HAVING_SQL: dict[str, str] = {
+    "note": "AND {alias}.note <> ''",
+    "invested": "AND {alias}.invested IS NOT NULL",
+}
+
+
+def latest_sql(template: str, having: Having | None) -> str:
+    """A backend's latest-entry query (whose entry alias is x), narrowed by `having`."""
+    return template.replace("{having}", HAVING_SQL[having].format(alias="x") if having else "")
+
 
 # bounds that keep every number exact in every backend (and catch absurd input)
 MAX_INTEGER_DIGITS = 30
@@ -88,9 +100,10 @@ class Store(Protocol):
         ...
 
     def latest(
-        self, as_of: date, *, notice: str | None = None
+        self, as_of: date, *, notice: str | None = None, having: Having | None = None
     ) -> dict[SeriesKey, ProgressEntry]:
-        """Per (notice, task, metric): the entry counting as of `as_of`."""
+        """Per (notice, task, metric): the entry counting as of `as_of`; with `having`, the
+        newest such entry that carries a note (进展情况) or an invested amount."""
         ...
 
     def log(
@@ -164,8 +177,11 @@ def validate_entry(entry: NewEntry, position: int | None = None) -> None:
             raise bad(f"{name} must be a finite decimal number, not {number!r}")
         if number < 0:
             raise bad(f"{name} must not be negative, not {number}")
-        if number != 0 and (number.adjusted() >= MAX_INTEGER_DIGITS
-                            or number.as_tuple().exponent < -MAX_FRACTION_DIGITS):  # type: ignore[operator]
+        exponent = number.as_tuple().exponent  # an int for a finite number
+        if number != 0 and (
+            number.adjusted() >= MAX_INTEGER_DIGITS
+            or (isinstance(exponent, int) and exponent < -MAX_FRACTION_DIGITS)
+        ):
             raise bad(
                 f"{name} {number} has too many digits (at most {MAX_INTEGER_DIGITS} before "
                 f"and {MAX_FRACTION_DIGITS} after the decimal point)"
@@ -187,8 +203,17 @@ def validate_entry(entry: NewEntry, position: int | None = None) -> None:
 
 def as_new_entry(e: ProgressEntry) -> NewEntry:
     return NewEntry(
-        notice=e.notice, task=e.task, metric=e.metric, date=e.date, value=e.value, done=e.done,
-        stage=e.stage, percent=e.percent, invested=e.invested, note=e.note, by=e.by,
+        notice=e.notice,
+        task=e.task,
+        metric=e.metric,
+        date=e.date,
+        value=e.value,
+        done=e.done,
+        stage=e.stage,
+        percent=e.percent,
+        invested=e.invested,
+        note=e.note,
+        by=e.by,
     )
 
 
@@ -207,8 +232,12 @@ def check_loadable(entries: Sequence[ProgressEntry]) -> None:
             validate_entry(as_new_entry(e))
         else:
             target = seen.get(e.retracts)
-            if target is None or target.retracts is not None or e.retracts in retracted \
-                    or target.key != e.key:
+            if (
+                target is None
+                or target.retracts is not None
+                or e.retracts in retracted
+                or target.key != e.key
+            ):
                 raise InputError(f"entry {e.id} retracts entry {e.retracts}, which it cannot")
             retracted.add(e.retracts)
         seen[e.id] = e
@@ -240,10 +269,20 @@ def journal_checksum(entries: Iterable[ProgressEntry]) -> str:
     digest = hashlib.sha256()
     for e in sorted(entries, key=lambda e: e.id):
         fields = (
-            e.id, e.notice, e.task, e.metric, e.date.isoformat(),
+            e.id,
+            e.notice,
+            e.task,
+            e.metric,
+            e.date.isoformat(),
             e.recorded_at.isoformat(timespec="microseconds"),
-            decimal_text(e.value), e.done, e.stage, decimal_text(e.percent),
-            decimal_text(e.invested), e.note, e.by, e.retracts,
+            decimal_text(e.value),
+            e.done,
+            e.stage,
+            decimal_text(e.percent),
+            decimal_text(e.invested),
+            e.note,
+            e.by,
+            e.retracts,
         )
         digest.update(repr(fields).encode("utf-8"))
         digest.update(b"\n")
@@ -260,9 +299,7 @@ def refuse_retraction(target: ProgressEntry | None, entry_id: int, location: str
             " and cannot be retracted"
         )
     if target.retracted_by is not None:
-        raise InputError(
-            f"entry {entry_id} was already retracted (by entry {target.retracted_by})"
-        )
+        raise InputError(f"entry {entry_id} was already retracted (by entry {target.retracted_by})")
 
 
 def check_retraction_args(entry_id: int, by: str, note: str) -> None:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from minshi.errors import InputError, StoreError
 from minshi.store.base import (
+    Having,
     NewEntry,
     ProgressEntry,
     SeriesKey,
@@ -31,6 +32,7 @@ from minshi.store.base import (
     check_loadable,
     check_retraction_args,
     journal_checksum,
+    latest_sql,
     refuse_retraction,
     validate_entry,
 )
@@ -167,7 +169,7 @@ _LATEST = f"""
         SELECT x.* FROM minshi.entry x
         WHERE x.notice = s.notice AND x.task = s.task AND x.metric = s.metric
           AND x.retracts IS NULL AND x.date <= %(as_of)s
-          AND {_NOT_RETRACTED.format(alias="x")}
+          AND {_NOT_RETRACTED.format(alias="x")} {{having}}
         ORDER BY x.date DESC, x.id DESC
         LIMIT 1
     ) e
@@ -201,12 +203,15 @@ class PostgresStore:
         timeout_ms = max(1, int(busy_timeout() * 1000))
         try:
             self._conn: psycopg.Connection[Any] = self._psycopg.connect(
-                url, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
+                url,
+                autocommit=True,
+                connect_timeout=CONNECT_TIMEOUT,
                 options=f"-c timezone=UTC -c lock_timeout={timeout_ms}",
             )
         except self._psycopg.Error as exc:
-            raise StoreError(f"cannot connect to the store {self.location}: {_reason(exc)}"
-                             ) from exc
+            raise StoreError(
+                f"cannot connect to the store {self.location}: {_reason(exc)}"
+            ) from exc
         try:
             self._version = self._inspect()
             if 0 < self._version < SCHEMA_VERSION and not create:
@@ -221,11 +226,11 @@ class PostgresStore:
     # -- reading ---------------------------------------------------------------------------
 
     def latest(
-        self, as_of: date, *, notice: str | None = None
+        self, as_of: date, *, notice: str | None = None, having: Having | None = None
     ) -> dict[SeriesKey, ProgressEntry]:
         if not self._exists():
             return {}
-        rows = self._fetch(_LATEST, {"as_of": as_of, "notice": notice})
+        rows = self._fetch(latest_sql(_LATEST, having), {"as_of": as_of, "notice": notice})
         entries = [_entry(row) for row in rows]
         return {e.key: e for e in entries}
 
@@ -301,10 +306,19 @@ class PostgresStore:
             first, now = self._next_id(cur)
             stored = [
                 ProgressEntry(
-                    id=first + position, notice=new.notice, task=new.task, metric=new.metric,
-                    date=new.date, recorded_at=now, value=canonical_decimal(new.value),
-                    done=new.done, stage=new.stage, percent=canonical_decimal(new.percent),
-                    invested=canonical_decimal(new.invested), note=new.note, by=new.by,
+                    id=first + position,
+                    notice=new.notice,
+                    task=new.task,
+                    metric=new.metric,
+                    date=new.date,
+                    recorded_at=now,
+                    value=canonical_decimal(new.value),
+                    done=new.done,
+                    stage=new.stage,
+                    percent=canonical_decimal(new.percent),
+                    invested=canonical_decimal(new.invested),
+                    note=new.note,
+                    by=new.by,
                 )
                 for position, new in enumerate(entries)
             ]
@@ -325,8 +339,15 @@ class PostgresStore:
             self._refuse_unled(cur, {(target.notice, target.task)})
             new_id, now = self._next_id(cur)
             retraction = ProgressEntry(
-                id=new_id, notice=target.notice, task=target.task, metric=target.metric,
-                date=target.date, recorded_at=now, note=note, by=by, retracts=target.id,
+                id=new_id,
+                notice=target.notice,
+                task=target.task,
+                metric=target.metric,
+                date=target.date,
+                recorded_at=now,
+                note=note,
+                by=by,
+                retracts=target.id,
             )
             cur.execute(_INSERT, _row(retraction))
         return retraction
@@ -371,8 +392,7 @@ class PostgresStore:
                 " ON CONFLICT (unit, role) DO UPDATE SET all_tasks = EXCLUDED.all_tasks",
                 [unit, role, all_tasks],
             )
-            cur.execute(sql.SQL("GRANT INSERT ON minshi.entry TO {}").format(
-                sql.Identifier(role)))
+            cur.execute(sql.SQL("GRANT INSERT ON minshi.entry TO {}").format(sql.Identifier(role)))
 
     def sync_leads(self, notice_id: str, leads: Mapping[int, Sequence[str]]) -> None:
         """Record which units lead each task of a notice (replacing what was recorded)."""
@@ -381,8 +401,11 @@ class PostgresStore:
             cur.execute("DELETE FROM minshi.task_lead WHERE notice = %s", [notice_id])
             cur.executemany(
                 "INSERT INTO minshi.task_lead (notice, task, unit) VALUES (%s, %s, %s)",
-                [(notice_id, task, unit) for task, units in sorted(leads.items())
-                 for unit in dict.fromkeys(units)],
+                [
+                    (notice_id, task, unit)
+                    for task, units in sorted(leads.items())
+                    for unit in dict.fromkeys(units)
+                ],
             )
 
     # -- maintenance -----------------------------------------------------------------------
@@ -391,26 +414,41 @@ class PostgresStore:
         if not self._exists():
             return []
         problems: list[str] = []
-        present = {name for (name,) in self._fetch(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
-            [SCHEMA])}
-        problems += [f"the table minshi.{name} is missing"
-                     for name in sorted(_SCHEMA_OBJECTS - present)]
+        present = {
+            name
+            for (name,) in self._fetch(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", [SCHEMA]
+            )
+        }
+        problems += [
+            f"the table minshi.{name} is missing" for name in sorted(_SCHEMA_OBJECTS - present)
+        ]
         if problems:
             return problems
-        triggers = {name for (name,) in self._fetch(
-            "SELECT tgname FROM pg_trigger WHERE tgrelid = 'minshi.entry'::regclass")}
-        problems += [f"the trigger {name} is missing"
-                     for name in sorted({"entry_guard", "entry_no_truncate"} - triggers)]
-        rls = self._fetch("SELECT relrowsecurity FROM pg_class"
-                          " WHERE oid = 'minshi.entry'::regclass")[0][0]
+        triggers = {
+            name
+            for (name,) in self._fetch(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'minshi.entry'::regclass"
+            )
+        }
+        problems += [
+            f"the trigger {name} is missing"
+            for name in sorted({"entry_guard", "entry_no_truncate"} - triggers)
+        ]
+        rls = self._fetch(
+            "SELECT relrowsecurity FROM pg_class WHERE oid = 'minshi.entry'::regclass"
+        )[0][0]
         if not rls:
             problems.append("row-level security is switched off on minshi.entry")
         problems += [
             f"entry {rid} retracts entry {tid}, which "
-            + ("does not exist" if kind == "missing" else
-               "is itself a retraction" if kind == "retraction" else
-               "belongs to another metric")
+            + (
+                "does not exist"
+                if kind == "missing"
+                else "is itself a retraction"
+                if kind == "retraction"
+                else "belongs to another metric"
+            )
             for rid, tid, kind in self._fetch(
                 """
                 SELECT r.id, r.retracts,
@@ -544,14 +582,14 @@ class PostgresStore:
         role, units = cur.fetchone()  # type: ignore[misc]
         cur.execute(
             "SELECT coalesce(string_agg(unit, ', ' ORDER BY unit), '') FROM minshi.task_lead"
-            " WHERE notice = %s AND task = %s", [notice, task])
+            " WHERE notice = %s AND task = %s",
+            [notice, task],
+        )
         leads = cur.fetchone()[0]  # type: ignore[index]
         who = f"the role {role}" + (f" (unit {units})" if units else " (no unit granted)")
         led = f"it is led by {leads}" if leads else "no lead unit is recorded for it"
         more = f" (and {len(refused) - 1} more tasks)" if len(refused) > 1 else ""
-        raise InputError(
-            f"{who} may not add progress for task {task} of {notice}: {led}{more}"
-        )
+        raise InputError(f"{who} may not add progress for task {task} of {notice}: {led}{more}")
 
     def _next_id(self, cur: psycopg.Cursor[Any]) -> tuple[int, Any]:
         # ids follow the order of recording: every minshi writer holds the same lock
@@ -581,8 +619,10 @@ class PostgresStore:
                 message = f"the store {where} is busy: another minshi is writing; try again"
                 raise StoreError(message) from exc
             if isinstance(exc, errors.InsufficientPrivilege):
-                raise InputError(f"the server refused to let this role {action} the store "
-                                 f"{where}: {_reason(exc)}") from exc
+                raise InputError(
+                    f"the server refused to let this role {action} the store "
+                    f"{where}: {_reason(exc)}"
+                ) from exc
             if isinstance(exc, errors.DiskFull):
                 raise StoreError(f"cannot {action} the store {where}: the disk is full") from exc
             if isinstance(exc, self._psycopg.OperationalError) and self._conn.broken:
@@ -604,19 +644,55 @@ def _reason(exc: BaseException) -> str:
 
 def _row(e: ProgressEntry) -> tuple[Any, ...]:
     return (
-        e.id, e.notice, e.task, e.metric, e.date, e.recorded_at, canonical_decimal(e.value),
-        e.done, e.stage, canonical_decimal(e.percent), canonical_decimal(e.invested), e.note,
-        e.by, e.retracts,
+        e.id,
+        e.notice,
+        e.task,
+        e.metric,
+        e.date,
+        e.recorded_at,
+        canonical_decimal(e.value),
+        e.done,
+        e.stage,
+        canonical_decimal(e.percent),
+        canonical_decimal(e.invested),
+        e.note,
+        e.by,
+        e.retracts,
     )
 
 
 def _entry(row: Sequence[Any]) -> ProgressEntry:
-    (id_, notice, task, metric, day, recorded_at, value, done, stage, percent, invested, note,
-     by, retracts, retracted_by) = row
+    (
+        id_,
+        notice,
+        task,
+        metric,
+        day,
+        recorded_at,
+        value,
+        done,
+        stage,
+        percent,
+        invested,
+        note,
+        by,
+        retracts,
+        retracted_by,
+    ) = row
     return ProgressEntry(
-        id=int(id_), notice=notice, task=task, metric=metric, date=day,
-        recorded_at=recorded_at, value=value, done=done, stage=stage, percent=percent,
-        invested=invested, note=note, by=by,
+        id=int(id_),
+        notice=notice,
+        task=task,
+        metric=metric,
+        date=day,
+        recorded_at=recorded_at,
+        value=value,
+        done=done,
+        stage=stage,
+        percent=percent,
+        invested=invested,
+        note=note,
+        by=by,
         retracts=None if retracts is None else int(retracts),
         retracted_by=None if retracted_by is None else int(retracted_by),
     )

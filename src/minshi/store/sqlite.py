@@ -24,6 +24,7 @@ from typing import Any
 
 from minshi.errors import FileAccessError, InputError, StoreError
 from minshi.store.base import (
+    Having,
     NewEntry,
     ProgressEntry,
     SeriesKey,
@@ -33,6 +34,7 @@ from minshi.store.base import (
     check_retraction_args,
     decimal_text,
     journal_checksum,
+    latest_sql,
     refuse_retraction,
     validate_entry,
 )
@@ -111,8 +113,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 _SCHEMA_OBJECTS = {
-    "entry", "series", "entry_by_series", "entry_series", "entry_retraction",
-    "entry_no_update", "entry_no_delete",
+    "entry",
+    "series",
+    "entry_by_series",
+    "entry_series",
+    "entry_retraction",
+    "entry_no_update",
+    "entry_no_delete",
 }
 
 _COLUMNS = (
@@ -133,7 +140,7 @@ _LATEST = f"""
         SELECT x.id FROM entry x
         WHERE x.notice = s.notice AND x.task = s.task AND x.metric = s.metric
           AND x.retracts IS NULL AND x.date <= :as_of
-          AND {_NOT_RETRACTED.format(alias="x")}
+          AND {_NOT_RETRACTED.format(alias="x")} {{having}}
         ORDER BY x.date DESC, x.id DESC
         LIMIT 1
     )
@@ -175,13 +182,15 @@ class SQLiteStore:
     # -- reading ---------------------------------------------------------------------------
 
     def latest(
-        self, as_of: date, *, notice: str | None = None
+        self, as_of: date, *, notice: str | None = None, having: Having | None = None
     ) -> dict[SeriesKey, ProgressEntry]:
         conn = self._readable()
         if conn is None:
             return {}
         with self._errors("read"):
-            rows = conn.execute(_LATEST, {"as_of": as_of.isoformat(), "notice": notice})
+            rows = conn.execute(
+                latest_sql(_LATEST, having), {"as_of": as_of.isoformat(), "notice": notice}
+            )
             entries = [self._entry(row) for row in rows]
         return {e.key: e for e in entries}
 
@@ -266,11 +275,19 @@ class SQLiteStore:
         def rows(first_id: int, now: datetime) -> Iterator[tuple[Any, ...]]:
             for position, new in enumerate(entries):
                 entry = ProgressEntry(
-                    id=first_id + position, notice=new.notice, task=new.task,
-                    metric=new.metric, date=new.date, recorded_at=now,
-                    value=canonical_decimal(new.value), done=new.done, stage=new.stage,
+                    id=first_id + position,
+                    notice=new.notice,
+                    task=new.task,
+                    metric=new.metric,
+                    date=new.date,
+                    recorded_at=now,
+                    value=canonical_decimal(new.value),
+                    done=new.done,
+                    stage=new.stage,
                     percent=canonical_decimal(new.percent),
-                    invested=canonical_decimal(new.invested), note=new.note, by=new.by,
+                    invested=canonical_decimal(new.invested),
+                    note=new.note,
+                    by=new.by,
                 )
                 stored.append(entry)
                 yield _row(entry)
@@ -307,9 +324,15 @@ class SQLiteStore:
             refuse_retraction(target, entry_id, self.location)
             assert target is not None
             retraction = ProgressEntry(
-                id=_next_id(conn), notice=target.notice, task=target.task,
-                metric=target.metric, date=target.date, recorded_at=_utc_now(),
-                note=note, by=by, retracts=target.id,
+                id=_next_id(conn),
+                notice=target.notice,
+                task=target.task,
+                metric=target.metric,
+                date=target.date,
+                recorded_at=_utc_now(),
+                note=note,
+                by=by,
+                retracts=target.id,
             )
             conn.execute(_INSERT, _row(retraction))
         return retraction
@@ -328,7 +351,8 @@ class SQLiteStore:
         problems: list[str] = []
         with self._errors("check"):
             problems += [
-                f"integrity: {line}" for (line,) in conn.execute("PRAGMA integrity_check")
+                f"integrity: {line}"
+                for (line,) in conn.execute("PRAGMA integrity_check")
                 if line != "ok"
             ]
             if problems:
@@ -345,9 +369,13 @@ class SQLiteStore:
                 return problems
             problems += [
                 f"entry {rid} retracts entry {tid}, which "
-                + ("does not exist" if kind == "missing" else
-                   "is itself a retraction" if kind == "retraction" else
-                   "belongs to another metric")
+                + (
+                    "does not exist"
+                    if kind == "missing"
+                    else "is itself a retraction"
+                    if kind == "retraction"
+                    else "belongs to another metric"
+                )
                 for rid, tid, kind in conn.execute(
                     """
                     SELECT r.id, r.retracts,
@@ -444,7 +472,10 @@ class SQLiteStore:
         uri = f"{self.path.as_uri()}?mode={mode}"
         try:
             conn = sqlite3.connect(
-                uri, uri=True, timeout=self._timeout, isolation_level=None,
+                uri,
+                uri=True,
+                timeout=self._timeout,
+                isolation_level=None,
                 check_same_thread=False,
             )
         except sqlite3.Error as exc:
@@ -575,14 +606,39 @@ class SQLiteStore:
     # -- rows ------------------------------------------------------------------------------
 
     def _entry(self, row: sqlite3.Row | tuple[Any, ...]) -> ProgressEntry:
-        (id_, notice, task, metric, day, recorded_at, value, done, stage, percent, invested,
-         note, by, retracts, retracted_by) = row
+        (
+            id_,
+            notice,
+            task,
+            metric,
+            day,
+            recorded_at,
+            value,
+            done,
+            stage,
+            percent,
+            invested,
+            note,
+            by,
+            retracts,
+            retracted_by,
+        ) = row
         return ProgressEntry(
-            id=id_, notice=notice, task=task, metric=metric, date=date.fromisoformat(day),
+            id=id_,
+            notice=notice,
+            task=task,
+            metric=metric,
+            date=date.fromisoformat(day),
             recorded_at=datetime.fromisoformat(recorded_at),
-            value=_decimal(value), done=None if done is None else bool(done), stage=stage,
-            percent=_decimal(percent), invested=_decimal(invested), note=note, by=by,
-            retracts=retracts, retracted_by=retracted_by,
+            value=_decimal(value),
+            done=None if done is None else bool(done),
+            stage=stage,
+            percent=_decimal(percent),
+            invested=_decimal(invested),
+            note=note,
+            by=by,
+            retracts=retracts,
+            retracted_by=retracted_by,
         )
 
 
@@ -605,10 +661,20 @@ def _next_id(conn: sqlite3.Connection) -> int:
 
 def _row(e: ProgressEntry) -> tuple[Any, ...]:
     return (
-        e.id, e.notice, e.task, e.metric, e.date.isoformat(),
-        e.recorded_at.isoformat(timespec="microseconds"), decimal_text(e.value),
-        None if e.done is None else int(e.done), e.stage, decimal_text(e.percent),
-        decimal_text(e.invested), e.note, e.by, e.retracts,
+        e.id,
+        e.notice,
+        e.task,
+        e.metric,
+        e.date.isoformat(),
+        e.recorded_at.isoformat(timespec="microseconds"),
+        decimal_text(e.value),
+        None if e.done is None else int(e.done),
+        e.stage,
+        decimal_text(e.percent),
+        decimal_text(e.invested),
+        e.note,
+        e.by,
+        e.retracts,
     )
 
 
@@ -626,14 +692,26 @@ def _utc_now() -> datetime:
 
 
 _ERROR_NAMES = {
-    "SQLITE_BUSY": "busy", "SQLITE_LOCKED": "busy", "SQLITE_NOTADB": "notadb",
-    "SQLITE_CORRUPT": "corrupt", "SQLITE_FULL": "full", "SQLITE_READONLY": "readonly",
-    "SQLITE_CANTOPEN": "cantopen", "SQLITE_CONSTRAINT": "constraint", "SQLITE_IOERR": "ioerr",
+    "SQLITE_BUSY": "busy",
+    "SQLITE_LOCKED": "busy",
+    "SQLITE_NOTADB": "notadb",
+    "SQLITE_CORRUPT": "corrupt",
+    "SQLITE_FULL": "full",
+    "SQLITE_READONLY": "readonly",
+    "SQLITE_CANTOPEN": "cantopen",
+    "SQLITE_CONSTRAINT": "constraint",
+    "SQLITE_IOERR": "ioerr",
 }
 _ERROR_TEXTS = (  # for Python 3.10, whose exceptions carry no error code
-    ("locked", "busy"), ("not a database", "notadb"), ("malformed", "corrupt"),
-    ("is full", "full"), ("readonly", "readonly"), ("unable to open", "cantopen"),
-    ("constraint", "constraint"), ("append-only", "constraint"), ("retraction", "constraint"),
+    ("locked", "busy"),
+    ("not a database", "notadb"),
+    ("malformed", "corrupt"),
+    ("is full", "full"),
+    ("readonly", "readonly"),
+    ("unable to open", "cantopen"),
+    ("constraint", "constraint"),
+    ("append-only", "constraint"),
+    ("retraction", "constraint"),
     ("disk i/o", "ioerr"),
 )
 
