@@ -5,7 +5,8 @@
 Every figure is a whole process, started the way a clerk or cron starts it: wall time from
 spawning it to its exit, and its peak resident memory (`ru_maxrss` of that one child, from
 `os.wait4`). Each command runs --runs times, interleaved with the others round by round so that
-noise from the machine falls on all of them alike, and the median is shown.
+noise from the machine falls on all of them alike, and the median is shown (with the median
+CPU time beside it, which a busy machine disturbs less) and the highest peak.
 
 Two groups of ratios, each printed with its goal:
 - start-up: a command on the bundled notice (and a small journal) against `python -c pass`
@@ -61,7 +62,7 @@ class Sample:
     peak_bytes: int
 
 
-@dataclass
+@dataclass(eq=False)  # a command is itself: compared by identity
 class Command:
     name: str
     argv: list[str]
@@ -423,7 +424,7 @@ def bench(work: Path, runs: int, cold_runs: int) -> dict[str, Any]:
     if not report_available:
         scale = scale[:2]
     commands = [bare, *(c for c, _ in startup)]
-    commands += [c for one, many, _ in scale for c in (one, many) if c not in commands]
+    commands += [c for one, many, _ in scale for c in (one, many) if c is not list_json]
 
     for cmd in commands:  # warm up: bytecode, catalog cache, page cache
         _, code = run_once(cmd.argv, cmd.env, work, work / "warm.out")
@@ -465,7 +466,8 @@ def bench(work: Path, runs: int, cold_runs: int) -> dict[str, Any]:
         figures["figures"].append(figure)
 
     print()
-    print(f"median of {runs} runs (load {os.getloadavg()[0]:.1f})")
+    print(f"{runs} runs each (load {os.getloadavg()[0]:.1f}); wall and cpu: median, peak: highest;"
+          " ratios of wall medians")
     print("  " + pad("", LABEL) + "wall ms  cpu ms  peak MiB  ratio  goal")
     show("python -c pass", bare)
     print("start-up, against python -c pass:")
@@ -477,13 +479,8 @@ def bench(work: Path, runs: int, cold_runs: int) -> dict[str, Any]:
     )
     province_peak = 0
     for one, many, goal in scale:
-        if one is list_json:  # shown above
-            label = f"{one.name}: 200 notices, against one"
-        else:
-            show(one.name, one)
-            against = "one notice, empty journal" if one.env is s.empty else "one notice"
-            label = f"  … 200 notices, against {against}"
-        show(label, many, one, goal)
+        show(one.name + (" (empty journal)" if one.env is s.empty else ""), one)
+        show(f"  … {PROVINCE_NOTICES} notices, against one", many, one, goal)
         if many.samples:
             province_peak = max(province_peak, many.peak)
     if not report_available:
