@@ -573,7 +573,7 @@ def test_command_never_overwrites_without_force(cli: Invoke, tmp_path: Path) -> 
     out.write_text("keep me\n", encoding="utf-8")
     result = cli("import-notice", str(NOTICE), "-o", str(out))
     assert result.exit_code == 2
-    assert result.stderr == f"minshi: error: {out} already exists; use --force to overwrite it\n"
+    assert result.stderr == f"minshi: error: {out} already exists; add --force to replace it\n"
     assert out.read_text(encoding="utf-8") == "keep me\n"
     forced = cli("import-notice", str(NOTICE), "-o", str(out), "--force")
     assert forced.exit_code == 0

@@ -465,7 +465,7 @@ def test_fail_on_exits_1_after_writing_the_report(
     result = cli("report", "--as-of", AS_OF, "--fail-on", "overdue,far_behind", "-o", str(out))
     assert result.exit_code == 1
     assert out.read_text(encoding="utf-8").startswith("万州区2024年")
-    assert result.stderr == "minshi: 28 metrics are far_behind, overdue\n"
+    assert result.stderr == f"wrote {out}\nminshi: 28 metrics are far_behind, overdue\n"
     on_stdout = cli("report", "--as-of", AS_OF, "--fail-on", "overdue")
     assert on_stdout.exit_code == 1 and SUMMARY in on_stdout.stdout.replace("\n", "")
 

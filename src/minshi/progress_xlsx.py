@@ -12,7 +12,6 @@ openpyxl is imported inside the functions that need it: it costs more than a com
 from __future__ import annotations
 
 import dataclasses
-import os
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -446,30 +445,13 @@ def write_template(
         raise InputError(f"{path}: the template is an Excel file; give a name ending in .xlsx")
     if not rows:
         raise InputError(f"{unit} reports on no metric here; nothing to fill in")
-    if path.exists() and not force:
-        raise InputError(f"{path} already exists; add --force to replace it")
-    wb = build_template(rows, unit=unit, as_of=as_of)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        wb.save(tmp)
-        if force:
-            os.replace(tmp, path)
-        else:
-            _link_new(tmp, path)
-    except OSError as e:
-        raise FileAccessError(f"cannot write {path}: {e.strerror or e}") from e
-    finally:
-        tmp.unlink(missing_ok=True)
+    import io
 
+    from minshi.files import write_file
 
-def _link_new(tmp: Path, path: Path) -> None:
-    """Give `tmp` the name `path` unless a file of that name appeared meanwhile."""
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        raise InputError(f"{path} already exists; add --force to replace it") from None
-    except OSError:  # no hard links here (some network or FAT drives): checked just before
-        os.replace(tmp, path)
+    buf = io.BytesIO()
+    build_template(rows, unit=unit, as_of=as_of).save(buf)
+    write_file(path, buf.getvalue(), replace=force)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -443,7 +443,13 @@ def metric_state_text(line: MetricLine) -> str:
         why = f"截止{state.deadline.isoformat()}"
     else:
         why = f"序时进度{percent(state.expected)}"
-    return f"{line.summary}，{STATUS_LABELS[line.status]}（{why}）"
+    return f"{summary_with_status(line.summary, line.status)}（{why}）"
+
+
+def summary_with_status(summary: str, status: Status) -> str:
+    """'40/95 个 (42%)，按序时'; a finished milestone says 已完成 once, not twice."""
+    label = STATUS_LABELS[status]
+    return summary if summary == label else f"{summary}，{label}"
 
 
 def attention_by_task(group: AttentionGroup) -> list[tuple[TaskRow, list[MetricLine]]]:
@@ -648,13 +654,18 @@ def _counts_table(report: Report) -> list[str]:
     return [line(heads), "  ".join("─" * s for s in sizes), *(line(r) for r in rows)]
 
 
+def _money_text(plan: Decimal | None, invested: Decimal | None) -> str:
+    """'计划500万元，完成300万元', or '计划未定，完成300万元' when the notice sets no plan."""
+    planned = f"计划{money(plan)}万元" if plan is not None else "计划未定"
+    return f"{planned}，完成{money(invested) or '0'}万元"
+
+
 def _totals_line(totals: Totals, investment: bool) -> str:
     text = f"{totals.label}：{totals.tasks}件"
     if totals.tasks:
         text += f"，{counts_text(totals.counts)}"
     if investment:
-        plan, invested = money(totals.plan) or "—", money(totals.invested) or "0"
-        text += f"；投资计划{plan}万元，完成{invested}万元"
+        text += f"；投资{_money_text(totals.plan, totals.invested)}"
         if totals.share is not None:
             text += f"，占比{share_text(totals.share)}%"
     return text
@@ -669,12 +680,12 @@ def _row_lines(row: TaskRow, investment: bool) -> list[str]:
     lines += _wrapped(f"年度工作目标任务：{task.target_text}", body, 9 * 2)
     lines += _wrapped(f"完成情况（序时进度{percent(row.expected)}）：", body)
     for m in row.metrics:
-        lines += _wrapped(f"· {m.name}：{m.summary}，{STATUS_LABELS[m.status]}", body + 2, 2)
+        lines += _wrapped(f"· {m.name}：{summary_with_status(m.summary, m.status)}", body + 2, 2)
     if row.note is not None:
         note = f"进展情况（{row.note.date.isoformat()}）：{row.note.note.strip()}"
         lines += _wrapped(note, body, 4 * 2)
     if investment and (row.plan is not None or row.invested is not None):
-        money_text = f"投资：计划{money(row.plan) or '—'}万元，完成{money(row.invested) or '0'}万元"
+        money_text = f"投资：{_money_text(row.plan, row.invested)}"
         if row.share is not None:
             money_text += f"，占比{share_text(row.share)}%"
         lines += _wrapped(money_text, body, 3 * 2)

@@ -77,31 +77,11 @@ def _check_output(source: Path, output: Path, force: bool) -> None:
     if output.is_dir():
         raise InputError(f"{output} is a folder; give a file name, e.g. {output / 'notice.yaml'}")
     if output.exists() and not force:
-        raise InputError(f"{output} already exists; use --force to overwrite it")
+        raise InputError(f"{output} already exists; add --force to replace it")
 
 
 def _write(path: Path, text: str, force: bool) -> None:
     """Write the draft whole; without --force, never over a file that appeared meanwhile."""
-    import os
+    from minshi.files import write_file
 
-    from minshi.errors import FileAccessError, InputError
-
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        if force:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # fails if the file exists: no overwrite, even in a race
-            except FileExistsError:
-                raise
-            except OSError:  # a drive without hard links (FAT, some network shares)
-                with path.open("x", encoding="utf-8") as f:
-                    f.write(text)
-    except FileExistsError:
-        raise InputError(f"{path} already exists; use --force to overwrite it") from None
-    except OSError as e:
-        raise FileAccessError(f"cannot write {path}: {e.strerror or e}") from e
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_file(path, text.encode("utf-8"), replace=force)

@@ -401,21 +401,7 @@ def export(
     if output is None:
         typer.echo(text, nl=False)
         return
-    write_text_file(output, text, bom=True)
+    from minshi.files import write_file
+
+    write_file(output, text.encode("utf-8-sig"))
     typer.echo(f"wrote {len(text.splitlines()) - 1} rows to {output}", err=True)
-
-
-def write_text_file(path: Path, text: str, *, bom: bool = False) -> None:
-    """Write a whole file at once (a temporary file renamed), so a reader never sees half of it."""
-    import os
-
-    from minshi.errors import FileAccessError
-
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        raise FileAccessError(f"cannot write {path}: {e.strerror}") from e

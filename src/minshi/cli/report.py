@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -107,7 +106,10 @@ def report(
     )
     data = render_report(built, chosen)
     if output is not None:
+        from minshi.files import write_file
+
         write_file(output, b"\xef\xbb\xbf" + data if chosen == "csv" else data)
+        typer.echo(f"wrote {output}", err=True)
     else:
         typer.echo(data, nl=False)
     found = failing(built, statuses or ())
@@ -149,22 +151,3 @@ def _stdout_is_terminal() -> bool:
         return sys.stdout.isatty()
     except (AttributeError, ValueError):
         return False
-
-
-def write_file(path: Path, data: bytes) -> None:
-    """Write all of `data` or nothing: a half-written report never replaces a good one."""
-    from minshi.errors import FileAccessError
-
-    if path.is_dir():
-        raise FileAccessError(f"cannot write {path}: it is a folder")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as e:
-        tmp.unlink(missing_ok=True)
-        if isinstance(e, FileNotFoundError):
-            reason = f"no folder {path.parent}"
-        else:
-            reason = e.strerror or str(e)
-        raise FileAccessError(f"cannot write {path}: {reason}") from e
