@@ -122,3 +122,25 @@ def test_grant_needs_a_server(cli: Invoke) -> None:
     result = cli("db", "grant", "区教委", "edu_clerk")
     assert result.exit_code == 2
     assert "db grant needs a PostgreSQL store" in result.stderr
+
+
+@pytest.mark.postgres
+def test_an_import_naming_other_units_tasks_lists_them_all(
+    district: str,
+    postgres_server: PostgresServer,
+    cli: Invoke,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("MINSHI_DB", postgres_server.url(district, user="edu_clerk"))
+    rows = "task,metric,value,date,note\n20,,1000,2024-06-30,\n16,,40,2024-06-30,\n18,,50,2024-06-30,\n"
+    path = tmp_path / "june.csv"
+    path.write_text(rows, encoding="utf-8")
+    result = cli("progress", "import", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "minshi: error: the role edu_clerk (unit 区教委) may not add progress for 2 tasks",
+        "  task 16 of wanzhou-2024: it is led by 区住房城乡建委",
+        "  task 18 of wanzhou-2024: it is led by 区发展改革委",
+    ]
+    assert json.loads(cli("progress", "log", "-f", "json").stdout) == []

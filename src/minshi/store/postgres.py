@@ -573,23 +573,26 @@ class PostgresStore:
         refused = cur.fetchall()
         if not refused:
             return
-        notice, task = refused[0]
         cur.execute(
-            "SELECT current_user, coalesce(string_agg(DISTINCT u.unit, ', '), '') FROM"
+            "SELECT current_user, coalesce(string_agg(DISTINCT u.unit, '、'), '') FROM"
             " minshi.unit_role u JOIN pg_roles r ON r.rolname = u.role"
             " WHERE pg_has_role(current_user, r.oid, 'MEMBER')"
         )
         role, units = cur.fetchone()  # type: ignore[misc]
-        cur.execute(
-            "SELECT coalesce(string_agg(unit, ', ' ORDER BY unit), '') FROM minshi.task_lead"
-            " WHERE notice = %s AND task = %s",
-            [notice, task],
-        )
-        leads = cur.fetchone()[0]  # type: ignore[index]
         who = f"the role {role}" + (f" (unit {units})" if units else " (no unit granted)")
-        led = f"it is led by {leads}" if leads else "no lead unit is recorded for it"
-        more = f" (and {len(refused) - 1} more tasks)" if len(refused) > 1 else ""
-        raise InputError(f"{who} may not add progress for task {task} of {notice}: {led}{more}")
+        reasons = []
+        for notice, task in refused:
+            cur.execute(
+                "SELECT coalesce(string_agg(unit, '、' ORDER BY unit), '') FROM minshi.task_lead"
+                " WHERE notice = %s AND task = %s",
+                [notice, task],
+            )
+            leads = cur.fetchone()[0]  # type: ignore[index]
+            led = f"it is led by {leads}" if leads else "no lead unit is recorded for it"
+            reasons.append(f"task {task} of {notice}: {led}")
+        if len(reasons) == 1:
+            raise InputError(f"{who} may not add progress for {reasons[0]}")
+        raise InputError(f"{who} may not add progress for {len(reasons)} tasks", details=reasons)
 
     def _next_id(self, cur: psycopg.Cursor[Any]) -> tuple[int, Any]:
         # ids follow the order of recording: every minshi writer holds the same lock
