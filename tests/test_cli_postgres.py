@@ -133,7 +133,9 @@ def test_an_import_naming_other_units_tasks_lists_them_all(
     tmp_path: Path,
 ) -> None:
     monkeypatch.setenv("MINSHI_DB", postgres_server.url(district, user="edu_clerk"))
-    rows = "task,metric,value,date,note\n20,,1000,2024-06-30,\n16,,40,2024-06-30,\n18,,50,2024-06-30,\n"
+    rows = "task,metric,value,date,note\n" + "".join(
+        f"{task},,{value},2024-06-30,\n" for task, value in ((20, 1000), (16, 40), (18, 50))
+    )
     path = tmp_path / "june.csv"
     path.write_text(rows, encoding="utf-8")
     result = cli("progress", "import", str(path))
