@@ -650,8 +650,8 @@ class Catalog:
             return partial[0]
         if len(partial) > 1:
             raise InputError(f"'{text}' matches several units: {'、'.join(partial[:8])}")
-        close = difflib.get_close_matches(text, list(self._units), n=6, cutoff=0.5)
-        names = list(dict.fromkeys(self._units[c] for c in close))[:3]
+        names = [self._units[c] for c in _closest(text, list(self._units))]
+        names = list(dict.fromkeys(names))[:3]
         hint = f"; did you mean {' or '.join(names)}?" if names else ""
         raise InputError(f"unknown unit '{text}'{hint} (see: minshi units)")
 
@@ -678,6 +678,15 @@ def takes_part(task: Task, unit: str, role: str = "any") -> bool:
             if metric.owner == unit:
                 return True
     return role in ("coop", "any") and unit in task.cooperating
+
+
+def _closest(text: str, choices: Sequence[str]) -> list[str]:
+    """The choices nearly as close as the closest one: a typo's likely meaning, not a list."""
+    scored = [(difflib.SequenceMatcher(None, text, c).ratio(), c) for c in choices]
+    best = max((score for score, _ in scored), default=0.0)
+    if best < 0.6:
+        return []
+    return [c for score, c in sorted(scored, key=lambda sc: -sc[0]) if score >= best - 0.1]
 
 
 def _suggest(text: str, choices: Sequence[str]) -> str:
