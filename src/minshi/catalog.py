@@ -803,12 +803,12 @@ class _LazyNotices:
     def build(self, indices: Sequence[int]) -> list[Notice]:
         import gc
 
-        paused = gc.isenabled()
+        was_enabled = gc.isenabled()
         gc.disable()  # thousands of objects and no cycles: collecting in between is wasted time
         try:
             result = [self._unpickle(i) for i in indices]
         finally:
-            if paused:
+            if was_enabled:
                 gc.enable()
         return result
 
