@@ -6,7 +6,7 @@ and turns the result into the JSON records of DESIGN.md's contract. No I/O of it
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -67,11 +67,14 @@ class Journal:
     funded: Mapping[SeriesKey, ProgressEntry]
 
 
-def read_journal(store: Store, as_of: date, notice: str | None = None) -> Journal:
+def read_journal(
+    store: Store, as_of: date, notice: str | None = None, tasks: Collection[int] | None = None
+) -> Journal:
+    """The journal as of a date, for one notice or all, for some tasks or all."""
     return Journal(
-        latest=store.latest(as_of, notice=notice),
-        noted=store.latest(as_of, notice=notice, having="note"),
-        funded=store.latest(as_of, notice=notice, having="invested"),
+        latest=store.latest(as_of, notice=notice, tasks=tasks),
+        noted=store.latest(as_of, notice=notice, having="note", tasks=tasks),
+        funded=store.latest(as_of, notice=notice, having="invested", tasks=tasks),
     )
 
 

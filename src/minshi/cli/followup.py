@@ -33,7 +33,8 @@ def _rows(
         if name:
             resolved = catalog.resolve_unit(name)
             pairs = [(n, t) for n, t in pairs if takes_part(t, resolved, role)]
-    views = evaluate(catalog, read_journal(state.store(), day, notice), day, pairs)
+    journal = read_journal(state.store(), day, notice, {t.id for _, t in pairs})
+    views = evaluate(catalog, journal, day, pairs)
     rows = metric_rows(views)
     if lead:  # a split target's part belongs to its owner only
         owner = catalog.resolve_unit(lead)

@@ -136,7 +136,7 @@ def update(
     if before is not None:
         _warn_going_back(before, entry, m.unit)
     (saved,) = state.store(write=True).add([entry])
-    journal = read_journal(state.store(write=True), entry.date, entry.notice)
+    journal = read_journal(state.store(write=True), entry.date, entry.notice, {entry.task})
     view = evaluate_task(checked.notice, checked.task, journal, entry.date)
     mv = next(v for v in view.metrics if v.metric.key == m.key)
     progress = f", {pct(mv.state.progress)} of target" if mv.state.progress is not None else ""
@@ -361,10 +361,13 @@ def _refuse_repeats(checked: list[Checked], source: str) -> None:
 
     tasks = {c.entry.task for c in checked}
     notices = {c.entry.notice for c in checked}
+    days = [c.entry.date for c in checked]  # only reports of the file's days can repeat it
     standing = {
         same_report(e): e.id
         for notice in notices
-        for e in state.store().log(notice=notice, tasks=tasks, include_retracted=False)
+        for e in state.store().log(
+            notice=notice, tasks=tasks, since=min(days), until=max(days), include_retracted=False
+        )
     }
     repeats = [
         f"{c.where}: the same report is already entry {standing[same_report(c.entry)]}"

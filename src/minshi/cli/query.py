@@ -50,7 +50,8 @@ def _task_views(
         pairs = list(catalog.tasks())
     if keep is not None:  # before evaluating: only what is shown is worth the work
         pairs = [(n, t) for n, t in pairs if keep(n, t)]
-    return evaluate(catalog, read_journal(state.store(), day, notice), day, pairs)
+    journal = read_journal(state.store(), day, notice, {t.id for _, t in pairs})
+    return evaluate(catalog, journal, day, pairs)
 
 
 def parse_statuses(text: str | None) -> set[str] | None:
@@ -136,7 +137,7 @@ def show(
     found_notice, found = state.catalog().find_task(task, notice)
     day = as_of_date(as_of)
     view = evaluate_task(
-        found_notice, found, read_journal(state.store(), day, found_notice.id), day
+        found_notice, found, read_journal(state.store(), day, found_notice.id, {found.id}), day
     )
     record = task_record(view)
     if fmt == Format.json:

@@ -26,9 +26,12 @@ HAVING_SQL: dict[str, str] = {
 }
 
 
-def latest_sql(template: str, having: Having | None) -> str:
-    """A backend's latest-entry query (whose entry alias is x), narrowed by `having`."""
-    return template.replace("{having}", HAVING_SQL[having].format(alias="x") if having else "")
+def latest_sql(template: str, having: Having | None, where: Sequence[str]) -> str:
+    """A backend's latest-entry query (entry alias x, series alias s), narrowed by `having`
+    and by the series conditions `where` (which let the database use its keys)."""
+    return template.replace(
+        "{having}", HAVING_SQL[having].format(alias="x") if having else ""
+    ).replace("{where}", " AND ".join(where) or "TRUE")
 
 
 # bounds that keep every number exact in every backend (and catch absurd input)
@@ -100,10 +103,16 @@ class Store(Protocol):
         ...
 
     def latest(
-        self, as_of: date, *, notice: str | None = None, having: Having | None = None
+        self,
+        as_of: date,
+        *,
+        notice: str | None = None,
+        having: Having | None = None,
+        tasks: Collection[int] | None = None,
     ) -> dict[SeriesKey, ProgressEntry]:
         """Per (notice, task, metric): the entry counting as of `as_of`; with `having`, the
-        newest such entry that carries a note (进展情况) or an invested amount."""
+        newest such entry that carries a note (进展情况) or an invested amount. `notice` and
+        `tasks` limit it to those series (reading only what will be shown)."""
         ...
 
     def log(

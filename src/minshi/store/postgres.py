@@ -173,7 +173,7 @@ _LATEST = f"""
         ORDER BY x.date DESC, x.id DESC
         LIMIT 1
     ) e
-    WHERE %(notice)s::text IS NULL OR s.notice = %(notice)s::text
+    WHERE {{where}}
 """
 
 
@@ -226,11 +226,20 @@ class PostgresStore:
     # -- reading ---------------------------------------------------------------------------
 
     def latest(
-        self, as_of: date, *, notice: str | None = None, having: Having | None = None
+        self,
+        as_of: date,
+        *,
+        notice: str | None = None,
+        having: Having | None = None,
+        tasks: Collection[int] | None = None,
     ) -> dict[SeriesKey, ProgressEntry]:
-        if not self._exists():
+        if not self._exists() or (tasks is not None and not tasks):
             return {}
-        rows = self._fetch(latest_sql(_LATEST, having), {"as_of": as_of, "notice": notice})
+        where = ["s.notice = %(notice)s"] if notice is not None else []
+        if tasks is not None:
+            where.append("s.task = ANY(%(tasks)s)")
+        params = {"as_of": as_of, "notice": notice, "tasks": sorted(set(tasks or ()))}
+        rows = self._fetch(latest_sql(_LATEST, having, where), params)
         entries = [_entry(row) for row in rows]
         return {e.key: e for e in entries}
 

@@ -144,7 +144,7 @@ _LATEST = f"""
         ORDER BY x.date DESC, x.id DESC
         LIMIT 1
     )
-    WHERE :notice IS NULL OR s.notice = :notice
+    WHERE {{where}}
 """
 
 
@@ -182,14 +182,22 @@ class SQLiteStore:
     # -- reading ---------------------------------------------------------------------------
 
     def latest(
-        self, as_of: date, *, notice: str | None = None, having: Having | None = None
+        self,
+        as_of: date,
+        *,
+        notice: str | None = None,
+        having: Having | None = None,
+        tasks: Collection[int] | None = None,
     ) -> dict[SeriesKey, ProgressEntry]:
         conn = self._readable()
-        if conn is None:
+        if conn is None or (tasks is not None and not tasks):
             return {}
+        where = ["s.notice = :notice"] if notice is not None else []
+        if tasks is not None:  # integers only, so they can stand in the text
+            where.append(f"s.task IN ({', '.join(str(int(t)) for t in sorted(set(tasks)))})")
         with self._errors("read"):
             rows = conn.execute(
-                latest_sql(_LATEST, having), {"as_of": as_of.isoformat(), "notice": notice}
+                latest_sql(_LATEST, having, where), {"as_of": as_of.isoformat(), "notice": notice}
             )
             entries = [self._entry(row) for row in rows]
         return {e.key: e for e in entries}
