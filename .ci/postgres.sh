@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes PostgreSQL's server binaries (initdb, pg_ctl) available for the store tests, which start
-# a throwaway cluster of their own in a tmp dir (tests/test_store.py, PostgresServer).
+# a throwaway cluster of their own in a tmp dir (tests/pgserver.py).
 # Installs Debian's postgresql package only when no server binaries are found.
 set -euo pipefail
 
@@ -18,5 +18,4 @@ fi
 have_server || { echo "postgres.sh: PostgreSQL server binaries still missing" >&2; exit 1; }
 # the tests run the server as this unprivileged user when they run as root
 id postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres
-python -c "import psycopg" 2>/dev/null || pip install -q 'psycopg[binary]>=3.1'
 ls -d /usr/lib/postgresql/*/bin 2>/dev/null | tail -n 1
