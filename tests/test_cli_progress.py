@@ -236,7 +236,7 @@ def test_undo_retracts_and_dry_run_changes_nothing(cli: Invoke) -> None:
     entries = json.loads(cli("progress", "log", "-f", "json").stdout)
     assert entries[0]["retracts"] == 2  # recorded, not erased
     again = cli("progress", "undo", "2")
-    assert again.exit_code == 2 and "already taken back" in again.stderr
+    assert again.exit_code == 2 and "entry 2 was already retracted (by entry 3)" in again.stderr
     assert cli("progress", "undo", "99").exit_code == 2
 
 
@@ -505,3 +505,76 @@ def test_store_latest_having_a_note_or_an_amount(store_location: str) -> None:
         assert store.latest(date(2023, 12, 1), having="note") == {}
     finally:
         store.close()
+
+
+def test_undo_without_a_number_takes_back_your_own_last_report(cli: Invoke) -> None:
+    cli("progress", "update", "16", "--value", "10", "--date", "2024-03-01", "--by", "张三")
+    cli("progress", "update", "5", "--value", "1", "--date", "2024-03-02", "--by", "cron")
+    result = cli("progress", "undo", "--by", "张三")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("took back entry 1: task 16 老旧小区 10 个")
+    nobody = cli("progress", "undo", "--by", "李四")
+    assert nobody.exit_code == 2
+    assert "李四 has no report to take back" in nobody.stderr
+
+
+def test_log_keeps_numbers_digit_for_digit(cli: Invoke) -> None:
+    cli(
+        "progress",
+        "update",
+        "16",
+        "--metric",
+        "改造面积",
+        "--value",
+        "1234567.5",
+        "--date",
+        "2024-03-01",
+    )
+    out = cli("progress", "log", "-f", "csv").stdout
+    assert ",1234567.5," in out
+    assert "1234567.5" in cli("progress", "log").stdout
+    assert json.loads(cli("progress", "log", "-f", "json").stdout)[0]["value"] == 1234567.5
+
+
+def test_a_percentage_for_a_count_is_refused(cli: Invoke) -> None:
+    result = cli("progress", "update", "16", "--metric", "改造面积", "--value", "30%")
+    assert result.exit_code == 2
+    assert "is a percentage, but this figure counts 平方米" in result.stderr
+
+
+def test_log_by_unit_with_several_notices(
+    cli: Invoke, data_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = data_file.parent / "notices"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(data_file.read_text(encoding="utf-8"), encoding="utf-8")
+    other = data_file.read_text(encoding="utf-8").replace("id: wanzhou-2024", "id: other-2024", 1)
+    (folder / "b.yaml").write_text(other, encoding="utf-8")
+    monkeypatch.setenv("MINSHI_DATA", str(folder))
+    cli("progress", "update", "wanzhou-2024/1", "--value", "10", "--date", "2024-03-01")
+    cli("progress", "update", "other-2024/2", "--value", "10", "--date", "2024-03-01")
+    health = json.loads(cli("progress", "log", "--lead", "区卫生健康委", "-f", "json").stdout)
+    assert [(e["notice"], e["task"]) for e in health] == [("wanzhou-2024", 1)]
+
+
+LESS_IS_BETTER = """
+  - id: 22
+    category: 区级
+    name: 控制事故
+    target_text: 事故控制在5起以内。
+    lead: [区城市管理局]
+    metrics:
+      - {key: 事故, name: 事故起数, kind: quantity, target: 5, unit: 起,
+         comparator: "<=", baseline: 25}
+"""
+
+
+def test_a_target_to_stay_under_is_judged_from_its_baseline(cli: Invoke, data_file: Path) -> None:
+    text = data_file.read_text(encoding="utf-8")
+    data_file.write_text(text.replace("\nunits:", LESS_IS_BETTER + "\nunits:", 1), encoding="utf-8")
+    first = cli("progress", "update", "22", "--value", "24", "--date", "2024-03-01")
+    assert first.exit_code == 0, first.stderr  # not "more than 3× the target"
+    better = cli("progress", "update", "22", "--value", "12", "--date", "2024-04-01")
+    assert better.exit_code == 0 and "goes down" not in better.stderr
+    absurd = cli("progress", "update", "22", "--value", "100", "--date", "2024-04-02")
+    assert absurd.exit_code == 2 and "more than 3× the baseline 25 起" in absurd.stderr

@@ -73,10 +73,13 @@ def parse_number(text: str, what: str, *, unit: str | None = None, scaled: bool 
     counted in 万 (万元), where a 万 would multiply them by mistake."""
     cleaned = text.strip().replace(",", "").replace("，", "")
     cleaned = cleaned.translate(str.maketrans("０１２３４５６７８９．％", "0123456789.%"))
-    for suffix in (unit, "%"):
-        if suffix and cleaned.endswith(suffix) and cleaned != suffix:
-            cleaned = cleaned[: -len(suffix)].strip()
-            break
+    if unit and cleaned.endswith(unit) and cleaned != unit:
+        cleaned = cleaned[: -len(unit)].strip()
+    elif cleaned.endswith("%"):  # a rate given for a count: 30% of what?
+        raise InputError(
+            f"{what} '{text}' is a percentage, but this figure counts {unit or 'a number'}: "
+            "give the cumulative figure itself"
+        )
     factor = {"万": Decimal(10000), "亿": Decimal(100000000)}.get(cleaned[-1:])
     if factor is not None:
         if not scaled:
@@ -260,12 +263,14 @@ def _optional(text: str | None, parse: Callable[[str, str], T], what: str) -> T 
 def _check_plausible(value: Decimal, metric: Metric, label: str) -> None:
     if metric.kind == "percent" and value > 100:
         raise InputError(f"{label}: {value}% is above 100%; if that is right, add --force")
-    target = metric.target
-    if target is not None and target > 0 and value > target * FAR_ABOVE:
+    # a "<=" target (控制在…以内) is met from above: the scale to compare with is its baseline
+    scale = metric.baseline if metric.comparator == "<=" else metric.target
+    if scale is not None and scale > 0 and value > scale * FAR_ABOVE:
         unit = metric.unit or ""
+        what = "baseline" if metric.comparator == "<=" else "target"
         raise InputError(
-            f"{label}: {_plain(value)} {unit} is more than {FAR_ABOVE}× the target "
-            f"{_plain(target)} {unit}; if that is right, add --force"
+            f"{label}: {_plain(value)} {unit} is more than {FAR_ABOVE}× the {what} "
+            f"{_plain(scale)} {unit}; if that is right, add --force"
         )
 
 

@@ -12,6 +12,7 @@ from minshi.cli import state
 from minshi.cli.options import Format, FormatOpt, LeadOpt, NoticeOpt, TaskArg, UnitOpt
 
 if TYPE_CHECKING:
+    from minshi.models import Metric
     from minshi.progress_io import Checked
     from minshi.store.base import NewEntry, ProgressEntry
 
@@ -33,9 +34,17 @@ def register(app: typer.Typer) -> None:
     app.add_typer(progress_app)
 
 
-def _warn_going_back(before: ProgressEntry, entry: NewEntry, unit: str | None) -> None:
-    """Cumulative figures only grow and finished milestones stay finished; say so if not."""
-    if before.value is not None and entry.value is not None and entry.value < before.value:
+def _warn_going_back(before: ProgressEntry, entry: NewEntry, metric: Metric) -> None:
+    """Cumulative figures only grow and finished milestones stay finished; say so if not.
+    (Rates are measured anew each time, and a "<=" figure is meant to come down.)"""
+    unit = metric.unit
+    cumulative = metric.kind == "quantity" and metric.comparator != "<="
+    if (
+        cumulative
+        and before.value is not None
+        and entry.value is not None
+        and entry.value < before.value
+    ):
         _warn(
             f"the cumulative figure goes down ({_value_text(before, unit)} as of {before.date} → "
             f"{_value_text(entry, unit)}); if the earlier report was wrong, this corrects it, "
@@ -134,7 +143,7 @@ def update(
     for doubt in checked.warnings:
         _warn(doubt)
     if before is not None:
-        _warn_going_back(before, entry, m.unit)
+        _warn_going_back(before, entry, m)
     (saved,) = state.store(write=True).add([entry])
     journal = read_journal(state.store(write=True), entry.date, entry.notice, {entry.task})
     view = evaluate_task(checked.notice, checked.task, journal, entry.date)
@@ -153,26 +162,23 @@ def update(
     )
 
 
-LOG_COLUMNS_SPEC = ("id", "date", "notice", "task", "metric", "value", "note", "by", "recorded_at")
-
-
 def entry_record(e: ProgressEntry) -> dict[str, Any]:
-    from minshi.render import number
-
+    """An entry as the `progress log` contract has it (numbers stay exact Decimals until
+    written: JSON writes them as numbers, tables and CSV digit for digit)."""
     return {
         "id": e.id,
         "notice": e.notice,
         "task": e.task,
         "metric": e.metric,
-        "value": number(e.value),
+        "value": e.value,
         "date": e.date.isoformat(),
         "recorded_at": e.recorded_at.isoformat(timespec="seconds"),
         "by": e.by,
         "note": e.note,
         "done": e.done,
         "stage": e.stage,
-        "percent": number(e.percent),
-        "invested": number(e.invested),
+        "percent": e.percent,
+        "invested": e.invested,
         "retracts": e.retracts,
         "retracted_by": e.retracted_by,
     }
@@ -199,32 +205,39 @@ def log(
     catalog = state.catalog()
     if notice is not None:
         notice = catalog.notice(notice).id
-    tasks: set[int] | None = None
+    wanted: set[tuple[str, int]] | None = None  # (notice, task) pairs, when narrowed
     if task is not None:
         found_notice, found = catalog.find_task(task, notice)
-        notice, tasks = found_notice.id, {found.id}
+        wanted = {(found_notice.id, found.id)}
     for role, name in (("lead", lead), ("any", unit)):
         if name:
-            owned = {t.id for n, t in catalog.tasks_of_unit(catalog.resolve_unit(name), role)}
-            tasks = owned if tasks is None else tasks & owned
-    entries = state.store().log(
-        notice=notice,
-        tasks=tasks,
-        since=parse_day(since, "--since") if since else None,
-        until=parse_day(until, "--until") if until else None,
-        limit=limit,
-    )
-    records = [entry_record(e) for e in entries]
-    if fmt == Format.table and not records:
+            owned = {
+                (n.id, t.id) for n, t in catalog.tasks_of_unit(catalog.resolve_unit(name), role)
+            }
+            wanted = owned if wanted is None else wanted & owned
+    entries = [
+        e
+        for e in state.store().log(
+            notice=notice,
+            tasks=None if wanted is None else {t for _, t in wanted},
+            since=parse_day(since, "--since") if since else None,
+            until=parse_day(until, "--until") if until else None,
+            limit=limit if wanted is None else None,  # else counted after the pairs are kept
+        )
+        if wanted is None or (e.notice, e.task) in wanted
+    ][:limit]
+    if fmt == Format.table and not entries:
         typer.echo("(no progress recorded)", err=True)
         return
+    by_id = {e.id: e for e in entries}
 
     def shown(r: dict[str, Any]) -> str:
         if r["retracts"]:
             return f"撤回 #{r['retracts']}"
-        text = _value_text_record(r)
+        text = _value_text(by_id[r["id"]], None)
         return f"{text}（已撤回）" if r["retracted_by"] else text
 
+    records = [entry_record(e) for e in entries]
     columns = [
         field("#", "id", right=True),
         field("日期", "date"),
@@ -239,24 +252,11 @@ def log(
     typer.echo(render(records, fmt.value, columns), nl=False)
 
 
-def _value_text_record(r: dict[str, Any]) -> str:
-    from minshi.render import plain
-
-    if r["value"] is not None:
-        return plain(r["value"])
-    if r["done"]:
-        return "已完成"
-    return "，".join(
-        x
-        for x in (f"{plain(r['percent'])}%" if r["percent"] is not None else "", r["stage"] or "")
-        if x
-    )
-
-
 @progress_app.command(epilog="Example: minshi progress undo --dry-run")
 def undo(
     entry_id: Annotated[
-        int | None, typer.Argument(metavar="[ENTRY]", help="Entry number (default: the last one).")
+        int | None,
+        typer.Argument(metavar="[ENTRY]", help="Entry number (default: your own last report)."),
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change.")] = False,
     by: ByOpt = None,
@@ -264,17 +264,20 @@ def undo(
 ) -> None:
     """Take a report back: recorded as a retraction, never erased."""
     from minshi.errors import InputError
+    from minshi.store.base import refuse_retraction
 
-    store = state.store()
-    target = store.get(entry_id) if entry_id is not None else store.last_entry()
-    if target is None:
-        raise InputError(f"no entry {entry_id}" if entry_id is not None else "nothing to undo")
-    if target.is_retraction:
-        raise InputError(f"entry {target.id} is itself a retraction (of entry {target.retracts})")
-    if target.is_retracted:
-        raise InputError(
-            f"entry {target.id} was already taken back (by entry {target.retracted_by})"
-        )
+    store, who = state.store(), by or _login()
+    if entry_id is None:  # the store is shared (cron, other clerks): your own last report
+        target = store.last_entry(by=who)
+        if target is None:
+            raise InputError(
+                f"{who} has no report to take back; name one: minshi progress undo ENTRY "
+                "(see: minshi progress log)"
+            )
+    else:
+        target = store.get(entry_id)
+        refuse_retraction(target, entry_id, store.location)
+    assert target is not None
     unit = _metric_unit(target)
     what = (
         f"entry {target.id}: task {target.task} {target.metric} {_value_text(target, unit)} "
@@ -285,7 +288,7 @@ def undo(
         then = _value_text(after, unit)
         typer.echo(state.one_line(f"would take back {what}; {target.metric} would then be {then}"))
         return
-    retraction = state.store(write=True).retract(target.id, by=by or _login(), note=note)
+    retraction = state.store(write=True).retract(target.id, by=who, note=note)
     after = _standing_after(target)
     now = _value_text(after, unit)
     typer.echo(
