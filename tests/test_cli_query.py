@@ -322,3 +322,31 @@ def test_config_never_shows_a_password(cli: Invoke, monkeypatch: pytest.MonkeyPa
         out = cli("config", "-f", fmt).stdout
         assert "secret" not in out
         assert "postgresql://edu_clerk:***@dbhost/minshi" in out
+
+
+def test_an_unforeseen_fault_is_one_line_and_never_exit_1(
+    cli: Invoke, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import minshi.followup
+
+    def broken(*args: object) -> str:
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(minshi.followup, "metric_summary", broken)
+    result = cli("show", "16")
+    assert result.exit_code == 3  # 1 would tell cron "--fail-on found something"
+    assert result.stderr == (
+        "minshi: error: unexpected ZeroDivisionError: division by zero "
+        "(run again with --debug for the details)\n"
+    )
+
+
+def test_a_broken_config_file_is_named_and_exit_2(
+    cli: Invoke, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = isolated / "minshi.toml"
+    config.write_text('data = "x.yaml"\ndb = \n', encoding="utf-8")
+    monkeypatch.delenv("MINSHI_DATA")
+    broken = cli("config")
+    assert broken.exit_code == 2
+    assert broken.stderr.startswith(f"minshi: error: {config}: not a valid configuration file")

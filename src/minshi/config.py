@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from minshi.errors import DataFileError
+from minshi.errors import DataFileError, FileAccessError
 
 CONFIG_NAME = "minshi.toml"
 
@@ -68,8 +68,10 @@ def _read_config(path: Path) -> dict[str, str]:
     try:
         with path.open("rb") as f:
             raw = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError) as e:
-        raise DataFileError(f"{path}: cannot read the configuration: {e}") from e
+    except OSError as e:
+        raise FileAccessError(f"{path}: cannot read the configuration: {e.strerror}") from e
+    except tomllib.TOMLDecodeError as e:
+        raise DataFileError(f"{path}: not a valid configuration file: {e}") from e
     values: dict[str, str] = {}
     for key in ("data", "db"):
         value = raw.get(key)

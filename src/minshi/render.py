@@ -71,7 +71,7 @@ def plain(value: Any) -> str:
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value else "NaN"
     if isinstance(value, float):
-        return f"{value:g}"
+        return plain(Decimal(repr(value))) if value == value else "NaN"  # all its digits
     if isinstance(value, (date, datetime)):
         return value.isoformat()
     return str(value)
@@ -90,7 +90,11 @@ def to_json(obj: Any) -> str:
 
 
 def percent(ratio: float | None) -> str:
-    return "" if ratio is None else f"{ratio * 100:.0f}%"
+    """42%; never 100% for what is not yet complete (99.6% shows as 99%)."""
+    if ratio is None:
+        return ""
+    shown = round(ratio * 100)
+    return f"{99 if shown == 100 and ratio < 1 else shown}%"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -57,6 +57,16 @@ class MinshiGroup(TyperGroup):
             where = f": {e.filename}" if e.filename else ""
             typer.echo(f"minshi: error: {e.strerror or e}{where}", err=True)
             raise typer.Exit(int(ExitCode.STORE)) from None
+        except Exception as e:
+            if state.debug() or hasattr(e, "exit_code"):  # typer/click's own exits pass
+                raise
+            # a fault minshi did not foresee: one line, and never exit 1 (cron's "found it")
+            typer.echo(
+                f"minshi: error: unexpected {type(e).__name__}: {state.one_line(str(e))} "
+                "(run again with --debug for the details)",
+                err=True,
+            )
+            raise typer.Exit(int(ExitCode.STORE)) from None
         finally:
             state.close()
 
