@@ -95,6 +95,60 @@ def journal(data_file: Path, db_file: Path) -> Path:
     return db_file
 
 
+# Two tasks: a park with a plan of 1000万元 and 500 invested, a road with no plan and 600 invested
+# (计划外). Its 占比 is 500 ÷ 1000, never (500 + 600) ÷ 1000.
+TWO_TASKS = """\
+notice:
+  id: two-2024
+  title: 两项民生实事工作目标任务
+  doc_number: 万州府办发〔2024〕99号
+  issuer: 重庆市万州区人民政府办公室
+  issued: 2024-01-01
+  period: {start: 2024-01-01, end: 2024-12-31}
+tasks:
+  - id: 1
+    category: 区级
+    name: 新建社区公园
+    target_text: 新建社区公园2个。
+    lead: [区城市管理局]
+    investment_plan: 1000
+    metrics:
+      - {key: 公园, name: 新建社区公园, kind: quantity, target: 2, unit: 个, comparator: ">="}
+  - id: 2
+    category: 区级
+    name: 改造背街小巷
+    target_text: 改造背街小巷10条。
+    lead: [区住房城乡建委]
+    metrics:
+      - {key: 小巷, name: 改造背街小巷, kind: quantity, target: 10, unit: 条, comparator: ">="}
+"""
+UNPLANNED_SUMMARY = (
+    "截至2024年6月30日，2件民生实事中按序时推进2件；"
+    "已完成投资1100万元，其中计划内500万元、占年度计划50.00%，计划外600万元。"
+)
+UNPLANNED_REMARK = "含计划外投资600万元，占比按计划内500万元计"
+
+
+@pytest.fixture
+def unplanned(tmp_path: Path) -> tuple[str, ...]:
+    """The global options that select the two-task notice and its journal."""
+    notice = tmp_path / "two.yaml"
+    notice.write_text(TWO_TASKS, encoding="utf-8")
+    db = tmp_path / "two.db"
+    store = open_store(str(db), create=True)
+    try:
+        day = date(2024, 6, 28)
+        store.add(
+            [
+                NewEntry("two-2024", 1, "公园", day, Decimal(1), invested=Decimal(500)),
+                NewEntry("two-2024", 2, "小巷", day, Decimal(5), invested=Decimal(600)),
+            ]
+        )
+    finally:
+        store.close()
+    return ("--data", str(notice), "--db", str(db))
+
+
 def report_json(cli: Invoke, *args: str) -> Any:
     result = cli("report", "--as-of", AS_OF, "--format", "json", *args)
     assert result.exit_code == 0, result.stderr
@@ -408,6 +462,59 @@ def test_without_investment_data_the_investment_parts_are_left_out(
     assert "投资" not in text
     md = cli("report", "--as-of", AS_OF, "-f", "markdown").stdout
     assert "投资计划(万元)" not in md and "占比" not in md
+
+
+def test_money_of_tasks_without_a_plan_is_not_counted_in_the_share(
+    cli: Invoke, unplanned: tuple[str, ...]
+) -> None:
+    result = cli(*unplanned, "report", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout.replace("\n", "")
+    assert UNPLANNED_SUMMARY in text  # not 占年度计划110.00%
+    assert "投资：计划1000万元，完成500万元，占比50.00%" in text
+    assert "投资：计划未定，完成600万元" in text
+    for label in ("区级小计", "合计"):
+        assert (
+            f"{label}：2件，按序时推进2件；"
+            "投资计划1000万元，完成1100万元，其中计划内500万元、占比50.00%，计划外600万元"
+        ) in text
+
+
+def test_json_share_counts_planned_tasks_and_names_the_unplanned_money(
+    cli: Invoke, unplanned: tuple[str, ...]
+) -> None:
+    result = cli(*unplanned, "report", "--as-of", AS_OF, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["summary"] == UNPLANNED_SUMMARY
+    for totals in (report["categories"][0]["subtotal"], report["total"]):
+        assert totals["investment_plan"] == 1000
+        assert totals["invested"] == 1100  # 投资完成额度 is all the money
+        assert totals["planned_invested"] == 500 and totals["unplanned_invested"] == 600
+        assert totals["share"] == 0.5
+        assert totals["remark"] == UNPLANNED_REMARK
+    tasks = tasks_of(report)
+    assert (tasks[1]["share"], tasks[2]["share"]) == (0.5, None)
+
+
+def test_json_totals_without_unplanned_money(cli: Invoke, journal: Path) -> None:
+    total = report_json(cli)["total"]
+    assert total["planned_invested"] == 32700.5 and total["unplanned_invested"] is None
+    assert total["remark"] is None
+
+
+def test_csv_and_markdown_share_counts_planned_tasks(
+    cli: Invoke, unplanned: tuple[str, ...]
+) -> None:
+    rows = read_csv(cli(*unplanned, "report", "--as-of", AS_OF, "-f", "csv").stdout)
+    totals = {r["项目名称"]: r for r in rows if not r["序号"]}
+    for name in ("区级小计（2件）", "合计（2件）"):
+        row = totals[name]
+        assert (row["投资计划(万元)"], row["投资完成额度(万元)"]) == ("1000", "1100")
+        assert row["占比(%)"] == "50.00" and row["备注"] == UNPLANNED_REMARK
+    md = cli(*unplanned, "report", "--as-of", AS_OF, "-f", "markdown").stdout
+    assert UNPLANNED_SUMMARY in md
+    assert f"| 1000 |  |  |  |  | 按序时推进2件 | 1100 | 50.00 | {UNPLANNED_REMARK} |" in md
 
 
 @pytest.mark.parametrize(

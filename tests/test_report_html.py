@@ -14,8 +14,9 @@ import pytest
 
 from minshi.report_html import FONT_STACK
 from tests.conftest import Invoke
-from tests.test_report import AS_OF, SUMMARY
+from tests.test_report import AS_OF, SUMMARY, UNPLANNED_REMARK, UNPLANNED_SUMMARY
 from tests.test_report import journal as journal  # the fixture: a journal of a few updates
+from tests.test_report import unplanned as unplanned  # two tasks, one without a plan
 
 pytestmark = pytest.mark.usefixtures("journal")
 
@@ -87,6 +88,21 @@ def test_the_page_has_the_summary_counts_table_and_sections(cli: Invoke) -> None
     assert '<tr class="total"><td></td><td>合计（21件）</td>' in page
     assert '<h2 id="attention">逾期及严重滞后（' in page and "<h3>区妇联</h3>" in page
     assert '<h2 id="stale">超过35天未报送进展的牵头单位（' in page
+
+
+def test_share_of_the_totals_counts_only_planned_tasks(
+    cli: Invoke, unplanned: tuple[str, ...]
+) -> None:
+    result = cli(*unplanned, "report", "--as-of", AS_OF, "--format", "html")
+    assert result.exit_code == 0, result.stderr
+    page = result.stdout
+    assert f'<p class="summary">{UNPLANNED_SUMMARY}</p>' in page
+    for css, label in (("subtotal", "区级小计（2件）"), ("total", "合计（2件）")):
+        row = re.search(rf'<tr class="{css}"><td></td><td>{label}</td>.*?</tr>', page)
+        assert row is not None
+        assert row.group().endswith(
+            f'<td class="num">1100</td><td class="num">50.00</td><td>{UNPLANNED_REMARK}</td></tr>'
+        )
 
 
 def test_each_metric_has_a_bar_with_the_expected_marker(cli: Invoke) -> None:

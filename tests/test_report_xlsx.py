@@ -12,8 +12,18 @@ from typing import Any
 import pytest
 
 from tests.conftest import Invoke
-from tests.test_report import AS_OF, FORMULA_NOTE, INVESTED, PLANS, SCRIPT_NOTE, SUMMARY
+from tests.test_report import (
+    AS_OF,
+    FORMULA_NOTE,
+    INVESTED,
+    PLANS,
+    SCRIPT_NOTE,
+    SUMMARY,
+    UNPLANNED_REMARK,
+    UNPLANNED_SUMMARY,
+)
 from tests.test_report import journal as journal  # the fixture: a journal of a few updates
+from tests.test_report import unplanned as unplanned  # two tasks, one without a plan
 
 pytestmark = pytest.mark.usefixtures("journal")
 
@@ -120,6 +130,26 @@ def test_subtotals_and_total_add_up(xlsx: Path) -> None:
     # the category heading rows before each group
     headings = [c.value for c in ws["A"][HEADER_ROW:] if isinstance(c.value, str)]
     assert headings == ["一、市级重点民生实事", "二、区级重点民生实事"]
+
+
+def test_share_of_the_totals_counts_only_planned_tasks(
+    cli: Invoke, unplanned: tuple[str, ...], tmp_path: Path
+) -> None:
+    out = tmp_path / "two.xlsx"
+    result = cli(*unplanned, "report", "--as-of", AS_OF, "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    ws = table(out)
+    assert ws["A3"].value == UNPLANNED_SUMMARY
+    rows = rows_by_name(ws)
+    assert rows["新建社区公园"]["占比(%)"].value == pytest.approx(0.5)
+    assert rows["改造背街小巷"]["占比(%)"].value is None  # no plan, no share
+    for name in ("区级小计（2件）", "合计（2件）"):
+        row = rows[name]
+        assert row["投资计划(万元)"].value == 1000
+        assert row["投资完成额度(万元)"].value == 1100
+        assert row["占比(%)"].value == pytest.approx(0.5)  # 500 ÷ 1000, not 1100 ÷ 1000
+        assert row["备注"].value == UNPLANNED_REMARK
+        assert ws.row_dimensions[row["序号"].row].height > 2 * 14  # the 备注 fits, wrapped
 
 
 def test_status_cells_are_coloured(xlsx: Path) -> None:

@@ -12,6 +12,10 @@ Decisions where the issue leaves room:
 - Counts and the summary sentence count tasks (件), by each task's status (its worst metric's).
 - The investment columns and the investment clause appear when some task of the selection has
   an `investment_plan` or a reported amount; JSON and CSV always carry the fields.
+- 占比 of a subtotal, the 合计 and the summary counts only the tasks with an investment plan
+  (above 0): their invested ÷ their plans. Money reported for a task without a plan (计划外)
+  stays in 投资完成额度 and is named beside the share ("其中计划内500万元、占年度计划50.00%，
+  计划外600万元"; in the tables, the 备注 of the row), so the figures printed always add up.
 - 进展情况 is the newest note reported for the task as of the date, with its date.
 - A unit is late reporting (`stale`) when it leads a task not yet done and has reported none of
   the metrics it answers for (those it owns, else the task's unowned ones) within `stale_days`
@@ -144,6 +148,11 @@ class TaskRow:
         return self.view.task.investment_plan
 
     @property
+    def planned(self) -> bool:
+        """Whether the notice sets this task an investment plan above 0 (计划内)."""
+        return self.plan is not None and self.plan > 0
+
+    @property
     def invested(self) -> Decimal | None:
         return self.view.invested
 
@@ -165,11 +174,20 @@ class Totals:
     tasks: int
     counts: dict[Status, int]
     plan: Decimal | None
-    invested: Decimal | None
+    invested: Decimal | None  # 投资完成额度: every task's, planned or not
+    planned_invested: Decimal | None  # of the tasks with a plan (0 once any money is reported)
+    unplanned_invested: Decimal | None  # 计划外: of the tasks without one
 
     @property
     def share(self) -> Decimal | None:
-        return share_of(self.invested, self.plan)
+        """占比: the planned tasks' invested ÷ their plans; 计划外 money does not count."""
+        return share_of(self.planned_invested, self.plan)
+
+    @property
+    def unplanned(self) -> bool:
+        """Whether money was reported for tasks without a plan while others have one, so the
+        share must be told apart from 投资完成额度."""
+        return bool(self.unplanned_invested) and self.share is not None
 
     @property
     def heading(self) -> str:
@@ -270,12 +288,42 @@ def _totals(label: str, rows: Sequence[TaskRow]) -> Totals:
     counts: dict[Status, int] = dict.fromkeys(SUMMARY_ORDER, 0)
     for row in rows:
         counts[row.status] += 1
+    invested = _sum(r.invested for r in rows)
+    planned = [r for r in rows if r.planned]
+    planned_invested = _sum(r.invested for r in planned)
+    if planned_invested is None and planned and invested is not None:
+        planned_invested = Decimal(0)  # money is reported, none of it for the planned tasks
     return Totals(
         label=label,
         tasks=len(rows),
         counts=counts,
         plan=_sum(r.plan for r in rows),
-        invested=_sum(r.invested for r in rows),
+        invested=invested,
+        planned_invested=planned_invested,
+        unplanned_invested=_sum(r.invested for r in rows if not r.planned),
+    )
+
+
+def share_clause(totals: Totals, share_word: str) -> str:
+    """What follows the invested amount: '，占年度计划50.00%', or, with 计划外 money,
+    '，其中计划内500万元、占年度计划50.00%，计划外600万元'; '' without a share."""
+    if totals.share is None:
+        return ""
+    share = f"{share_word}{share_text(totals.share)}%"
+    if not totals.unplanned:
+        return f"，{share}"
+    planned = money(totals.planned_invested)
+    return f"，其中计划内{planned}万元、{share}，计划外{money(totals.unplanned_invested)}万元"
+
+
+def totals_remark(totals: Totals) -> str:
+    """备注 of a subtotal or 合计 row: '含计划外投资600万元，占比按计划内500万元计' when the
+    row's 投资完成额度 holds money of tasks without a plan; '' otherwise."""
+    if not totals.unplanned:
+        return ""
+    return (
+        f"含计划外投资{money(totals.unplanned_invested)}万元，"
+        f"占比按计划内{money(totals.planned_invested)}万元计"
     )
 
 
@@ -290,11 +338,11 @@ def _summary(as_of: date, total: Totals, who: str, category: str, investment: bo
         return head + f"没有{who}{category}民生实事。"
     text = head + f"{who}{total.tasks}件{category}民生实事中{counts_text(total.counts)}"
     if investment:
-        invested = total.invested or Decimal(0)
-        text += f"；已完成投资{money(invested)}万元"
-        share = share_of(invested, total.plan)
-        if share is not None:
-            text += f"，占年度计划{share_text(share)}%"
+        text += f"；已完成投资{money(total.invested or Decimal(0))}万元"
+        if total.invested is None and total.plan:
+            text += "，占年度计划0.00%"  # plans, and nothing reported yet
+        else:
+            text += share_clause(total, "占年度计划")
     return text + "。"
 
 
@@ -475,7 +523,10 @@ def _totals_record(totals: Totals) -> dict[str, Any]:
         "counts": dict(totals.counts),
         "investment_plan": number(totals.plan),
         "invested": number(totals.invested),
+        "planned_invested": number(totals.planned_invested),
+        "unplanned_invested": number(totals.unplanned_invested),
         "share": _ratio(totals.share),
+        "remark": totals_remark(totals) or None,
     }
 
 
@@ -587,6 +638,7 @@ def _totals_csv(totals: Totals, category: str) -> dict[str, Any]:
         "note": counts_text(totals.counts),
         "invested": totals.invested,
         "share": share_text(totals.share) or None,
+        "remark": totals_remark(totals),
     }
 
 
@@ -666,8 +718,7 @@ def _totals_line(totals: Totals, investment: bool) -> str:
         text += f"，{counts_text(totals.counts)}"
     if investment:
         text += f"；投资{_money_text(totals.plan, totals.invested)}"
-        if totals.share is not None:
-            text += f"，占比{share_text(totals.share)}%"
+        text += share_clause(totals, "占比")
     return text
 
 
@@ -778,7 +829,7 @@ def report_markdown(report: Report) -> str:
             values += [money(t.plan)] if investment else []
             values += ["", "", "", "", _md(counts_text(t.counts))]
             values += [money(t.invested), share_text(t.share)] if investment else []
-            return cells([*values, ""])
+            return cells([*values, _md(totals_remark(t))])
 
         for section in report.sections:
             out.append(cells([f"**{_md(section.heading)}**", *[""] * (len(heads) - 1)]))

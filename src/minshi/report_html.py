@@ -25,6 +25,7 @@ from minshi.report import (
     stale_text,
     subtitle,
     table_headers,
+    totals_remark,
 )
 from minshi.status import STATUS_LABELS
 
@@ -170,7 +171,7 @@ def _totals(totals: Totals, investment: bool, css: str) -> str:
     if investment:
         cells.append(f'<td class="num">{esc(money(totals.invested))}</td>')
         cells.append(f'<td class="num">{esc(share_text(totals.share))}</td>')
-    cells.append("<td></td>")
+    cells.append(f"<td>{esc(totals_remark(totals))}</td>")
     return f'<tr class="{css}">' + "".join(cells) + "</tr>"
 
 

@@ -30,6 +30,7 @@ from minshi.report import (
     stale_heading,
     subtitle,
     table_headers,
+    totals_remark,
 )
 from minshi.status import STATUS_LABELS
 
@@ -188,9 +189,11 @@ def _table_sheet(report: Report, sheet: _Sheet) -> None:
             sheet.fit_height(row, widths)
             row += 1
         _totals(sheet, row, col, section.subtotal, "F2F2F2")
+        sheet.fit_height(row, widths)
         row += 1
     if report.sections:
         _totals(sheet, row, col, report.total, "D9E1F2")
+        sheet.fit_height(row, widths)
 
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -235,6 +238,7 @@ def _totals(sheet: _Sheet, row: int, col: dict[str, int], totals: Totals, color:
         sheet.num(row, col["投资计划(万元)"], totals.plan, MONEY_FORMAT, bold=True)
         sheet.num(row, col["投资完成额度(万元)"], totals.invested, MONEY_FORMAT, bold=True)
         sheet.num(row, col["占比(%)"], _share(totals.share), SHARE_FORMAT, bold=True)
+        sheet.text(row, col["备注"], totals_remark(totals), bold=True)
     for cell in cells:
         sheet.fill(cell, color)
 
