@@ -530,3 +530,21 @@ def test_worst_is_the_lowest_ranked(statuses: list[Status]) -> None:
     result = worst(statuses)
     assert all(rank(result) <= rank(s) for s in statuses)
     assert result in statuses or (not statuses and result == "not_measured")
+
+
+@pytest.mark.parametrize(
+    ("statuses", "rolled"),
+    [
+        (["on_track", "not_measured"], "on_track"),  # an unreported rate does not hide the pace
+        (["behind", "not_measured", "on_track"], "behind"),
+        (["done", "not_measured"], "on_track"),  # not done while a rate is unknown
+        (["done", "done"], "done"),
+        (["not_measured", "not_measured"], "not_measured"),
+        ([], "not_measured"),
+        (["overdue", "done"], "overdue"),
+    ],
+)
+def test_a_task_is_the_worst_of_its_measured_metrics(statuses: list[Status], rolled: str) -> None:
+    from minshi.status import task_status
+
+    assert task_status(statuses) == rolled

@@ -15,7 +15,7 @@ from typing import Any
 from minshi.catalog import Catalog
 from minshi.models import Metric, Notice, Task, metric_deadline
 from minshi.render import number, percent
-from minshi.status import STATUS_LABELS, MetricState, Reading, Status, metric_state, worst
+from minshi.status import STATUS_LABELS, MetricState, Reading, Status, metric_state, task_status
 from minshi.store.base import ProgressEntry, SeriesKey, Store
 
 
@@ -100,7 +100,7 @@ def evaluate_task(notice: Notice, task: Task, journal: Journal, as_of: date) -> 
     newest = _newest(entries.values())
     note_entry = _newest(journal.noted.get(k) for k in keys)
     funded = _newest(journal.funded.get(k) for k in keys)
-    status = worst(v.state.status for v in views)
+    status = task_status(v.state.status for v in views)
     invested = funded.invested if funded else None
     return TaskView(notice, task, views, status, newest, note_entry, invested)
 

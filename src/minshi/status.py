@@ -222,8 +222,25 @@ def metric_state(
 
 
 def worst(statuses: Iterable[Status]) -> Status:
-    """A task's status: the worst of its metrics' (not_measured when there are none)."""
+    """The worst of some statuses, in STATUS_ORDER (not_measured when there are none)."""
     return min(statuses, key=_RANK.__getitem__, default="not_measured")
+
+
+def task_status(statuses: Iterable[Status]) -> Status:
+    """A task's status: the worst of its measured metrics'.
+
+    A metric not yet measured (a rate before its first report, a target not yet set) says
+    nothing of the pace, so it does not pull a task that is on pace down to 待评估; it does
+    keep the task from being done. Only a task with nothing measured is not_measured.
+    """
+    statuses = list(statuses)
+    measured = [s for s in statuses if s != "not_measured"]
+    if not measured:
+        return "not_measured"
+    rolled = worst(measured)
+    if rolled == "done" and len(measured) < len(statuses):
+        return "on_track"
+    return rolled
 
 
 def capped(progress: float | None) -> float:
