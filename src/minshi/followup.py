@@ -115,7 +115,7 @@ def evaluate(
     return [evaluate_task(notice, task, journal, as_of) for notice, task in pairs]
 
 
-def _amount(value: Decimal) -> str:
+def amount(value: Decimal) -> str:
     """284万 rather than 2840000, the way the notice writes it."""
     from minshi.quantity import format_quantity
 
@@ -129,12 +129,12 @@ def metric_summary(view: MetricView) -> str:
         if state.status == "done":
             return "已完成"
         stage = view.reading.stage if view.reading else None
-        done = f" {_amount(state.actual)}%" if state.actual is not None else ""
+        done = f" {amount(state.actual)}%" if state.actual is not None else ""
         if stage or done:
             return f"进行中{done}" + (f"，{stage}" if stage else "")
         return "未报"
-    actual = "—" if state.actual is None else _amount(state.actual)
-    target = "待定" if state.target is None else _amount(state.target)
+    actual = "—" if state.actual is None else amount(state.actual)
+    target = "待定" if state.target is None else amount(state.target)
     share = "" if state.progress is None else f" ({percent(state.progress)})"
     return f"{actual}/{target} {metric.unit or ''}{share}".replace(" %", "%")
 

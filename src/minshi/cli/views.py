@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from minshi.followup import amount
 from minshi.render import (
     STATUS_COLORS,
     Column,
@@ -19,7 +19,6 @@ from minshi.render import (
     output_width,
     pad,
     percent,
-    plain,
     safe_text,
     width,
 )
@@ -35,27 +34,10 @@ def status_color(record: dict[str, Any]) -> str | None:
 
 
 def metric_summary(m: dict[str, Any], named: bool = False) -> str:
-    """'40/95 个 (42%)' for a quantity; '已完成', '进行中 60%' or '未报' for a milestone."""
-    if m["kind"] == "milestone":
-        if m["status"] == "done":
-            text = "已完成"
-        else:
-            stage = f"，{m['stage']}" if m.get("stage") else ""
-            done = f" {plain(m['actual'])}%" if m.get("actual") is not None else ""
-            text = f"进行中{done}{stage}" if (stage or done) else "未报"
-        return f"{m['name']}：{text}" if named else text
-    actual = "—" if m["actual"] is None else _amount(m["actual"])
-    unit = m["unit"] or ""
-    target = _amount(m["target"]) if m["target"] is not None else "待定"
-    share = f" ({percent(m['progress'])})" if m["progress"] is not None else ""
-    return f"{actual}/{target} {unit}{share}".replace(" %", "%")
-
-
-def _amount(value: float | int | Decimal) -> str:
-    """284万 rather than 2840000, the way the notice writes it."""
-    from minshi.quantity import format_quantity
-
-    return format_quantity(value if isinstance(value, Decimal) else Decimal(str(value)))
+    """A metric record's summary ('40/95 个 (42%)', followup.metric_summary); `named` puts a
+    milestone's name before it, where the column does not say which metric it is."""
+    text: str = m["summary"]
+    return f"{m['name']}：{text}" if named and m["kind"] == "milestone" else text
 
 
 def primary(record: dict[str, Any]) -> dict[str, Any]:
@@ -261,7 +243,7 @@ def _chart_title(view: TaskView, key: str) -> str:
     if metric.kind == "milestone":
         return f"{metric.name}（形象进度）"
     target = next(mv.state.target for mv in view.metrics if mv.metric.key == key)
-    goal = _amount(target) if target is not None else "待定"
+    goal = amount(target) if target is not None else "待定"
     return f"{metric.name}（目标 {goal} {metric.unit or ''}）".replace(" %", "%").replace(
         " ）", "）"
     )
@@ -276,4 +258,4 @@ def _reading_text(mv: MetricView) -> str:
         return (reading.stage if reading else None) or ""
     if state.actual is None:
         return "—"
-    return f"{_amount(state.actual)} {mv.metric.unit or ''}".replace(" %", "%").rstrip()
+    return f"{amount(state.actual)} {mv.metric.unit or ''}".replace(" %", "%").rstrip()
