@@ -10,7 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -31,6 +31,7 @@ from minshi.store import (
 from minshi.store import postgres as postgres_store
 from minshi.store import sqlite as sqlite_store
 from minshi.store.postgres import PostgresStore
+from tests.conftest import Invoke
 from tests.pgserver import PostgresServer, free_port
 
 NOTICE = "wanzhou-2024"
@@ -169,6 +170,39 @@ def test_latest_can_be_limited_to_one_notice(store: Store) -> None:
     only = store.latest(date(2024, 12, 31), notice="长寿-2024")
     assert [e.value for e in only.values()] == [Decimal(2)]
     assert store.latest(date(2024, 12, 31), notice="nowhere") == {}
+
+
+def test_a_snapshot_is_latest_with_and_without_a_note_or_an_amount(store: Store) -> None:
+    store.add([
+        entry(day="2024-03-31", value=10, note="已开工", invested=Decimal(100)),
+        entry(day="2024-06-30", value=40, note="过半"),
+        entry(day="2024-07-31", value=45),
+        entry(task=3, metric="a", day="2024-06-01", value=5, invested=Decimal(7)),
+        entry(task=3, metric="a", day="2024-08-01", value=9, note="八月"),
+        NewEntry("长寿-2024", 16, "老旧小区", date(2024, 5, 1), value=Decimal(2), note="n"),
+    ])
+    store.retract(2, by="李四")  # the note falls back to the one before
+    for as_of in (date(2024, 3, 30), date(2024, 6, 30), date(2024, 12, 31)):
+        for notice, tasks in ((None, None), (NOTICE, None), (NOTICE, [3]), ("长寿-2024", [16])):
+            limits = {"notice": notice, "tasks": tasks}
+            assert store.snapshot(as_of, **limits) == (  # type: ignore[arg-type]
+                store.latest(as_of, **limits),  # type: ignore[arg-type]
+                store.latest(as_of, having="note", **limits),  # type: ignore[arg-type]
+                store.latest(as_of, having="invested", **limits),  # type: ignore[arg-type]
+            )
+    latest, noted, funded = store.snapshot(date(2024, 12, 31), notice=NOTICE, tasks=[16])
+    key = (NOTICE, 16, "老旧小区")
+    assert (latest[key].value, noted[key].note, funded[key].invested) == (45, "已开工", 100)
+    assert store.snapshot(date(2024, 12, 31), tasks=[]) == ({}, {}, {})
+
+
+def test_a_snapshot_leaves_the_store_free_for_the_next_write(store: Store) -> None:
+    store.add([entry(value=1, note="一")])
+    store.snapshot(date(2024, 12, 31))
+    store.add([entry(value=2, note="二")])  # on the same connection, just after the read
+    latest, noted, _ = store.snapshot(date(2024, 12, 31))
+    key = (NOTICE, 16, "老旧小区")
+    assert (latest[key].value, noted[key].note) == (2, "二")
 
 
 def test_a_past_report_is_reproducible_after_later_entries(store: Store) -> None:
@@ -456,7 +490,8 @@ def test_check_reports_values_the_schema_forbids(tmp_path: Path) -> None:
     make_sqlite_store(path)
     tamper(path, BAD_ROW.format(recorded_at="2024-01-01T00:00:00+00:00", value="abc"))
     assert check_of(path) == [
-        "integrity: CHECK constraint failed in entry"
+        "integrity: CHECK constraint failed in entry",
+        "entry 4 cannot be read: it holds a damaged number 'abc'",
     ]
 
 
@@ -465,8 +500,97 @@ def test_check_reports_an_entry_it_cannot_read(tmp_path: Path) -> None:
     make_sqlite_store(path)
     tamper(path, BAD_ROW.format(recorded_at="yesterday", value="7"))
     assert check_of(path) == [
-        "entry 4 cannot be read: Invalid isoformat string: 'yesterday'"
+        "entry 4 cannot be read: it holds a damaged recording time 'yesterday'"
     ]
+
+
+DAMAGED = ("INSERT INTO entry (id, notice, task, metric, date, recorded_at, value, note)"
+           " SELECT 4, notice, task, metric, '2024-12-01', recorded_at, '1..2', 'damaged'"
+           " FROM entry WHERE id = 3")
+
+
+def damaged_number_message(path: Path) -> str:
+    return (f"entry 4 in {path} holds a damaged number '1..2': restore the store from a backup,"
+            " or run `minshi db check` to list every damaged entry")
+
+
+def test_a_new_store_refuses_a_number_that_is_not_one(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    make_sqlite_store(path)
+    raw = sqlite3.connect(path)
+    for bad in ("1..2", "1.", "1.2.3"):
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+            raw.execute(DAMAGED.replace("'1..2'", repr(bad)))
+    raw.close()
+    assert count_in(path) == 3
+
+
+def test_a_damaged_number_is_a_store_error_naming_the_entry(tmp_path: Path) -> None:
+    path = tmp_path / "progress.db"
+    make_sqlite_store(path)
+    tamper(path, DAMAGED)  # as another program could, past the schema's checks
+    message = re.escape(damaged_number_message(path))
+    with open_store(path, create=True) as store:
+        readings: list[Callable[[], object]] = [
+            lambda: store.latest(date(2024, 12, 31)),
+            lambda: store.snapshot(date(2024, 12, 31)),
+            lambda: store.log(),
+            lambda: store.get(4),
+            lambda: store.last_entry(),
+        ]
+        for read in readings:
+            with pytest.raises(StoreError, match=message):
+                read()
+        # what does not reach the damaged entry still reads
+        assert store.snapshot(date(2024, 11, 30))[0][(NOTICE, 3, "老旧小区")].value == 2
+        assert [e.id for e in store.log(limit=3, since=date(2024, 1, 1), until=date(2024, 6, 1))
+                ] == [3, 2, 1]
+        # a snapshot that failed ended its read: the same store still writes
+        (added,) = store.add([entry(value=5)])
+        assert added.id == 5
+        assert store.check() == [
+            "integrity: CHECK constraint failed in entry",
+            "entry 4 cannot be read: it holds a damaged number '1..2'",
+        ]
+    assert count_in(path) == 5
+
+
+OLD_NUMBER_CHECK = "CHECK ({0} GLOB '[0-9]*' AND {0} NOT GLOB '*[^0-9.]*')"
+
+
+def test_a_store_made_before_the_stricter_check_is_read_safely(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old_table = sqlite_store.MIGRATIONS[0][0]
+    for column in ("value", "percent", "invested"):
+        old_table = old_table.replace(sqlite_store._number_check(column),
+                                      OLD_NUMBER_CHECK.format(column))
+    assert "NOT GLOB '*.'" not in old_table
+    monkeypatch.setattr(sqlite_store, "MIGRATIONS",
+                        ((old_table, *sqlite_store.MIGRATIONS[0][1:]),))
+    path = tmp_path / "progress.db"
+    make_sqlite_store(path)
+    monkeypatch.undo()
+    raw = sqlite3.connect(path)
+    raw.execute(DAMAGED)  # the old check lets it in
+    raw.commit()
+    raw.close()
+    with open_store(path, create=False) as store:
+        with pytest.raises(StoreError, match=re.escape(damaged_number_message(path))):
+            store.snapshot(date(2024, 12, 31))
+        assert store.check() == ["entry 4 cannot be read: it holds a damaged number '1..2'"]
+
+
+def test_a_damaged_number_is_one_clear_line_in_every_command(
+        cli: Invoke, db_file: Path) -> None:
+    assert cli("progress", "update", "16", "--value", "40", "--date", "2024-06-30").exit_code == 0
+    tamper(db_file, DAMAGED.replace("4,", "2,").replace("id = 3", "id = 1"))
+    message = damaged_number_message(db_file).replace("entry 4", "entry 2")
+    for command in (["show", "16"], ["list"], ["progress", "log"]):
+        result = cli(*command)
+        assert (result.exit_code, result.stderr) == (3, f"minshi: error: {message}\n"), command
+    result = cli("db", "check")
+    assert result.exit_code == 3
+    assert "entry 2 cannot be read: it holds a damaged number '1..2'" in result.stderr
 
 
 def test_check_reports_a_missing_append_only_guard(tmp_path: Path) -> None:
@@ -852,6 +976,30 @@ def test_the_server_journal_is_append_only(postgres_server: PostgresServer) -> N
             with pytest.raises(psycopg.errors.IntegrityConstraintViolation,
                                match="append-only"):
                 raw.execute(statement)
+
+
+@pytest.mark.postgres
+def test_a_server_number_no_progress_can_hold_is_a_store_error(
+        postgres_server: PostgresServer) -> None:
+    import psycopg
+
+    database = postgres_server.new_database()
+    url = postgres_server.url(database)
+    with open_store(url, create=True) as store:
+        store.add([entry(value=1), entry(value=2)])
+    insert = ("INSERT INTO minshi.entry (id, notice, task, metric, date, recorded_at, value)"
+              " SELECT 3, notice, task, metric, date, now(), 'NaN' FROM minshi.entry WHERE id = 1")
+    with psycopg.connect(url, autocommit=True) as raw:
+        with pytest.raises(psycopg.errors.CheckViolation):  # a new store refuses it
+            raw.execute(insert)
+        raw.execute("ALTER TABLE minshi.entry DROP CONSTRAINT entry_value_check")
+        raw.execute(insert)  # as a store made before the check could hold it
+    with open_store(url, create=False) as store:
+        with pytest.raises(StoreError, match=re.escape(
+                f"entry 3 in {url} holds a damaged number 'NaN': restore the store")):
+            store.snapshot(date(2024, 12, 31))
+        assert store.get(2) is not None
+        assert store.check() == ["entry 3 cannot be read: it holds a damaged number 'NaN'"]
 
 
 @pytest.mark.postgres

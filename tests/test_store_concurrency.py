@@ -41,6 +41,49 @@ for n in range(count):
 store.close()
 """
 
+# Adds entries as fast as it can until told to stop, each with a value, a note saying that value
+# and an amount equal to it, in turn for three tasks.
+BUSY_WRITER = """
+import os, sys
+from datetime import date
+from decimal import Decimal
+from minshi.store import NewEntry, open_store
+
+location, stop = sys.argv[1], sys.argv[2]
+store = open_store(location, create=True)
+n = 0
+while not os.path.exists(stop) and n < 1_000_000:
+    n += 1
+    store.add([NewEntry("wanzhou-2024", n % 3 + 1, "老旧小区", date(2024, 5, 1), value=Decimal(n),
+                        invested=Decimal(n), note=f"n={n}")])
+store.close()
+"""
+
+
+def test_a_snapshot_never_mixes_entries_of_different_moments(
+        store_location: str, tmp_path: Path) -> None:
+    stop = tmp_path / "stop"
+    writer = python(BUSY_WRITER, store_location, str(stop))
+    store = open_store(store_location, create=False)
+    seen: set[tuple[int, ...]] = set()
+    try:
+        deadline = time.monotonic() + 120
+        # until the writer has changed what a snapshot shows many times over
+        while len(seen) < 300 and writer.poll() is None and time.monotonic() < deadline:
+            latest, noted, funded = store.snapshot(date(2024, 12, 31))
+            for key, shown in latest.items():
+                assert shown.value is not None
+                assert noted[key].note == f"n={shown.value}"
+                assert funded[key].invested == shown.value
+            seen.add(tuple(sorted(int(e.value or 0) for e in latest.values())))
+    finally:
+        stop.touch()
+        _, stderr = writer.communicate(timeout=60)
+        store.close()
+    assert (stderr, writer.returncode) == ("", 0)
+    assert len(seen) >= 300
+
+
 # Adds 10,000 rows in one write, and stops for good inside it, after row 5,000 is written:
 # a connection-local trigger calls back into Python, which announces the pause and sleeps.
 KILLED_WRITER = """

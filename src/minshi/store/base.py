@@ -15,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Literal, Protocol
 
-from minshi.errors import InputError
+from minshi.errors import InputError, StoreError
 
 SeriesKey = tuple[str, int, str]  # (notice, task, metric key)
 Having = Literal["note", "invested"]
@@ -24,6 +24,22 @@ HAVING_SQL: dict[str, str] = {
     "note": "AND {alias}.note <> ''",
     "invested": "AND {alias}.invested IS NOT NULL",
 }
+
+
+class Damaged(ValueError):
+    """A stored field that cannot be read back; `what` names it: "a damaged number '1..2'"."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+def damaged_entry(location: str, entry_id: object, damage: Damaged) -> StoreError:
+    """What a reader is told about an entry that cannot be read back: which, where, what next."""
+    return StoreError(
+        f"entry {entry_id} in {location} holds {damage.what}:"
+        " restore the store from a backup, or run `minshi db check` to list every damaged entry"
+    )
 
 
 def latest_sql(template: str, having: Having | None, where: Sequence[str]) -> str:
@@ -113,6 +129,22 @@ class Store(Protocol):
         """Per (notice, task, metric): the entry counting as of `as_of`; with `having`, the
         newest such entry that carries a note (进展情况) or an invested amount. `notice` and
         `tasks` limit it to those series (reading only what will be shown)."""
+        ...
+
+    def snapshot(
+        self,
+        as_of: date,
+        *,
+        notice: str | None = None,
+        tasks: Collection[int] | None = None,
+    ) -> tuple[
+        dict[SeriesKey, ProgressEntry],
+        dict[SeriesKey, ProgressEntry],
+        dict[SeriesKey, ProgressEntry],
+    ]:
+        """`latest` plain, with `having="note"` and with `having="invested"`, all three read in
+        one read transaction: a note or an amount never comes from an entry newer than the
+        value shown beside it, however many writers are at work."""
         ...
 
     def log(

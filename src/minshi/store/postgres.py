@@ -18,11 +18,13 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from minshi.errors import InputError, StoreError
 from minshi.store.base import (
+    Damaged,
     Having,
     NewEntry,
     ProgressEntry,
@@ -31,6 +33,7 @@ from minshi.store.base import (
     canonical_decimal,
     check_loadable,
     check_retraction_args,
+    damaged_entry,
     journal_checksum,
     latest_sql,
     refuse_retraction,
@@ -58,11 +61,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             metric      text    NOT NULL CHECK (metric <> ''),
             date        date    NOT NULL,
             recorded_at timestamptz NOT NULL,
-            value       numeric CHECK (value >= 0),
+            value       numeric CHECK (value >= 0 AND value < 1e30),  -- no NaN, no Infinity
             done        boolean,
             stage       text,
             percent     numeric CHECK (percent BETWEEN 0 AND 100),
-            invested    numeric CHECK (invested >= 0),
+            invested    numeric CHECK (invested >= 0 AND invested < 1e30),
             note        text    NOT NULL DEFAULT '',
             recorded_by text    NOT NULL DEFAULT '',
             written_as  name    NOT NULL DEFAULT current_user,  -- the database role
@@ -235,12 +238,45 @@ class PostgresStore:
     ) -> dict[SeriesKey, ProgressEntry]:
         if not self._exists() or (tasks is not None and not tasks):
             return {}
+        with self._errors("read"), self._conn.cursor() as cur:
+            return self._latest(cur, as_of, notice, having, tasks)
+
+    def snapshot(
+        self,
+        as_of: date,
+        *,
+        notice: str | None = None,
+        tasks: Collection[int] | None = None,
+    ) -> tuple[
+        dict[SeriesKey, ProgressEntry],
+        dict[SeriesKey, ProgressEntry],
+        dict[SeriesKey, ProgressEntry],
+    ]:
+        if not self._exists() or (tasks is not None and not tasks):
+            return {}, {}, {}
+        with self._errors("read"), self._conn.transaction(), self._conn.cursor() as cur:
+            # every statement of the transaction reads the snapshot taken at its first query
+            cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return (
+                self._latest(cur, as_of, notice, None, tasks),
+                self._latest(cur, as_of, notice, "note", tasks),
+                self._latest(cur, as_of, notice, "invested", tasks),
+            )
+
+    def _latest(
+        self,
+        cur: psycopg.Cursor[Any],
+        as_of: date,
+        notice: str | None,
+        having: Having | None,
+        tasks: Collection[int] | None,
+    ) -> dict[SeriesKey, ProgressEntry]:
         where = ["s.notice = %(notice)s"] if notice is not None else []
         if tasks is not None:
             where.append("s.task = ANY(%(tasks)s)")
         params = {"as_of": as_of, "notice": notice, "tasks": sorted(set(tasks or ()))}
-        rows = self._fetch(latest_sql(_LATEST, having, where), params)
-        entries = [_entry(row) for row in rows]
+        cur.execute(latest_sql(_LATEST, having, where), params)
+        entries = [self._entry(row) for row in cur.fetchall()]
         return {e.key: e for e in entries}
 
     def log(
@@ -277,7 +313,7 @@ class PostgresStore:
                 raise InputError(f"the number of entries must not be negative, not {limit}")
             sql += " LIMIT %s"
             params.append(limit)
-        return [_entry(row) for row in self._fetch(sql, params)]
+        return [self._entry(row) for row in self._fetch(sql, params)]
 
     def last_entry(self, *, by: str | None = None) -> ProgressEntry | None:
         if not self._exists():
@@ -289,13 +325,13 @@ class PostgresStore:
             + " ORDER BY e.id DESC LIMIT 1"
         )
         rows = self._fetch(sql, [] if by is None else [by])
-        return _entry(rows[0]) if rows else None
+        return self._entry(rows[0]) if rows else None
 
     def get(self, entry_id: int) -> ProgressEntry | None:
         if not self._exists():
             return None
         rows = self._fetch(_SELECT + " WHERE e.id = %s", [entry_id])
-        return _entry(rows[0]) if rows else None
+        return self._entry(rows[0]) if rows else None
 
     def count(self) -> int:
         if not self._exists():
@@ -342,7 +378,7 @@ class PostgresStore:
         with self._write() as cur:
             cur.execute(_SELECT + " WHERE e.id = %s", [entry_id])
             row = cur.fetchone()
-            target = None if row is None else _entry(row)
+            target = None if row is None else self._entry(row)
             refuse_retraction(target, entry_id, self.location)
             assert target is not None
             self._refuse_unled(cur, {(target.notice, target.task)})
@@ -376,7 +412,7 @@ class PostgresStore:
             self._refuse_unled(cur, {(e.notice, e.task) for e in entries})
             cur.executemany(_INSERT, [_row(e) for e in entries])
             cur.execute(_SELECT)
-            if journal_checksum(_entry(row) for row in cur.fetchall()) != expected:
+            if journal_checksum(self._entry(row) for row in cur.fetchall()) != expected:
                 raise StoreError(f"the copy in {self.location} does not match its source")
 
     def migrate(self) -> int:
@@ -478,12 +514,14 @@ class PostgresStore:
         if missing:
             problems.append(f"{missing} metrics are missing from the series table")
         for row in self._fetch(_SELECT):
-            entry = _entry(row)
-            if not entry.is_retraction:
-                try:
+            try:
+                entry = _parse(row)
+                if not entry.is_retraction:
                     validate_entry(as_new_entry(entry))
-                except InputError as exc:
-                    problems.append(f"entry {entry.id} cannot be read: {exc.message}")
+            except Damaged as exc:
+                problems.append(f"entry {row[0]} cannot be read: it holds {exc.what}")
+            except InputError as exc:
+                problems.append(f"entry {row[0]} cannot be read: {exc.message}")
         return problems
 
     def backup(self, dest: Path) -> None:
@@ -521,6 +559,13 @@ class PostgresStore:
         self.close()
 
     # -- inside ----------------------------------------------------------------------------
+
+    def _entry(self, row: Sequence[Any]) -> ProgressEntry:
+        """The entry a row holds; StoreError naming it when a number of it is damaged."""
+        try:
+            return _parse(row)
+        except Damaged as exc:
+            raise damaged_entry(self.location, row[0], exc) from None
 
     def _inspect(self) -> int:
         """The schema version on the server; 0 when there is no minshi schema yet."""
@@ -673,7 +718,8 @@ def _row(e: ProgressEntry) -> tuple[Any, ...]:
     )
 
 
-def _entry(row: Sequence[Any]) -> ProgressEntry:
+def _parse(row: Sequence[Any]) -> ProgressEntry:
+    """The entry a row holds; Damaged when a number cannot be used (NaN or infinite)."""
     (
         id_,
         notice,
@@ -698,13 +744,20 @@ def _entry(row: Sequence[Any]) -> ProgressEntry:
         metric=metric,
         date=day,
         recorded_at=recorded_at,
-        value=value,
+        value=_finite(value),
         done=done,
         stage=stage,
-        percent=percent,
-        invested=invested,
+        percent=_finite(percent),
+        invested=_finite(invested),
         note=note,
         by=by,
         retracts=None if retracts is None else int(retracts),
         retracted_by=None if retracted_by is None else int(retracted_by),
     )
+
+
+def _finite(number: Decimal | None) -> Decimal | None:
+    # a numeric column takes NaN and Infinity, which no sum or comparison of progress can use
+    if number is not None and not number.is_finite():
+        raise Damaged(f"a damaged number {str(number)!r}")
+    return number

@@ -5,6 +5,8 @@ Safety rules, in the order they are applied when a file is opened:
 - a file that is not a database, is damaged, belongs to another program or was written by a
   newer minshi is refused before anything is written to it;
 - every write is `BEGIN IMMEDIATE … COMMIT`, waiting up to the busy timeout for other writers;
+- a read in several statements (`snapshot`) is one read transaction, so it sees one moment;
+- a stored field that cannot be read back is a StoreError naming the entry, never a traceback;
 - the database itself forbids changing or deleting entries (triggers), so the journal stays
   append-only whatever program opens it.
 """
@@ -13,17 +15,19 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from minshi.errors import FileAccessError, InputError, StoreError
 from minshi.store.base import (
+    Damaged,
     Having,
     NewEntry,
     ProgressEntry,
@@ -32,6 +36,7 @@ from minshi.store.base import (
     canonical_decimal,
     check_loadable,
     check_retraction_args,
+    damaged_entry,
     decimal_text,
     journal_checksum,
     latest_sql,
@@ -43,10 +48,21 @@ APPLICATION_ID = 0x6D6E7368  # "mnsh" in the file header: marks a minshi store
 DEFAULT_BUSY_TIMEOUT = 10.0  # seconds a writer waits for another one
 BUSY_TIMEOUT_ENV = "MINSHI_BUSY_TIMEOUT"
 
+
+def _number_check(column: str) -> str:
+    """A number as every store keeps it (`decimal_text`): digits, at most one point between
+    digits. (Stores created before this check was tightened hold digits and points only; a
+    reader refuses what does not parse, and `check` names it.)"""
+    return (
+        f"CHECK ({column} GLOB '[0-9]*' AND {column} NOT GLOB '*[^0-9.]*'"
+        f" AND {column} NOT GLOB '*.*.*' AND {column} NOT GLOB '*.')"
+    )
+
+
 # Ordered migrations: MIGRATIONS[n] takes a store from schema version n to n + 1.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
-        """
+        f"""
         CREATE TABLE entry (
             id          INTEGER PRIMARY KEY,
             notice      TEXT    NOT NULL CHECK (length(notice) > 0),
@@ -54,11 +70,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             metric      TEXT    NOT NULL CHECK (length(metric) > 0),
             date        TEXT    NOT NULL CHECK (date IS strftime('%Y-%m-%d', date)),
             recorded_at TEXT    NOT NULL,
-            value       TEXT    CHECK (value GLOB '[0-9]*' AND value NOT GLOB '*[^0-9.]*'),
+            value       TEXT    {_number_check("value")},
             done        INTEGER CHECK (done IN (0, 1)),
             stage       TEXT,
-            percent     TEXT    CHECK (percent GLOB '[0-9]*' AND percent NOT GLOB '*[^0-9.]*'),
-            invested    TEXT    CHECK (invested GLOB '[0-9]*' AND invested NOT GLOB '*[^0-9.]*'),
+            percent     TEXT    {_number_check("percent")},
+            invested    TEXT    {_number_check("invested")},
             note        TEXT    NOT NULL DEFAULT '',
             recorded_by TEXT    NOT NULL DEFAULT '',
             retracts    INTEGER UNIQUE REFERENCES entry (id),
@@ -121,6 +137,10 @@ _SCHEMA_OBJECTS = {
     "entry_no_update",
     "entry_no_delete",
 }
+
+_NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")  # what `_number_check` allows
+# what PRAGMA integrity_check says of a row the schema forbids (rather than of a damaged file)
+_ROW_PROBLEMS = ("integrity: CHECK constraint failed", "integrity: NULL value in")
 
 _COLUMNS = (
     "e.id, e.notice, e.task, e.metric, e.date, e.recorded_at, e.value, e.done, e.stage, "
@@ -192,15 +212,29 @@ class SQLiteStore:
         conn = self._readable()
         if conn is None or (tasks is not None and not tasks):
             return {}
-        where = ["s.notice = :notice"] if notice is not None else []
-        if tasks is not None:  # integers only, so they can stand in the text
-            where.append(f"s.task IN ({', '.join(str(int(t)) for t in sorted(set(tasks)))})")
         with self._errors("read"):
-            rows = conn.execute(
-                latest_sql(_LATEST, having, where), {"as_of": as_of.isoformat(), "notice": notice}
+            return self._latest(conn, as_of, notice, having, tasks)
+
+    def snapshot(
+        self,
+        as_of: date,
+        *,
+        notice: str | None = None,
+        tasks: Collection[int] | None = None,
+    ) -> tuple[
+        dict[SeriesKey, ProgressEntry],
+        dict[SeriesKey, ProgressEntry],
+        dict[SeriesKey, ProgressEntry],
+    ]:
+        conn = self._readable()
+        if conn is None or (tasks is not None and not tasks):
+            return {}, {}, {}
+        with self._errors("read"), _read_transaction(conn):
+            return (
+                self._latest(conn, as_of, notice, None, tasks),
+                self._latest(conn, as_of, notice, "note", tasks),
+                self._latest(conn, as_of, notice, "invested", tasks),
             )
-            entries = [self._entry(row) for row in rows]
-        return {e.key: e for e in entries}
 
     def log(
         self,
@@ -239,7 +273,7 @@ class SQLiteStore:
             sql += " LIMIT ?"
             params.append(limit)
         with self._errors("read"):
-            return [self._entry(row) for row in conn.execute(sql, params)]
+            return [self._entry(row) for row in conn.execute(sql, params).fetchall()]
 
     def last_entry(self, *, by: str | None = None) -> ProgressEntry | None:
         conn = self._readable()
@@ -269,6 +303,23 @@ class SQLiteStore:
             return 0
         with self._errors("read"):
             return int(conn.execute("SELECT count(*) FROM entry").fetchone()[0])
+
+    def _latest(
+        self,
+        conn: sqlite3.Connection,
+        as_of: date,
+        notice: str | None,
+        having: Having | None,
+        tasks: Collection[int] | None,
+    ) -> dict[SeriesKey, ProgressEntry]:
+        where = ["s.notice = :notice"] if notice is not None else []
+        if tasks is not None:  # integers only, so they can stand in the text
+            where.append(f"s.task IN ({', '.join(str(int(t)) for t in sorted(set(tasks)))})")
+        rows = conn.execute(
+            latest_sql(_LATEST, having, where), {"as_of": as_of.isoformat(), "notice": notice}
+        ).fetchall()  # the statement is done before a damaged row can stop the reading
+        entries = [self._entry(row) for row in rows]
+        return {e.key: e for e in entries}
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -363,8 +414,8 @@ class SQLiteStore:
                 for (line,) in conn.execute("PRAGMA integrity_check")
                 if line != "ok"
             ]
-            if problems:
-                return problems  # the rest would read garbage
+            if any(not p.startswith(_ROW_PROBLEMS) for p in problems):
+                return problems  # the file itself is damaged: the rest would read garbage
             problems += [
                 f"entry {rowid} of {table} names a missing entry {parent}"
                 for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")
@@ -405,12 +456,13 @@ class SQLiteStore:
                 problems.append(f"{missing} metrics are missing from the series table")
             for row in conn.execute(_SELECT):
                 try:
-                    entry = self._entry(row)
+                    entry = _parse(row)
                     if not entry.is_retraction:
                         validate_entry(as_new_entry(entry))
-                except (ValueError, TypeError, InputError) as exc:
-                    reason = exc.message if isinstance(exc, InputError) else str(exc)
-                    problems.append(f"entry {row[0]} cannot be read: {reason}")
+                except Damaged as exc:
+                    problems.append(f"entry {row[0]} cannot be read: it holds {exc.what}")
+                except InputError as exc:
+                    problems.append(f"entry {row[0]} cannot be read: {exc.message}")
         return problems
 
     def backup(self, dest: Path) -> None:
@@ -614,40 +666,62 @@ class SQLiteStore:
     # -- rows ------------------------------------------------------------------------------
 
     def _entry(self, row: sqlite3.Row | tuple[Any, ...]) -> ProgressEntry:
-        (
-            id_,
-            notice,
-            task,
-            metric,
-            day,
-            recorded_at,
-            value,
-            done,
-            stage,
-            percent,
-            invested,
-            note,
-            by,
-            retracts,
-            retracted_by,
-        ) = row
-        return ProgressEntry(
-            id=id_,
-            notice=notice,
-            task=task,
-            metric=metric,
-            date=date.fromisoformat(day),
-            recorded_at=datetime.fromisoformat(recorded_at),
-            value=_decimal(value),
-            done=None if done is None else bool(done),
-            stage=stage,
-            percent=_decimal(percent),
-            invested=_decimal(invested),
-            note=note,
-            by=by,
-            retracts=retracts,
-            retracted_by=retracted_by,
-        )
+        """The entry a row holds; StoreError naming it when a field of it is damaged."""
+        try:
+            return _parse(row)
+        except Damaged as exc:
+            raise damaged_entry(self.location, row[0], exc) from None
+
+
+def _parse(row: sqlite3.Row | tuple[Any, ...]) -> ProgressEntry:
+    """The entry a row holds; Damaged when a field cannot be read back."""
+    (
+        id_,
+        notice,
+        task,
+        metric,
+        day,
+        recorded_at,
+        value,
+        done,
+        stage,
+        percent,
+        invested,
+        note,
+        by,
+        retracts,
+        retracted_by,
+    ) = row
+    return ProgressEntry(
+        id=id_,
+        notice=notice,
+        task=task,
+        metric=metric,
+        date=_day(day),
+        recorded_at=_time(recorded_at),
+        value=_decimal(value),
+        done=None if done is None else bool(done),
+        stage=stage,
+        percent=_decimal(percent),
+        invested=_decimal(invested),
+        note=note,
+        by=by,
+        retracts=retracts,
+        retracted_by=retracted_by,
+    )
+
+
+@contextmanager
+def _read_transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction: in WAL mode every statement in it reads the same snapshot (and in
+    rollback-journal mode its shared lock keeps writers out until it ends). Always ended, so a
+    later write on the connection can begin its own."""
+    conn.execute("BEGIN DEFERRED")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")  # it wrote nothing: ending it is all that is needed
 
 
 @contextmanager
@@ -686,13 +760,29 @@ def _row(e: ProgressEntry) -> tuple[Any, ...]:
     )
 
 
-def _decimal(text: str | None) -> Decimal | None:
+def _decimal(text: object) -> Decimal | None:
     if text is None:
         return None
+    if isinstance(text, str) and _NUMBER.fullmatch(text):
+        return Decimal(text)  # digits with at most one point always parse
+    raise Damaged(f"a damaged number {text!r}")
+
+
+def _day(text: object) -> date:
     try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"{text!r} is not a decimal number") from None
+        return date.fromisoformat(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise Damaged(f"a damaged date {text!r}") from None
+
+
+def _time(text: object) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise Damaged(f"a damaged recording time {text!r}")
+    return moment
 
 
 def _utc_now() -> datetime:
