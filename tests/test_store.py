@@ -44,13 +44,20 @@ def store(store_location: str) -> Iterator[Store]:
     opened.close()
 
 
-def entry(task: int = 16, metric: str = "老旧小区", day: str = "2024-05-01", **fields: object
-          ) -> NewEntry:
+def entry(
+    task: int = 16, metric: str = "老旧小区", day: str = "2024-05-01", **fields: object
+) -> NewEntry:
     value = fields.pop("value", None)
     if value is not None and not isinstance(value, Decimal):
         value = Decimal(str(value))
-    return NewEntry(NOTICE, task, metric, date.fromisoformat(day), value=value,  # type: ignore[arg-type]
-                    **fields)  # type: ignore[arg-type]
+    return NewEntry(
+        NOTICE,
+        task,
+        metric,
+        date.fromisoformat(day),
+        value=value,  # type: ignore[arg-type]
+        **fields,
+    )  # type: ignore[arg-type]
 
 
 def count_in(location: str | Path) -> int:
@@ -77,16 +84,39 @@ def sha256(path: Path) -> str:
 
 def test_every_field_round_trips_exactly(store: Store) -> None:
     new = [
-        NewEntry(NOTICE, 16, "老旧小区", date(2024, 2, 29), value=Decimal("40"),
-                 note="完成改造40个，其中：\n• 周家坝 12个\t（含外墙）😀", by="张三",
-                 invested=Decimal("12345678901234567890.123456789012")),
-        NewEntry(NOTICE, 16, "改造面积", date(2024, 12, 31), value=Decimal("0.1"),
-                 invested=Decimal("40.0")),
-        NewEntry(NOTICE, 5, "其芳小学", date(2024, 1, 1), done=False, stage="主体施工",
-                 percent=Decimal("62.50"), note="", by=""),
+        NewEntry(
+            NOTICE,
+            16,
+            "老旧小区",
+            date(2024, 2, 29),
+            value=Decimal("40"),
+            note="完成改造40个，其中：\n• 周家坝 12个\t（含外墙）😀",
+            by="张三",
+            invested=Decimal("12345678901234567890.123456789012"),
+        ),
+        NewEntry(
+            NOTICE,
+            16,
+            "改造面积",
+            date(2024, 12, 31),
+            value=Decimal("0.1"),
+            invested=Decimal("40.0"),
+        ),
+        NewEntry(
+            NOTICE,
+            5,
+            "其芳小学",
+            date(2024, 1, 1),
+            done=False,
+            stage="主体施工",
+            percent=Decimal("62.50"),
+            note="",
+            by="",
+        ),
         NewEntry(NOTICE, 5, "竣工", date(2024, 6, 30), done=True, percent=Decimal("100")),
-        NewEntry("另一通知", 1, "k", date(2025, 3, 1), value=Decimal("1E+3"),
-                 invested=Decimal("-0")),
+        NewEntry(
+            "另一通知", 1, "k", date(2025, 3, 1), value=Decimal("1E+3"), invested=Decimal("-0")
+        ),
     ]
     before = datetime.now(UTC)
     stored = store.add(new)
@@ -97,9 +127,17 @@ def test_every_field_round_trips_exactly(store: Store) -> None:
         again = store.get(kept.id)
         assert again == kept
         assert (again.notice, again.task, again.metric, again.date) == (
-            made.notice, made.task, made.metric, made.date)
+            made.notice,
+            made.task,
+            made.metric,
+            made.date,
+        )
         assert (again.done, again.stage, again.note, again.by) == (
-            made.done, made.stage, made.note, made.by)
+            made.done,
+            made.stage,
+            made.note,
+            made.by,
+        )
         assert again.recorded_at.tzinfo is not None
         assert again.recorded_at.utcoffset() == timedelta(0)
         assert before <= again.recorded_at <= after
@@ -126,12 +164,14 @@ def test_ids_keep_increasing_across_writes(store: Store) -> None:
 
 
 def test_latest_as_of_a_date_ignores_later_entries(store: Store) -> None:
-    store.add([
-        entry(day="2024-03-31", value=10),
-        entry(day="2024-06-30", value=40),
-        entry(day="2024-09-30", value=70),
-        entry(metric="改造面积", day="2024-10-01", value=2_000_000),
-    ])
+    store.add(
+        [
+            entry(day="2024-03-31", value=10),
+            entry(day="2024-06-30", value=40),
+            entry(day="2024-09-30", value=70),
+            entry(metric="改造面积", day="2024-10-01", value=2_000_000),
+        ]
+    )
     assert store.latest(date(2024, 3, 30)) == {}
     march = store.latest(date(2024, 3, 31))
     assert {k: e.value for k, e in march.items()} == {(NOTICE, 16, "老旧小区"): Decimal(10)}
@@ -163,24 +203,29 @@ def test_latest_skips_retracted_entries_and_falls_back_to_the_one_before(store: 
 
 
 def test_latest_can_be_limited_to_one_notice(store: Store) -> None:
-    store.add([entry(value=1), NewEntry("长寿-2024", 16, "老旧小区", date(2024, 5, 1),
-                                          value=Decimal(2))])
+    store.add(
+        [entry(value=1), NewEntry("长寿-2024", 16, "老旧小区", date(2024, 5, 1), value=Decimal(2))]
+    )
     assert set(store.latest(date(2024, 12, 31))) == {
-        (NOTICE, 16, "老旧小区"), ("长寿-2024", 16, "老旧小区")}
+        (NOTICE, 16, "老旧小区"),
+        ("长寿-2024", 16, "老旧小区"),
+    }
     only = store.latest(date(2024, 12, 31), notice="长寿-2024")
     assert [e.value for e in only.values()] == [Decimal(2)]
     assert store.latest(date(2024, 12, 31), notice="nowhere") == {}
 
 
 def test_a_snapshot_is_latest_with_and_without_a_note_or_an_amount(store: Store) -> None:
-    store.add([
-        entry(day="2024-03-31", value=10, note="已开工", invested=Decimal(100)),
-        entry(day="2024-06-30", value=40, note="过半"),
-        entry(day="2024-07-31", value=45),
-        entry(task=3, metric="a", day="2024-06-01", value=5, invested=Decimal(7)),
-        entry(task=3, metric="a", day="2024-08-01", value=9, note="八月"),
-        NewEntry("长寿-2024", 16, "老旧小区", date(2024, 5, 1), value=Decimal(2), note="n"),
-    ])
+    store.add(
+        [
+            entry(day="2024-03-31", value=10, note="已开工", invested=Decimal(100)),
+            entry(day="2024-06-30", value=40, note="过半"),
+            entry(day="2024-07-31", value=45),
+            entry(task=3, metric="a", day="2024-06-01", value=5, invested=Decimal(7)),
+            entry(task=3, metric="a", day="2024-08-01", value=9, note="八月"),
+            NewEntry("长寿-2024", 16, "老旧小区", date(2024, 5, 1), value=Decimal(2), note="n"),
+        ]
+    )
     store.retract(2, by="李四")  # the note falls back to the one before
     for as_of in (date(2024, 3, 30), date(2024, 6, 30), date(2024, 12, 31)):
         for notice, tasks in ((None, None), (NOTICE, None), (NOTICE, [3]), ("长寿-2024", [16])):
@@ -206,11 +251,13 @@ def test_a_snapshot_leaves_the_store_free_for_the_next_write(store: Store) -> No
 
 
 def test_a_past_report_is_reproducible_after_later_entries(store: Store) -> None:
-    store.add([entry(day="2024-06-30", value=40), entry(task=3, metric="a", day="2024-06-01",
-                                                        value=5)])
+    store.add(
+        [entry(day="2024-06-30", value=40), entry(task=3, metric="a", day="2024-06-01", value=5)]
+    )
     june = store.latest(date(2024, 6, 30))
-    store.add([entry(day="2024-07-31", value=60), entry(task=3, metric="a", day="2024-08-01",
-                                                        value=9)])
+    store.add(
+        [entry(day="2024-07-31", value=60), entry(task=3, metric="a", day="2024-08-01", value=9)]
+    )
     assert store.latest(date(2024, 6, 30)) == june
 
 
@@ -219,7 +266,11 @@ def test_retraction_is_recorded_not_erased(store: Store) -> None:
     retraction = store.retract(added.id, by="李四", note="录错了")
     assert retraction.retracts == added.id
     assert (retraction.notice, retraction.task, retraction.metric, retraction.date) == (
-        added.notice, added.task, added.metric, added.date)
+        added.notice,
+        added.task,
+        added.metric,
+        added.date,
+    )
     assert (retraction.by, retraction.note, retraction.value) == ("李四", "录错了", None)
     kept = store.get(added.id)
     assert kept is not None and kept.retracted_by == retraction.id and kept.value == Decimal(40)
@@ -246,12 +297,14 @@ def test_retract_refuses_and_writes_nothing(store: Store, target: int, message: 
 
 
 def test_log_is_newest_first_and_filters(store: Store) -> None:
-    store.add([
-        entry(task=1, metric="a", day="2024-02-01", value=1),
-        entry(task=2, metric="b", day="2024-03-01", value=2),
-        entry(task=16, day="2024-04-01", value=3),
-        NewEntry("other", 16, "老旧小区", date(2024, 5, 1), value=Decimal(4)),
-    ])
+    store.add(
+        [
+            entry(task=1, metric="a", day="2024-02-01", value=1),
+            entry(task=2, metric="b", day="2024-03-01", value=2),
+            entry(task=16, day="2024-04-01", value=3),
+            NewEntry("other", 16, "老旧小区", date(2024, 5, 1), value=Decimal(4)),
+        ]
+    )
     store.retract(3, by="x")
 
     def ids(**filters: object) -> list[int]:
@@ -298,8 +351,7 @@ def test_last_entry_is_the_newest_still_counting(store: Store) -> None:
         (entry(value=1, note="a\x00b"), "NUL"),
     ],
 )
-def test_one_bad_entry_refuses_the_whole_write(store: Store, bad: NewEntry, reason: str
-                                               ) -> None:
+def test_one_bad_entry_refuses_the_whole_write(store: Store, bad: NewEntry, reason: str) -> None:
     store.add([entry(value=1)])
     batch = [entry(task=t % 20 + 1, value=t) for t in range(999)]
     batch.insert(500, bad)
@@ -376,8 +428,7 @@ def test_the_first_write_creates_the_file_and_its_folder(tmp_path: Path) -> None
     raw.close()
 
 
-def test_location_names_the_absolute_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                          ) -> None:
+def test_location_names_the_absolute_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     assert open_store("progress.db", create=False).location == str(tmp_path / "progress.db")
     with pytest.raises(InputError, match="the store location is empty"):
@@ -386,7 +437,8 @@ def test_location_names_the_absolute_path(tmp_path: Path, monkeypatch: pytest.Mo
 
 @pytest.mark.parametrize("create", [True, False])
 def test_a_file_that_is_not_a_database_is_refused_and_left_as_it_was(
-        tmp_path: Path, create: bool) -> None:
+    tmp_path: Path, create: bool
+) -> None:
     path = tmp_path / "office" / "progress.db"
     path.parent.mkdir()
     path.write_text("notice,task,metric,value\nwanzhou-2024,16,老旧小区,40\n" * 200)
@@ -440,12 +492,16 @@ def test_a_store_from_a_newer_minshi_is_refused(tmp_path: Path) -> None:
 
 
 def test_an_older_store_is_migrated_by_a_write_and_refused_by_a_read(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "progress.db"
     make_sqlite_store(path)
     version = sqlite_store.SCHEMA_VERSION
-    monkeypatch.setattr(sqlite_store, "MIGRATIONS", (*sqlite_store.MIGRATIONS,
-                                                     ("CREATE TABLE unit_role (unit TEXT)",)))
+    monkeypatch.setattr(
+        sqlite_store,
+        "MIGRATIONS",
+        (*sqlite_store.MIGRATIONS, ("CREATE TABLE unit_role (unit TEXT)",)),
+    )
     monkeypatch.setattr(sqlite_store, "SCHEMA_VERSION", version + 1)
     older = f"schema version {version}, older .*: run `minshi db migrate`"
     with pytest.raises(StoreError, match=older):
@@ -481,8 +537,10 @@ def tamper(path: Path, *statements: str) -> None:
     raw.close()
 
 
-BAD_ROW = ("INSERT INTO entry (id, notice, task, metric, date, recorded_at, value)"
-           " VALUES (4, 'n', 1, 'm', '2024-01-01', {recorded_at!r}, {value!r})")
+BAD_ROW = (
+    "INSERT INTO entry (id, notice, task, metric, date, recorded_at, value)"
+    " VALUES (4, 'n', 1, 'm', '2024-01-01', {recorded_at!r}, {value!r})"
+)
 
 
 def test_check_reports_values_the_schema_forbids(tmp_path: Path) -> None:
@@ -504,14 +562,18 @@ def test_check_reports_an_entry_it_cannot_read(tmp_path: Path) -> None:
     ]
 
 
-DAMAGED = ("INSERT INTO entry (id, notice, task, metric, date, recorded_at, value, note)"
-           " SELECT 4, notice, task, metric, '2024-12-01', recorded_at, '1..2', 'damaged'"
-           " FROM entry WHERE id = 3")
+DAMAGED = (
+    "INSERT INTO entry (id, notice, task, metric, date, recorded_at, value, note)"
+    " SELECT 4, notice, task, metric, '2024-12-01', recorded_at, '1..2', 'damaged'"
+    " FROM entry WHERE id = 3"
+)
 
 
 def damaged_number_message(path: Path) -> str:
-    return (f"entry 4 in {path} holds a damaged number '1..2': restore the store from a backup,"
-            " or run `minshi db check` to list every damaged entry")
+    return (
+        f"entry 4 in {path} holds a damaged number '1..2': restore the store from a backup,"
+        " or run `minshi db check` to list every damaged entry"
+    )
 
 
 def test_a_new_store_refuses_a_number_that_is_not_one(tmp_path: Path) -> None:
@@ -543,8 +605,9 @@ def test_a_damaged_number_is_a_store_error_naming_the_entry(tmp_path: Path) -> N
                 read()
         # what does not reach the damaged entry still reads
         assert store.snapshot(date(2024, 11, 30))[0][(NOTICE, 3, "老旧小区")].value == 2
-        assert [e.id for e in store.log(limit=3, since=date(2024, 1, 1), until=date(2024, 6, 1))
-                ] == [3, 2, 1]
+        assert [
+            e.id for e in store.log(limit=3, since=date(2024, 1, 1), until=date(2024, 6, 1))
+        ] == [3, 2, 1]
         # a snapshot that failed ended its read: the same store still writes
         (added,) = store.add([entry(value=5)])
         assert added.id == 5
@@ -559,14 +622,15 @@ OLD_NUMBER_CHECK = "CHECK ({0} GLOB '[0-9]*' AND {0} NOT GLOB '*[^0-9.]*')"
 
 
 def test_a_store_made_before_the_stricter_check_is_read_safely(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     old_table = sqlite_store.MIGRATIONS[0][0]
     for column in ("value", "percent", "invested"):
-        old_table = old_table.replace(sqlite_store._number_check(column),
-                                      OLD_NUMBER_CHECK.format(column))
+        old_table = old_table.replace(
+            sqlite_store._number_check(column), OLD_NUMBER_CHECK.format(column)
+        )
     assert "NOT GLOB '*.'" not in old_table
-    monkeypatch.setattr(sqlite_store, "MIGRATIONS",
-                        ((old_table, *sqlite_store.MIGRATIONS[0][1:]),))
+    monkeypatch.setattr(sqlite_store, "MIGRATIONS", ((old_table, *sqlite_store.MIGRATIONS[0][1:]),))
     path = tmp_path / "progress.db"
     make_sqlite_store(path)
     monkeypatch.undo()
@@ -580,8 +644,7 @@ def test_a_store_made_before_the_stricter_check_is_read_safely(
         assert store.check() == ["entry 4 cannot be read: it holds a damaged number '1..2'"]
 
 
-def test_a_damaged_number_is_one_clear_line_in_every_command(
-        cli: Invoke, db_file: Path) -> None:
+def test_a_damaged_number_is_one_clear_line_in_every_command(cli: Invoke, db_file: Path) -> None:
     assert cli("progress", "update", "16", "--value", "40", "--date", "2024-06-30").exit_code == 0
     tamper(db_file, DAMAGED.replace("4,", "2,").replace("id = 3", "id = 1"))
     message = damaged_number_message(db_file).replace("entry 4", "entry 2")
@@ -597,21 +660,20 @@ def test_check_reports_a_missing_append_only_guard(tmp_path: Path) -> None:
     path = tmp_path / "progress.db"
     make_sqlite_store(path)
     tamper(path, "DROP TRIGGER entry_no_delete")
-    assert check_of(path) == [
-        "the schema object entry_no_delete is missing"
-    ]
+    assert check_of(path) == ["the schema object entry_no_delete is missing"]
 
 
 def test_check_reports_a_retraction_of_another_metric(tmp_path: Path) -> None:
     path = tmp_path / "progress.db"
     make_sqlite_store(path)
-    tamper(path, "DROP TRIGGER entry_retraction",
-           "INSERT INTO entry (id, notice, task, metric, date, recorded_at, retracts) VALUES"
-           " (4, 'n', 1, 'other', '2024-01-01', '2024-01-01T00:00:00+00:00', 1)",
-           sqlite_store.MIGRATIONS[0][4])
-    assert check_of(path) == [
-        "entry 4 retracts entry 1, which belongs to another metric"
-    ]
+    tamper(
+        path,
+        "DROP TRIGGER entry_retraction",
+        "INSERT INTO entry (id, notice, task, metric, date, recorded_at, retracts) VALUES"
+        " (4, 'n', 1, 'other', '2024-01-01', '2024-01-01T00:00:00+00:00', 1)",
+        sqlite_store.MIGRATIONS[0][4],
+    )
+    assert check_of(path) == ["entry 4 retracts entry 1, which belongs to another metric"]
 
 
 def test_a_folder_in_place_of_the_store_is_refused(tmp_path: Path) -> None:
@@ -626,7 +688,8 @@ def test_a_store_under_a_file_cannot_be_created(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as refused:
         writer.add([entry(value=1)])
     assert str(refused.value) == (
-        f"cannot create the store {path}: {tmp_path / 'notes.txt'} is not a folder")
+        f"cannot create the store {path}: {tmp_path / 'notes.txt'} is not a folder"
+    )
     assert refused.value.exit_code == ExitCode.STORE
 
 
@@ -641,8 +704,11 @@ def read_only_folder(folder: Path) -> Iterator[Path]:
         finally:
             folder.chmod(0o755)
         return
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(folder)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+    )
     if mounted.returncode != 0:
         pytest.skip(f"running as root and cannot mount a read-only tmpfs: {mounted.stderr}")
     try:
@@ -670,8 +736,11 @@ def small_disk(folder: Path, size: str) -> Iterator[Path]:
     folder.mkdir()
     if os.geteuid() != 0:
         pytest.skip("a full disk is simulated with a small tmpfs, which needs root")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs: {mounted.stderr}")
     try:
@@ -705,7 +774,8 @@ def hold_write_lock(path: Path) -> sqlite3.Connection:
 
 
 def test_a_writer_holding_the_lock_too_long_gives_store_busy(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "progress.db"
     make_sqlite_store(path)
     monkeypatch.setenv("MINSHI_BUSY_TIMEOUT", "0.2")
@@ -713,8 +783,7 @@ def test_a_writer_holding_the_lock_too_long_gives_store_busy(
     other = hold_write_lock(path)
     with pytest.raises(StoreError) as refused:
         writer.add([entry(value=1)])
-    assert str(refused.value) == (
-        f"the store {path} is busy: another minshi is writing; try again")
+    assert str(refused.value) == (f"the store {path} is busy: another minshi is writing; try again")
     with pytest.raises(StoreError, match="is busy"):
         writer.retract(1, by="x")
     assert writer.count() == 3  # readers are not blocked by a writer
@@ -729,8 +798,10 @@ def test_a_writer_waits_for_another_to_finish(tmp_path: Path) -> None:
     make_sqlite_store(path)
     writer = open_store(path, create=True)  # the default busy timeout: 10 s
     other = hold_write_lock(path)
-    other.execute("INSERT INTO entry (id, notice, task, metric, date, recorded_at, value)"
-                  " VALUES (4, 'n', 1, 'm', '2024-01-01', '2024-01-01T00:00:00+00:00', '7')")
+    other.execute(
+        "INSERT INTO entry (id, notice, task, metric, date, recorded_at, value)"
+        " VALUES (4, 'n', 1, 'm', '2024-01-01', '2024-01-01T00:00:00+00:00', '7')"
+    )
     release = threading.Timer(0.3, lambda: other.execute("COMMIT"))
     release.start()
     try:
@@ -744,10 +815,12 @@ def test_a_writer_waits_for_another_to_finish(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("raw", ["abc", "-1", "nan"])
 def test_a_bad_busy_timeout_setting_is_refused(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raw: str
+) -> None:
     monkeypatch.setenv("MINSHI_BUSY_TIMEOUT", raw)
-    with pytest.raises(InputError, match=f"MINSHI_BUSY_TIMEOUT must be a number of seconds, "
-                                         f"not '{raw}'"):
+    with pytest.raises(
+        InputError, match=f"MINSHI_BUSY_TIMEOUT must be a number of seconds, not '{raw}'"
+    ):
         open_store(tmp_path / "progress.db", create=True)
 
 
@@ -813,8 +886,10 @@ def district(postgres_server: PostgresServer) -> Iterator[tuple[PostgresServer, 
     """A shared store with three unit roles; task 16 led by housing, task 5 by education."""
     database = postgres_server.new_database()
     for role in ("housing_clerk", "education_clerk", "supervisor", "stranger"):
-        postgres_server.sql(f"DO $$ BEGIN CREATE ROLE {role} LOGIN;"
-                            " EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        postgres_server.sql(
+            f"DO $$ BEGIN CREATE ROLE {role} LOGIN;"
+            " EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        )
     admin = open_store(postgres_server.url(database), create=True)
     admin.migrate()
     assert isinstance(admin, PostgresStore)
@@ -842,14 +917,14 @@ def test_a_unit_writes_the_tasks_it_leads(district: tuple[PostgresServer, str]) 
 
 
 @pytest.mark.postgres
-def test_a_unit_writing_another_units_task_is_refused(district: tuple[PostgresServer, str]
-                                                      ) -> None:
+def test_a_unit_writing_another_units_task_is_refused(district: tuple[PostgresServer, str]) -> None:
     education = as_role(district, "education_clerk")
     with pytest.raises(InputError) as refused:
         education.add([entry(task=5, metric="其芳小学", done=True), entry(task=16, value=40)])
     assert str(refused.value) == (
         f"the role education_clerk (unit {EDUCATION}) may not add progress for task 16 of "
-        f"{NOTICE}: it is led by {HOUSING}")
+        f"{NOTICE}: it is led by {HOUSING}"
+    )
     assert refused.value.exit_code == ExitCode.BAD_INPUT
     assert education.count() == 0  # not even the task it leads: one write, all or nothing
     housing = as_role(district, "housing_clerk")
@@ -864,14 +939,18 @@ def test_a_unit_writing_another_units_task_is_refused(district: tuple[PostgresSe
 
 @pytest.mark.postgres
 def test_the_server_itself_refuses_a_write_for_another_unit(
-        district: tuple[PostgresServer, str]) -> None:
+    district: tuple[PostgresServer, str],
+) -> None:
     import psycopg
 
     server, database = district
     with psycopg.connect(server.url(database, user="education_clerk"), autocommit=True) as raw:
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
-            raw.execute("INSERT INTO minshi.entry (id, notice, task, metric, date, recorded_at,"
-                        " value) VALUES (1, %s, 16, 'k', '2024-05-01', now(), 1)", [NOTICE])
+            raw.execute(
+                "INSERT INTO minshi.entry (id, notice, task, metric, date, recorded_at,"
+                " value) VALUES (1, %s, 16, 'k', '2024-05-01', now(), 1)",
+                [NOTICE],
+            )
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             raw.execute("DELETE FROM minshi.entry")
 
@@ -879,28 +958,35 @@ def test_the_server_itself_refuses_a_write_for_another_unit(
 @pytest.mark.postgres
 def test_the_supervision_office_writes_every_task(district: tuple[PostgresServer, str]) -> None:
     supervisor = as_role(district, "supervisor")
-    supervisor.add([entry(task=16, value=1), entry(task=5, value=2), entry(task=3, value=3),
-                    entry(task=99, value=4)])
+    supervisor.add(
+        [
+            entry(task=16, value=1),
+            entry(task=5, value=2),
+            entry(task=3, value=3),
+            entry(task=99, value=4),
+        ]
+    )
     assert supervisor.count() == 4
     supervisor.close()
 
 
 @pytest.mark.postgres
-def test_a_role_without_a_unit_may_read_but_not_write(district: tuple[PostgresServer, str]
-                                                      ) -> None:
+def test_a_role_without_a_unit_may_read_but_not_write(district: tuple[PostgresServer, str]) -> None:
     with as_role(district, "housing_clerk") as housing:
         housing.add([entry(task=16, value=40)])
     stranger = as_role(district, "stranger")
     assert stranger.count() == 1
-    with pytest.raises(InputError, match="the role stranger \\(no unit granted\\) may not add "
-                                         "progress for task 16"):
+    with pytest.raises(
+        InputError, match="the role stranger \\(no unit granted\\) may not add progress for task 16"
+    ):
         stranger.add([entry(task=16, value=41)])
     stranger.close()
 
 
 @pytest.mark.postgres
-def test_granting_a_role_that_does_not_exist_is_refused(district: tuple[PostgresServer, str]
-                                                        ) -> None:
+def test_granting_a_role_that_does_not_exist_is_refused(
+    district: tuple[PostgresServer, str],
+) -> None:
     server, database = district
     admin = open_store(server.url(database), create=True)
     assert isinstance(admin, PostgresStore)
@@ -911,7 +997,8 @@ def test_granting_a_role_that_does_not_exist_is_refused(district: tuple[Postgres
 
 @pytest.mark.postgres
 def test_a_journal_moves_from_sqlite_to_the_server_and_back(
-        tmp_path: Path, postgres_server: PostgresServer) -> None:
+    tmp_path: Path, postgres_server: PostgresServer
+) -> None:
     office = tmp_path / "office.db"
     make_sqlite_store(office, entries=300)
     source = open_store(office, create=True)
@@ -925,8 +1012,9 @@ def test_a_journal_moves_from_sqlite_to_the_server_and_back(
     assert journal_checksum(shared.log()) == copied.checksum
     assert shared.latest(date(2024, 12, 31)) == source.latest(date(2024, 12, 31))
     assert shared.check() == []
-    with pytest.raises(StoreError, match="already holds 302 entries: a journal is copied only "
-                                         "into an empty store"):
+    with pytest.raises(
+        StoreError, match="already holds 302 entries: a journal is copied only into an empty store"
+    ):
         copy_journal(source, shared)
     assert shared.count() == 302
     assert shared.add([entry(value=1)])[0].id == 303  # ids go on after the copied ones
@@ -940,16 +1028,16 @@ def test_a_journal_moves_from_sqlite_to_the_server_and_back(
 
 
 @pytest.mark.postgres
-def test_reading_a_server_without_a_store_creates_nothing(postgres_server: PostgresServer
-                                                          ) -> None:
+def test_reading_a_server_without_a_store_creates_nothing(postgres_server: PostgresServer) -> None:
     database = postgres_server.new_database()
     reader = open_store(postgres_server.url(database), create=False)
     assert reader.count() == 0 and reader.log() == [] and reader.check() == []
     with pytest.raises(StoreError, match="opened for reading only"):
         reader.add([entry(value=1)])
     reader.close()
-    assert postgres_server.sql("SELECT count(*) FROM pg_namespace WHERE nspname = 'minshi'",
-                               database) == [(0,)]
+    assert postgres_server.sql(
+        "SELECT count(*) FROM pg_namespace WHERE nspname = 'minshi'", database
+    ) == [(0,)]
 
 
 @pytest.mark.postgres
@@ -971,32 +1059,39 @@ def test_the_server_journal_is_append_only(postgres_server: PostgresServer) -> N
     store.add([entry(value=1)])
     store.close()
     with psycopg.connect(url, autocommit=True) as raw:  # even the owner
-        for statement in ("UPDATE minshi.entry SET value = 2", "DELETE FROM minshi.entry",
-                          "TRUNCATE minshi.entry"):
-            with pytest.raises(psycopg.errors.IntegrityConstraintViolation,
-                               match="append-only"):
+        for statement in (
+            "UPDATE minshi.entry SET value = 2",
+            "DELETE FROM minshi.entry",
+            "TRUNCATE minshi.entry",
+        ):
+            with pytest.raises(psycopg.errors.IntegrityConstraintViolation, match="append-only"):
                 raw.execute(statement)
 
 
 @pytest.mark.postgres
 def test_a_server_number_no_progress_can_hold_is_a_store_error(
-        postgres_server: PostgresServer) -> None:
+    postgres_server: PostgresServer,
+) -> None:
     import psycopg
 
     database = postgres_server.new_database()
     url = postgres_server.url(database)
     with open_store(url, create=True) as store:
         store.add([entry(value=1), entry(value=2)])
-    insert = ("INSERT INTO minshi.entry (id, notice, task, metric, date, recorded_at, value)"
-              " SELECT 3, notice, task, metric, date, now(), 'NaN' FROM minshi.entry WHERE id = 1")
+    insert = (
+        "INSERT INTO minshi.entry (id, notice, task, metric, date, recorded_at, value)"
+        " SELECT 3, notice, task, metric, date, now(), 'NaN' FROM minshi.entry WHERE id = 1"
+    )
     with psycopg.connect(url, autocommit=True) as raw:
         with pytest.raises(psycopg.errors.CheckViolation):  # a new store refuses it
             raw.execute(insert)
         raw.execute("ALTER TABLE minshi.entry DROP CONSTRAINT entry_value_check")
         raw.execute(insert)  # as a store made before the check could hold it
     with open_store(url, create=False) as store:
-        with pytest.raises(StoreError, match=re.escape(
-                f"entry 3 in {url} holds a damaged number 'NaN': restore the store")):
+        with pytest.raises(
+            StoreError,
+            match=re.escape(f"entry 3 in {url} holds a damaged number 'NaN': restore the store"),
+        ):
             store.snapshot(date(2024, 12, 31))
         assert store.get(2) is not None
         assert store.check() == ["entry 3 cannot be read: it holds a damaged number 'NaN'"]
@@ -1004,7 +1099,8 @@ def test_a_server_number_no_progress_can_hold_is_a_store_error(
 
 @pytest.mark.postgres
 def test_a_writer_holding_the_server_lock_too_long_gives_store_busy(
-        postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    postgres_server: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import psycopg
 
     url = postgres_server.url(postgres_server.new_database())
@@ -1016,8 +1112,7 @@ def test_a_writer_holding_the_server_lock_too_long_gives_store_busy(
         with pytest.raises(StoreError) as refused:
             writer.add([entry(value=1)])
         other.rollback()
-    assert str(refused.value) == (
-        f"the store {url} is busy: another minshi is writing; try again")
+    assert str(refused.value) == (f"the store {url} is busy: another minshi is writing; try again")
     writer.add([entry(value=1)])
     assert writer.count() == 1
     writer.close()
@@ -1025,13 +1120,16 @@ def test_a_writer_holding_the_server_lock_too_long_gives_store_busy(
 
 @pytest.mark.postgres
 def test_the_server_going_away_mid_command_is_a_store_error(
-        postgres_server: PostgresServer) -> None:
+    postgres_server: PostgresServer,
+) -> None:
     url = postgres_server.url(postgres_server.new_database())
     store = open_store(url, create=True)
     store.add([entry(value=1)])
-    postgres_server.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                        " WHERE datname = %s AND pid <> pg_backend_pid()",
-                        params=[url.rsplit("/", 1)[1]])
+    postgres_server.sql(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE datname = %s AND pid <> pg_backend_pid()",
+        params=[url.rsplit("/", 1)[1]],
+    )
     with pytest.raises(StoreError, match=f"^lost the connection to the store {url} ") as lost:
         store.add([entry(value=2)])
     assert lost.value.exit_code == ExitCode.STORE
@@ -1047,14 +1145,17 @@ def test_an_unreachable_server_is_a_store_error(monkeypatch: pytest.MonkeyPatch)
         open_store(url, create=False)
     message = str(refused.value)
     assert message.startswith(
-        f"cannot connect to the store postgresql://clerk:***@127.0.0.1:{port}/minshi: ")
+        f"cannot connect to the store postgresql://clerk:***@127.0.0.1:{port}/minshi: "
+    )
     assert "Connection refused" in message and "secret" not in message
 
 
 def test_a_server_url_without_psycopg_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "psycopg", None)  # as if it were not installed
-    with pytest.raises(StoreError, match=re.escape(
-            "PostgreSQL support is not installed: pip install 'minshi[postgres]'")):
+    with pytest.raises(
+        StoreError,
+        match=re.escape("PostgreSQL support is not installed: pip install 'minshi[postgres]'"),
+    ):
         open_store("postgresql://clerk@db.example/minshi", create=False)
 
 
@@ -1064,10 +1165,14 @@ def test_load_refuses_a_journal_no_store_could_have_written(store: Store) -> Non
     cases = {
         "entry 1 is out of order": [first, first],
         "entry 2 retracts entry 1, which it cannot": [
-            first, ProgressEntry(2, NOTICE, 16, "other", date(2024, 5, 1), now, retracts=1)],
+            first,
+            ProgressEntry(2, NOTICE, 16, "other", date(2024, 5, 1), now, retracts=1),
+        ],
         "entry 1 has a recording time without a time zone": [
-            ProgressEntry(1, NOTICE, 16, "k", date(2024, 5, 1), now.replace(tzinfo=None),
-                          value=Decimal(1))],
+            ProgressEntry(
+                1, NOTICE, 16, "k", date(2024, 5, 1), now.replace(tzinfo=None), value=Decimal(1)
+            )
+        ],
     }
     for message, entries in cases.items():
         with pytest.raises(InputError, match=f"^{re.escape(message)}"):

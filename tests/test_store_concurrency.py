@@ -61,7 +61,8 @@ store.close()
 
 
 def test_a_snapshot_never_mixes_entries_of_different_moments(
-        store_location: str, tmp_path: Path) -> None:
+    store_location: str, tmp_path: Path
+) -> None:
     stop = tmp_path / "stop"
     writer = python(BUSY_WRITER, store_location, str(stop))
     store = open_store(store_location, create=False)
@@ -115,15 +116,19 @@ print("the write finished: it should have been killed")
 
 def python(code: str, *args: str) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    return subprocess.Popen([sys.executable, "-c", code, *args], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def test_writers_at_once_lose_nothing(store_location: str, tmp_path: Path) -> None:
     writers, updates = 8, 200
     go = tmp_path / "go"
-    procs = [python(WRITER, store_location, str(w), str(updates), str(go))
-             for w in range(writers)]
+    procs = [python(WRITER, store_location, str(w), str(updates), str(go)) for w in range(writers)]
     go.touch()
     outcomes = [(p.communicate(timeout=300)[1], p.returncode) for p in procs]
     assert outcomes == [("", 0)] * writers
@@ -136,10 +141,12 @@ def test_writers_at_once_lose_nothing(store_location: str, tmp_path: Path) -> No
         mine = [e for e in entries if e.by == f"w{w}"]
         # each writer's updates, all there, in the order it made them
         assert [e.note for e in reversed(mine)] == [
-            f"writer {w} update {n}" for n in range(updates)]
+            f"writer {w} update {n}" for n in range(updates)
+        ]
     latest = store.latest(date(2024, 12, 31))
     assert {k[1]: e.value for k, e in latest.items()} == {
-        w + 1: updates - 1 for w in range(writers)}
+        w + 1: updates - 1 for w in range(writers)
+    }
     assert store.check() == []
     store.close()
 
@@ -190,8 +197,10 @@ def kill_postgres_client_mid_write(location: str, server: PostgresServer) -> Non
         server.sql(statement, database)
 
     def sleeping() -> int:
-        rows = server.sql("SELECT count(*) FROM pg_stat_activity WHERE datname = %s"
-                          " AND wait_event = 'PgSleep'", params=[database])
+        rows = server.sql(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event = 'PgSleep'",
+            params=[database],
+        )
         return int(rows[0][0])  # type: ignore[call-overload]
 
     proc = python(KILLED_CLIENT, location)
@@ -201,13 +210,17 @@ def kill_postgres_client_mid_write(location: str, server: PostgresServer) -> Non
     assert proc.returncode == -signal.SIGKILL, stderr
     # The server ends the dead client's session, as its TCP keepalive would in time, and
     # rolls back the transaction that session had open.
-    server.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s"
-               " AND wait_event = 'PgSleep'", params=[database])
+    server.sql(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s"
+        " AND wait_event = 'PgSleep'",
+        params=[database],
+    )
     wait_until(lambda: sleeping() == 0, "the server to end the dead client's session")
 
 
 def test_a_writer_killed_mid_write_leaves_the_journal_as_it_was(
-        store_location: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    store_location: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     store = open_store(store_location, create=True)
     store.add([entry(task=t, value=t) for t in range(1, 22)])
     store.retract(5, by="x")
@@ -232,27 +245,41 @@ def test_a_writer_killed_mid_write_leaves_the_journal_as_it_was(
 
 @pytest.mark.postgres
 def test_units_writing_at_once_through_their_own_roles_lose_nothing(
-        postgres_server: PostgresServer, tmp_path: Path) -> None:
+    postgres_server: PostgresServer, tmp_path: Path
+) -> None:
     writers, updates = 8, 200
     database = postgres_server.new_database()
     admin = open_store(postgres_server.url(database), create=True)
     assert isinstance(admin, PostgresStore)
     admin.sync_leads("wanzhou-2024", {w + 1: [f"单位{w}"] for w in range(writers)})
     for w in range(writers):
-        postgres_server.sql(f"DO $$ BEGIN CREATE ROLE unit_clerk_{w} LOGIN;"
-                            " EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        postgres_server.sql(
+            f"DO $$ BEGIN CREATE ROLE unit_clerk_{w} LOGIN;"
+            " EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        )
         admin.grant(f"单位{w}", f"unit_clerk_{w}")
     admin.close()
 
     go = tmp_path / "go"
-    procs = [python(WRITER, postgres_server.url(database, user=f"unit_clerk_{w}"), str(w),
-                    str(updates), str(go)) for w in range(writers)]
+    procs = [
+        python(
+            WRITER,
+            postgres_server.url(database, user=f"unit_clerk_{w}"),
+            str(w),
+            str(updates),
+            str(go),
+        )
+        for w in range(writers)
+    ]
     go.touch()
     outcomes = [(p.communicate(timeout=300)[1], p.returncode) for p in procs]
     assert outcomes == [("", 0)] * writers
 
-    rows = postgres_server.sql("SELECT written_as, task, count(*) FROM minshi.entry"
-                               " GROUP BY written_as, task ORDER BY task", database)
+    rows = postgres_server.sql(
+        "SELECT written_as, task, count(*) FROM minshi.entry"
+        " GROUP BY written_as, task ORDER BY task",
+        database,
+    )
     assert rows == [(f"unit_clerk_{w}", w + 1, updates) for w in range(writers)]
     with open_store(postgres_server.url(database), create=False) as store:
         assert store.count() == writers * updates
