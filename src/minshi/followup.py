@@ -70,12 +70,10 @@ class Journal:
 def read_journal(
     store: Store, as_of: date, notice: str | None = None, tasks: Collection[int] | None = None
 ) -> Journal:
-    """The journal as of a date, for one notice or all, for some tasks or all."""
-    return Journal(
-        latest=store.latest(as_of, notice=notice, tasks=tasks),
-        noted=store.latest(as_of, notice=notice, having="note", tasks=tasks),
-        funded=store.latest(as_of, notice=notice, having="invested", tasks=tasks),
-    )
+    """The journal as of a date, for one notice or all, for some tasks or all: one snapshot, so
+    a note is never newer than the figure beside it while others write."""
+    latest, noted, funded = store.snapshot(as_of, notice=notice, tasks=tasks)
+    return Journal(latest=latest, noted=noted, funded=funded)
 
 
 def _newest(entries: Iterable[ProgressEntry | None]) -> ProgressEntry | None:

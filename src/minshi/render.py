@@ -15,10 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal
-
-FORMATS = ("table", "json", "csv", "markdown")
-Format = Literal["table", "json", "csv", "markdown"]
+from typing import Any
 
 # ANSI colours per status, used only on a terminal without NO_COLOR
 STATUS_COLORS = {

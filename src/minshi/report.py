@@ -59,7 +59,6 @@ from minshi.render import (
 from minshi.status import STATUS_LABELS, Status, expected_progress
 from minshi.store.base import ProgressEntry
 
-REPORT_FORMATS = ("text", "markdown", "html", "json", "csv", "xlsx")
 EXTENSIONS = {
     ".txt": "text",
     ".text": "text",

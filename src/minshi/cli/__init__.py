@@ -125,17 +125,9 @@ def root(
 
 
 def _register() -> None:
-    from minshi.cli import followup, query
+    from minshi.cli import db, followup, notice, progress, query, report, template
 
-    query.register(app)
-    followup.register(app)
-    for name in ("progress", "template", "report", "notice", "db"):
-        try:
-            module = __import__(f"minshi.cli.{name}", fromlist=["register"])
-        except ModuleNotFoundError as e:
-            if e.name != f"minshi.cli.{name}":
-                raise
-            continue
+    for module in (query, followup, progress, template, report, notice, db):
         module.register(app)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -121,6 +120,7 @@ def report(
 
 def output_format(fmt: ReportFormat | None, output: Path | None) -> str:
     """The format asked for, or the one the output file's extension names."""
+    from minshi.cli.views import on_terminal
     from minshi.errors import InputError
     from minshi.report import EXTENSIONS
 
@@ -141,13 +141,6 @@ def output_format(fmt: ReportFormat | None, output: Path | None) -> str:
         chosen = by_name
     else:
         chosen = ReportFormat.text.value
-    if chosen == "xlsx" and output is None and _stdout_is_terminal():
+    if chosen == "xlsx" and output is None and on_terminal():
         raise InputError("an xlsx report is a file: write it with -o FILE.xlsx")
     return chosen
-
-
-def _stdout_is_terminal() -> bool:
-    try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):
-        return False
