@@ -110,7 +110,11 @@ def run_once(argv: Sequence[str], env: dict[str, str], cwd: Path, out: Path) -> 
     with out.open("wb") as stdout, out.with_suffix(".err").open("wb") as stderr:
         subprocess.run(
             [sys.executable, "-I", "-S", "-c", WRAPPER, str(result), *argv],
-            env=env, cwd=cwd, stdout=stdout, stderr=stderr, check=True,
+            env=env,
+            cwd=cwd,
+            stdout=stdout,
+            stderr=stderr,
+            check=True,
         )
     seconds, cpu, maxrss, code = result.read_text().split()
     return Sample(float(seconds), float(cpu), int(maxrss) * 1024), int(code)  # maxrss: KiB
@@ -262,8 +266,13 @@ def pad(text: str, size: int) -> str:
 LABEL = 58
 
 
-def row(label: str, cmd: Command | None = None, ratio: float | None = None,
-        goal: str = "", ok: bool | None = None) -> str:
+def row(
+    label: str,
+    cmd: Command | None = None,
+    ratio: float | None = None,
+    goal: str = "",
+    ok: bool | None = None,
+) -> str:
     text = "  " + pad(label, LABEL)
     if cmd is not None:
         text += f"{cmd.wall * 1000:7.1f} {cmd.cpu * 1000:7.1f} {cmd.peak / MIB:7.1f}"
@@ -342,8 +351,9 @@ def prepare(work: Path) -> Setup:
         if saved.get("format") == DATA_FORMAT and saved["bundled"] == str(bundled):
             print(f"reusing the data built in {work}")
             imports = [Sample(*sample) for sample in saved["imports"]]
-            return Setup(minshi, env, district, empty, province, district_id,
-                         saved["province_id"], imports)
+            return Setup(
+                minshi, env, district, empty, province, district_id, saved["province_id"], imports
+            )
     for leftover in ("province", "district.db", "province.db", "cache"):
         shutil.rmtree(work / leftover, ignore_errors=True)
         for path in work.glob(f"{leftover}*"):
@@ -361,7 +371,10 @@ def prepare(work: Path) -> Setup:
     print(f"  {checked.strip()}")
     files = write_journal(
         lambda n: work / f"province-{n:02d}.csv",
-        notice_ids, series, JOURNAL_ENTRIES, JOURNAL_FILES,
+        notice_ids,
+        series,
+        JOURNAL_ENTRIES,
+        JOURNAL_FILES,
     )
     imports: list[Sample] = []
     for path in files:
@@ -373,12 +386,14 @@ def prepare(work: Path) -> Setup:
         imports.append(sample)
     province_id = notice_ids[len(notice_ids) // 2]
     ready.write_text(
-        json.dumps({
-            "bundled": str(bundled),
-            "province_id": province_id,
-            "format": DATA_FORMAT,
-            "imports": [[x.seconds, x.cpu, x.peak_bytes] for x in imports],
-        }),
+        json.dumps(
+            {
+                "bundled": str(bundled),
+                "province_id": province_id,
+                "format": DATA_FORMAT,
+                "imports": [[x.seconds, x.cpu, x.peak_bytes] for x in imports],
+            }
+        ),
         encoding="utf-8",
     )
     return Setup(minshi, env, district, empty, province, district_id, province_id, imports)
@@ -394,8 +409,22 @@ def bench(work: Path, runs: int, cold_runs: int) -> dict[str, Any]:
     print(f"command: {' '.join(minshi)} · scratch: {work}")
 
     def update(notice: str) -> list[str]:
-        return [*minshi, "progress", "update", UPDATE_TASK, "--notice", notice,
-                "--value", "40", "--date", "2024-06-30", "--note", "已开工40个", "--by", "bench"]
+        return [
+            *minshi,
+            "progress",
+            "update",
+            UPDATE_TASK,
+            "--notice",
+            notice,
+            "--value",
+            "40",
+            "--date",
+            "2024-06-30",
+            "--note",
+            "已开工40个",
+            "--by",
+            "bench",
+        ]
 
     def report(notice: str) -> list[str]:
         return [*minshi, "report", "--notice", notice, "--as-of", AS_OF, "--format", "json"]
@@ -407,17 +436,28 @@ def bench(work: Path, runs: int, cold_runs: int) -> dict[str, Any]:
         (Command(f"list --lead {LEAD}", [*minshi, "list", "--lead", LEAD], s.district), 8.0),
         (list_json, 6.0),
         (Command("show 16", [*minshi, "show", "16"], s.district), 8.0),
-        (Command("overdue --format json", [*minshi, "overdue", "--format", "json"], s.district),
-         6.0),
+        (
+            Command("overdue --format json", [*minshi, "overdue", "--format", "json"], s.district),
+            6.0,
+        ),
         (Command("--help", [*minshi, "--help"], s.env), 6.0),
     ]
     scale = [  # (one notice, province, goal)
         (list_json, Command(list_json.name, lead_json, s.province), 3.0),
-        (Command(f"progress update {UPDATE_TASK} --notice ID", update(s.district_id), s.empty),
-         Command("", update(s.province_id), s.province), 1.5),
-        (Command(f"report --notice ID --as-of {AS_OF} --format json", report(s.district_id),
-                 s.district),
-         Command("", report(s.province_id), s.province), 6.0),
+        (
+            Command(f"progress update {UPDATE_TASK} --notice ID", update(s.district_id), s.empty),
+            Command("", update(s.province_id), s.province),
+            1.5,
+        ),
+        (
+            Command(
+                f"report --notice ID --as-of {AS_OF} --format json",
+                report(s.district_id),
+                s.district,
+            ),
+            Command("", report(s.province_id), s.province),
+            6.0,
+        ),
     ]
     _, code = run_once([*minshi, "report", "--help"], s.env, work, work / "help.out")
     report_available = code == 0
@@ -454,8 +494,12 @@ def bench(work: Path, runs: int, cold_runs: int) -> dict[str, Any]:
             print("  " + pad(label, LABEL) + f"failed: {cmd.error}")
             misses += 1
             return
-        figure = {"figure": label, "wall_ms": round(cmd.wall * 1000, 1),
-                  "cpu_ms": round(cmd.cpu * 1000, 1), "peak_mib": round(cmd.peak / MIB, 1)}
+        figure = {
+            "figure": label,
+            "wall_ms": round(cmd.wall * 1000, 1),
+            "cpu_ms": round(cmd.cpu * 1000, 1),
+            "peak_mib": round(cmd.peak / MIB, 1),
+        }
         if against is None or not against.samples:
             print(row(label, cmd))
         else:
@@ -466,8 +510,10 @@ def bench(work: Path, runs: int, cold_runs: int) -> dict[str, Any]:
         figures["figures"].append(figure)
 
     print()
-    print(f"{runs} runs each (load {os.getloadavg()[0]:.1f}); wall and cpu: median, peak: highest;"
-          " ratios of wall medians")
+    print(
+        f"{runs} runs each (load {os.getloadavg()[0]:.1f}); wall and cpu: median, peak: highest;"
+        " ratios of wall medians"
+    )
     print("  " + pad("", LABEL) + "wall ms  cpu ms  peak MiB  ratio  goal")
     show("python -c pass", bare)
     print("start-up, against python -c pass:")
@@ -484,19 +530,27 @@ def bench(work: Path, runs: int, cold_runs: int) -> dict[str, Any]:
         if many.samples:
             province_peak = max(province_peak, many.peak)
     if not report_available:
-        print("  " + pad(f"report --notice ID --as-of {AS_OF} --format json", LABEL)
-              + "n/a (report not available)")
+        print(
+            "  "
+            + pad(f"report --notice ID --as-of {AS_OF} --format json", LABEL)
+            + "n/a (report not available)"
+        )
     ok = province_peak < 200 * MIB
     misses += not ok
-    print("  " + pad("peak memory at province scale", LABEL)
-          + f"{'':>16}{province_peak / MIB:7.1f}  {'':7}  < 200 MiB    {'PASS' if ok else 'MISS'}")
+    print(
+        "  "
+        + pad("peak memory at province scale", LABEL)
+        + f"{'':>16}{province_peak / MIB:7.1f}  {'':7}  < 200 MiB    {'PASS' if ok else 'MISS'}"
+    )
     figures["province_peak_mib"] = round(province_peak / MIB, 1)
     rows = f"{JOURNAL_ENTRIES // JOURNAL_FILES:,}"
-    print("  " + pad(f"progress import of {rows} rows (median of {len(s.imports)}, when built)",
-                     LABEL)
-          + f"{statistics.median(x.seconds for x in s.imports) * 1000:7.1f}"
-          + f" {statistics.median(x.cpu for x in s.imports) * 1000:7.1f}"
-          + f" {max(x.peak_bytes for x in s.imports) / MIB:7.1f}")
+    print(
+        "  "
+        + pad(f"progress import of {rows} rows (median of {len(s.imports)}, when built)", LABEL)
+        + f"{statistics.median(x.seconds for x in s.imports) * 1000:7.1f}"
+        + f" {statistics.median(x.cpu for x in s.imports) * 1000:7.1f}"
+        + f" {max(x.peak_bytes for x in s.imports) / MIB:7.1f}"
+    )
     print(f"cold: the first run after the notice data changed (median of {cold_runs}):")
     for label, cmd in cold:
         show(label, cmd)
