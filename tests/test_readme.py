@@ -1,0 +1,67 @@
+"""The README's console examples are what minshi prints: each `$ minshi …` line is run, in order,
+in one fresh office folder, and its output compared with the lines shown under it."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BUNDLED, ROOT, run_minshi
+
+# the files the examples name, as a clerk would have them
+JUNE_CSV = (
+    "notice,task,metric,value,date,note\n"
+    ",16,,41,2024-07-01,\n"
+    ",99,,1,2024-07-01,\n"
+    ",16,,abc,2024-07-01,\n"
+)
+
+
+def examples() -> list[tuple[str, str | None]]:
+    """(command, expected output or None when the README shows none), in README order."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found: list[tuple[str, str | None]] = []
+    for block in re.findall(r"```console\n(.*?)```", readme, flags=re.S):
+        command: str | None = None
+        lines: list[str] = []
+        for line in block.splitlines():
+            if line.startswith("$ "):
+                if command is not None:
+                    found.append((command, "\n".join(lines).strip() or None))
+                command, lines = line[2:], []
+            else:
+                lines.append(line)
+        if command is not None:
+            found.append((command, "\n".join(lines).strip() or None))
+    return found
+
+
+def test_the_readme_has_console_examples() -> None:
+    assert len(examples()) >= 10
+
+
+def test_every_console_example_prints_what_the_readme_shows(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office = isolated / "office"
+    (office / "data").mkdir(parents=True)
+    shutil.copy(BUNDLED, office / "data" / "targets_2024.yaml")
+    (office / "6月.csv").write_text(JUNE_CSV, encoding="utf-8")
+    text = BUNDLED.read_text(encoding="utf-8")
+    broken = text.replace("target: 95,", "target: -95,", 1).replace(
+        "category: 区级", "category: 省级", 1
+    )
+    (office / "broken.yaml").write_text(broken, encoding="utf-8")
+    monkeypatch.setenv("MINSHI_DATA", str(office / "data" / "targets_2024.yaml"))
+    for command, expected in examples():
+        argv = shlex.split(command)
+        assert argv[0] == "minshi", command
+        result = run_minshi(*argv[1:], cwd=office, env={"COLUMNS": "100"})
+        assert result.returncode in (0, 1, 2), (command, result.stderr)
+        if expected is not None:
+            shown = (result.stdout + result.stderr).rstrip()
+            assert shown == expected, f"$ {command}\n{shown}"
