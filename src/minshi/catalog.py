@@ -667,6 +667,36 @@ class Catalog:
             if takes_part(task, unit, role)
         ]
 
+    def select(
+        self,
+        *,
+        notice: str | None = None,
+        lead: str | None = None,
+        coop: str | None = None,
+        unit: str | None = None,
+        category: str | None = None,
+        search: str | None = None,
+    ) -> list[tuple[Notice, Task]]:
+        """The tasks a command is asked about, in catalog order: of one notice, led by a unit
+        (or owning a part of a split target), cooperated on, either, of a category, with a text
+        in the name or target. Unknown notices, units and categories raise InputError."""
+        chosen = [self.notice(notice)] if notice is not None else self.notices
+        roles = [
+            (role, self.resolve_unit(name))
+            for role, name in (("lead", lead), ("coop", coop), ("any", unit))
+            if name
+        ]
+        if category:
+            check_category(category)
+        return [
+            (n, task)
+            for n in chosen
+            for task in n.tasks
+            if (not category or task.category == category)
+            and (not search or search in task.name or search in task.target_text)
+            and all(takes_part(task, name, role) for role, name in roles)
+        ]
+
 
 def takes_part(task: Task, unit: str, role: str = "any") -> bool:
     """Whether `unit` leads `task` or owns a part of it (role "lead"), cooperates on it ("coop"),

@@ -113,6 +113,18 @@ def evaluate(
     return [evaluate_task(notice, task, journal, as_of) for notice, task in pairs]
 
 
+def evaluate_chosen(
+    store: Store,
+    catalog: Catalog,
+    as_of: date,
+    pairs: list[tuple[Notice, Task]],
+    notice: str | None = None,
+) -> list[TaskView]:
+    """The chosen tasks (`Catalog.select`) as of a date, reading the journal of those only."""
+    journal = read_journal(store, as_of, notice, {t.id for _, t in pairs})
+    return evaluate(catalog, journal, as_of, pairs)
+
+
 def amount(value: Decimal) -> str:
     """284万 rather than 2840000, the way the notice writes it."""
     from minshi.quantity import format_quantity

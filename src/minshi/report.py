@@ -33,7 +33,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from minshi.catalog import Catalog, check_category
+from minshi.catalog import Catalog
 from minshi.followup import (
     Journal,
     MetricView,
@@ -406,21 +406,16 @@ def build_report(
     if stale_days < 1:
         raise InputError(f"--stale-days must be 1 or more, not {stale_days}")
     chosen = catalog.notice(notice)
-    tasks = list(chosen.tasks)
+    pairs = catalog.select(notice=chosen.id, lead=lead, unit=unit, category=category)
     who, scope = "", []
     lead_unit = catalog.resolve_unit(lead) if lead else None
     if lead or unit:
         name = lead_unit or catalog.resolve_unit(unit or "")
-        role = "lead" if lead else "any"
-        ids = {t.id for n, t in catalog.tasks_of_unit(name, role) if n is chosen}
-        tasks = [t for t in tasks if t.id in ids]
         who = f"{name}牵头的" if lead else f"{name}牵头或配合的"
         scope.append(f"{name}牵头" if lead else f"{name}牵头或配合")
     if category:
-        check_category(category)
-        tasks = [t for t in tasks if t.category == category]
         scope.append(category)
-    views = evaluate(catalog, journal, as_of, [(chosen, t) for t in tasks])
+    views = evaluate(catalog, journal, as_of, pairs)
     rows = [_task_row(v) for v in views]
 
     sections = []

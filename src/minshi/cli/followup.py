@@ -22,20 +22,11 @@ def register(app: typer.Typer) -> None:
 def _rows(
     as_of: str | None, lead: str | None, unit: str | None, notice: str | None
 ) -> list[dict[str, Any]]:
-    from minshi.catalog import takes_part
-    from minshi.followup import evaluate, metric_rows, read_journal
+    from minshi.followup import evaluate_chosen, metric_rows
 
     catalog = state.catalog()
-    day = as_of_date(as_of)
-    chosen = catalog.notice(notice) if notice is not None else None  # only this one is built
-    pairs = list(catalog.tasks()) if chosen is None else [(chosen, t) for t in chosen.tasks]
-    for role, name in (("lead", lead), ("any", unit)):
-        if name:
-            resolved = catalog.resolve_unit(name)
-            pairs = [(n, t) for n, t in pairs if takes_part(t, resolved, role)]
-    journal = read_journal(state.store(), day, notice, {t.id for _, t in pairs})
-    views = evaluate(catalog, journal, day, pairs)
-    rows = metric_rows(views)
+    pairs = catalog.select(notice=notice, lead=lead, unit=unit)
+    rows = metric_rows(evaluate_chosen(state.store(), catalog, as_of_date(as_of), pairs, notice))
     if lead:  # a split target's part belongs to its owner only
         owner = catalog.resolve_unit(lead)
         rows = [r for r in rows if owner in r["lead"]]

@@ -209,12 +209,9 @@ def log(
     if task is not None:
         found_notice, found = catalog.find_task(task, notice)
         wanted = {(found_notice.id, found.id)}
-    for role, name in (("lead", lead), ("any", unit)):
-        if name:
-            owned = {
-                (n.id, t.id) for n, t in catalog.tasks_of_unit(catalog.resolve_unit(name), role)
-            }
-            wanted = owned if wanted is None else wanted & owned
+    if lead or unit:
+        chosen = {(n.id, t.id) for n, t in catalog.select(notice=notice, lead=lead, unit=unit)}
+        wanted = chosen if wanted is None else wanted & chosen
     entries = [
         e
         for e in state.store().log(

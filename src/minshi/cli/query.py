@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -22,7 +21,7 @@ from minshi.cli.options import (
 )
 
 if TYPE_CHECKING:
-    from minshi.models import Notice, Task
+    pass
 
 
 def register(app: typer.Typer) -> None:
@@ -33,25 +32,6 @@ def register(app: typer.Typer) -> None:
     app.command(epilog="Example: minshi units --sort lead")(units)
     app.command(epilog="Example: minshi validate data/targets_2024.yaml")(validate)
     app.command(epilog="Example: minshi config")(config)
-
-
-def _task_views(
-    as_of: str | None, notice: str | None = None, keep: Callable[[Any, Any], bool] | None = None
-) -> list[Any]:
-    """The tasks (of one notice, if given) that `keep` keeps, evaluated as of a date."""
-    from minshi.followup import evaluate, read_journal
-
-    catalog = state.catalog()
-    day = as_of_date(as_of)
-    if notice is not None:
-        chosen = catalog.notice(notice)  # only this notice is built
-        pairs = [(chosen, t) for t in chosen.tasks]
-    else:
-        pairs = list(catalog.tasks())
-    if keep is not None:  # before evaluating: only what is shown is worth the work
-        pairs = [(n, t) for n, t in pairs if keep(n, t)]
-    journal = read_journal(state.store(), day, notice, {t.id for _, t in pairs})
-    return evaluate(catalog, journal, day, pairs)
 
 
 def parse_statuses(text: str | None) -> set[str] | None:
@@ -90,27 +70,14 @@ def list_tasks(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List tasks (重点民生实事) with their lead units and status."""
-    from minshi.catalog import check_category, takes_part
-    from minshi.followup import task_record
+    from minshi.followup import evaluate_chosen, task_record
 
-    catalog = state.catalog()
     wanted = parse_statuses(status)
-    units = [
-        (role, catalog.resolve_unit(name))
-        for role, name in (("lead", lead), ("coop", coop), ("any", unit))
-        if name
-    ]
-    if category:
-        check_category(category)
-
-    def keep(n: Notice, task: Task) -> bool:
-        return (
-            (not category or task.category == category)
-            and (not search or search in task.name or search in task.target_text)
-            and all(takes_part(task, name, role) for role, name in units)
-        )
-
-    views = _task_views(as_of, notice, keep)
+    catalog = state.catalog()
+    pairs = catalog.select(
+        notice=notice, lead=lead, coop=coop, unit=unit, category=category, search=search
+    )
+    views = evaluate_chosen(state.store(), catalog, as_of_date(as_of), pairs, notice)
     records = [task_record(v) for v in views if not wanted or v.status in wanted]
     _emit_tasks(records, fmt)
 

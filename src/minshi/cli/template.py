@@ -46,18 +46,16 @@ def template(
 ) -> None:
     """Write a unit's fill-in sheet (.xlsx): its metrics, current values, cells to fill in."""
     from minshi.errors import InputError
-    from minshi.followup import evaluate, read_journal
+    from minshi.followup import evaluate_chosen
     from minshi.progress_xlsx import default_name, template_rows, write_template
 
     catalog = state.catalog()
     unit = catalog.resolve_unit(lead)
     day = as_of_date(as_of)
-    chosen = catalog.notice(notice) if notice else None
-    pairs = [(n, t) for n, t in catalog.tasks_of_unit(unit, "lead") if chosen in (None, n)]
+    pairs = catalog.select(notice=notice, lead=unit)
     if not pairs:
         raise InputError(f"{unit} leads no task; a template is for a lead unit (see: minshi units)")
-    journal = read_journal(state.store(), day, chosen.id if chosen else None)
-    rows = template_rows(evaluate(catalog, journal, day, pairs), unit)
+    rows = template_rows(evaluate_chosen(state.store(), catalog, day, pairs, notice), unit)
     path = output or Path(default_name(unit, day))
     write_template(path, rows, unit=unit, as_of=day, force=force)
     tasks = len({(r.view.notice.id, r.view.task.id) for r in rows})
