@@ -140,3 +140,13 @@ def test_bar(progress: float | None, expected: float, drawn: str) -> None:
 def test_history_of_a_task_never_reported_says_so(tmp_path: Path) -> None:
     out = on_terminal("show", "19", "--as-of", "2024-06-30", NO_COLOR="1")
     assert out.rstrip().endswith("高质量运行江南水厂（形象进度）\n  尚无报送")
+
+
+def test_json_is_indented_for_a_person_and_one_line_for_scripts() -> None:
+    import json
+
+    shown = on_terminal("list", "--lead", "区城市管理局", "--format", "json")
+    assert shown.replace("\r\n", "\n").startswith('[\n  {\n    "id": 5,')
+    piped = run_minshi("list", "--lead", "区城市管理局", "--format", "json").stdout
+    assert piped.count("\n") == 1
+    assert json.loads(piped) == json.loads(shown.replace("\r\n", "\n"))

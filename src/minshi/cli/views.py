@@ -6,7 +6,6 @@ adds the history as a chart; piped or written to a file, the output stays the pl
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -109,11 +108,9 @@ def on_terminal(stream: Any = None) -> bool:
     Colour is a separate choice (`render.use_color`, which honours NO_COLOR): the bars are plain
     characters and read fine without it.
     """
-    stream = stream or sys.stdout
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
+    from minshi.render import is_terminal
+
+    return is_terminal(stream)
 
 
 def bar(progress: float | None, expected: float | None, cells: int = BAR_CELLS) -> str:
