@@ -8,12 +8,12 @@ entry dated ≤ D that is neither a retraction nor retracted, so a past report c
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from minshi.errors import InputError, StoreError
 
@@ -39,6 +39,40 @@ def damaged_entry(location: str, entry_id: object, damage: Damaged) -> StoreErro
     return StoreError(
         f"entry {entry_id} in {location} holds {damage.what}:"
         " restore the store from a backup, or run `minshi db check` to list every damaged entry"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RowReader:
+    """How a backend turns its stored fields into Python values; each converter raises Damaged
+    for a field it cannot read back."""
+
+    day: Callable[[Any], date]
+    moment: Callable[[Any], datetime]
+    number: Callable[[Any], Decimal | None]
+
+
+def entry_from_row(row: Sequence[Any], read: RowReader) -> ProgressEntry:
+    """The entry a row holds, in the column order every backend selects (`id … retracts`,
+    then the id of the entry's retraction)."""
+    (id_, notice, task, metric, day, recorded_at, value, done, stage, percent, invested,
+     note, by, retracts, retracted_by) = row  # fmt: skip
+    return ProgressEntry(
+        id=int(id_),
+        notice=notice,
+        task=task,
+        metric=metric,
+        date=read.day(day),
+        recorded_at=read.moment(recorded_at),
+        value=read.number(value),
+        done=None if done is None else bool(done),
+        stage=stage,
+        percent=read.number(percent),
+        invested=read.number(invested),
+        note=note,
+        by=by,
+        retracts=None if retracts is None else int(retracts),
+        retracted_by=None if retracted_by is None else int(retracted_by),
     )
 
 

@@ -28,12 +28,14 @@ from minshi.store.base import (
     Having,
     NewEntry,
     ProgressEntry,
+    RowReader,
     SeriesKey,
     as_new_entry,
     canonical_decimal,
     check_loadable,
     check_retraction_args,
     damaged_entry,
+    entry_from_row,
     journal_checksum,
     latest_sql,
     refuse_retraction,
@@ -720,40 +722,7 @@ def _row(e: ProgressEntry) -> tuple[Any, ...]:
 
 def _parse(row: Sequence[Any]) -> ProgressEntry:
     """The entry a row holds; Damaged when a number cannot be used (NaN or infinite)."""
-    (
-        id_,
-        notice,
-        task,
-        metric,
-        day,
-        recorded_at,
-        value,
-        done,
-        stage,
-        percent,
-        invested,
-        note,
-        by,
-        retracts,
-        retracted_by,
-    ) = row
-    return ProgressEntry(
-        id=int(id_),
-        notice=notice,
-        task=task,
-        metric=metric,
-        date=day,
-        recorded_at=recorded_at,
-        value=_finite(value),
-        done=done,
-        stage=stage,
-        percent=_finite(percent),
-        invested=_finite(invested),
-        note=note,
-        by=by,
-        retracts=None if retracts is None else int(retracts),
-        retracted_by=None if retracted_by is None else int(retracted_by),
-    )
+    return entry_from_row(row, _READ)
 
 
 def _finite(number: Decimal | None) -> Decimal | None:
@@ -761,3 +730,11 @@ def _finite(number: Decimal | None) -> Decimal | None:
     if number is not None and not number.is_finite():
         raise Damaged(f"a damaged number {str(number)!r}")
     return number
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+# PostgreSQL gives dates, times and decimals as such; only numbers need a look
+_READ = RowReader(day=_same, moment=_same, number=_finite)

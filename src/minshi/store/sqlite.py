@@ -31,6 +31,7 @@ from minshi.store.base import (
     Having,
     NewEntry,
     ProgressEntry,
+    RowReader,
     SeriesKey,
     as_new_entry,
     canonical_decimal,
@@ -38,6 +39,7 @@ from minshi.store.base import (
     check_retraction_args,
     damaged_entry,
     decimal_text,
+    entry_from_row,
     journal_checksum,
     latest_sql,
     refuse_retraction,
@@ -675,40 +677,7 @@ class SQLiteStore:
 
 def _parse(row: sqlite3.Row | tuple[Any, ...]) -> ProgressEntry:
     """The entry a row holds; Damaged when a field cannot be read back."""
-    (
-        id_,
-        notice,
-        task,
-        metric,
-        day,
-        recorded_at,
-        value,
-        done,
-        stage,
-        percent,
-        invested,
-        note,
-        by,
-        retracts,
-        retracted_by,
-    ) = row
-    return ProgressEntry(
-        id=id_,
-        notice=notice,
-        task=task,
-        metric=metric,
-        date=_day(day),
-        recorded_at=_time(recorded_at),
-        value=_decimal(value),
-        done=None if done is None else bool(done),
-        stage=stage,
-        percent=_decimal(percent),
-        invested=_decimal(invested),
-        note=note,
-        by=by,
-        retracts=retracts,
-        retracted_by=retracted_by,
-    )
+    return entry_from_row(row, _READ)
 
 
 @contextmanager
@@ -846,3 +815,6 @@ def _os_reason(exc: BaseException) -> str:
     if isinstance(exc, sqlite3.Error) and _error_kind(exc) == "full":
         return "the disk is full"
     return str(exc)
+
+
+_READ = RowReader(day=_day, moment=_time, number=_decimal)  # SQLite stores text
