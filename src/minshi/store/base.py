@@ -76,6 +76,28 @@ def entry_from_row(row: Sequence[Any], read: RowReader) -> ProgressEntry:
     )
 
 
+def bad_retractions_sql(entry: str) -> str:
+    """Rows (retraction id, retracted id, what is wrong) for `check`, over the table `entry`."""
+    return f"""
+        SELECT r.id, r.retracts,
+               CASE WHEN t.id IS NULL THEN 'missing'
+                    WHEN t.retracts IS NOT NULL THEN 'retraction'
+                    ELSE 'metric' END
+        FROM {entry} r LEFT JOIN {entry} t ON t.id = r.retracts
+        WHERE r.retracts IS NOT NULL AND (
+            t.id IS NULL OR t.retracts IS NOT NULL OR t.notice <> r.notice
+            OR t.task <> r.task OR t.metric <> r.metric)
+    """
+
+
+def bad_retraction(retraction: int, retracted: int, kind: str) -> str:
+    """A line of `check`'s report for one row of `bad_retractions_sql`."""
+    which = {"missing": "does not exist", "retraction": "is itself a retraction"}
+    return f"entry {retraction} retracts entry {retracted}, which " + which.get(
+        kind, "belongs to another metric"
+    )
+
+
 def latest_sql(template: str, having: Having | None, where: Sequence[str]) -> str:
     """A backend's latest-entry query (entry alias x, series alias s), narrowed by `having`
     and by the series conditions `where` (which let the database use its keys)."""

@@ -31,6 +31,8 @@ from minshi.store.base import (
     RowReader,
     SeriesKey,
     as_new_entry,
+    bad_retraction,
+    bad_retractions_sql,
     canonical_decimal,
     check_loadable,
     check_retraction_args,
@@ -488,26 +490,7 @@ class PostgresStore:
         if not rls:
             problems.append("row-level security is switched off on minshi.entry")
         problems += [
-            f"entry {rid} retracts entry {tid}, which "
-            + (
-                "does not exist"
-                if kind == "missing"
-                else "is itself a retraction"
-                if kind == "retraction"
-                else "belongs to another metric"
-            )
-            for rid, tid, kind in self._fetch(
-                """
-                SELECT r.id, r.retracts,
-                       CASE WHEN t.id IS NULL THEN 'missing'
-                            WHEN t.retracts IS NOT NULL THEN 'retraction'
-                            ELSE 'metric' END
-                FROM minshi.entry r LEFT JOIN minshi.entry t ON t.id = r.retracts
-                WHERE r.retracts IS NOT NULL AND (
-                    t.id IS NULL OR t.retracts IS NOT NULL OR t.notice <> r.notice
-                    OR t.task <> r.task OR t.metric <> r.metric)
-                """
-            )
+            bad_retraction(*row) for row in self._fetch(bad_retractions_sql("minshi.entry"))
         ]
         missing = self._fetch(
             "SELECT count(*) FROM (SELECT notice, task, metric FROM minshi.entry"

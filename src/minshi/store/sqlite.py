@@ -34,6 +34,8 @@ from minshi.store.base import (
     RowReader,
     SeriesKey,
     as_new_entry,
+    bad_retraction,
+    bad_retractions_sql,
     canonical_decimal,
     check_loadable,
     check_retraction_args,
@@ -428,28 +430,7 @@ class SQLiteStore:
             ]
             if _SCHEMA_OBJECTS - present:
                 return problems
-            problems += [
-                f"entry {rid} retracts entry {tid}, which "
-                + (
-                    "does not exist"
-                    if kind == "missing"
-                    else "is itself a retraction"
-                    if kind == "retraction"
-                    else "belongs to another metric"
-                )
-                for rid, tid, kind in conn.execute(
-                    """
-                    SELECT r.id, r.retracts,
-                           CASE WHEN t.id IS NULL THEN 'missing'
-                                WHEN t.retracts IS NOT NULL THEN 'retraction'
-                                ELSE 'metric' END
-                    FROM entry r LEFT JOIN entry t ON t.id = r.retracts
-                    WHERE r.retracts IS NOT NULL AND (
-                        t.id IS NULL OR t.retracts IS NOT NULL OR t.notice IS NOT r.notice
-                        OR t.task IS NOT r.task OR t.metric IS NOT r.metric)
-                    """
-                )
-            ]
+            problems += [bad_retraction(*row) for row in conn.execute(bad_retractions_sql("entry"))]
             missing = conn.execute(
                 "SELECT count(*) FROM (SELECT notice, task, metric FROM entry"
                 " WHERE retracts IS NULL EXCEPT SELECT notice, task, metric FROM series)"
