@@ -448,12 +448,13 @@ def test_importing_the_same_file_twice_is_refused(cli: Invoke, tmp_path: Path) -
     assert again.exit_code == 2
     assert again.stderr.splitlines() == [
         f"minshi: error: {path}: 2 of 2 rows are already in the journal (imported before?); "
-        "nothing was imported. Add --force to import them again",
+        "nothing was imported. Add --again to import them once more",
         "  line 2: the same report is already entry 1",
         "  line 3: the same report is already entry 2",
     ]
     assert journal(cli) == before
-    assert cli("progress", "import", str(path), "--force").exit_code == 0
+    assert cli("progress", "import", str(path), "--force").exit_code == 2  # --force is for values
+    assert cli("progress", "import", str(path), "--again").exit_code == 0
 
 
 def test_a_later_report_without_note_or_amount_keeps_the_earlier_ones(cli: Invoke) -> None:

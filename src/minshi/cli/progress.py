@@ -319,6 +319,9 @@ def import_(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A .csv (or .xlsx template) file.")],
     by: ByOpt = None,
     force: ForceOpt = False,
+    again: Annotated[
+        bool, typer.Option("--again", help="Import rows already in the journal once more.")
+    ] = False,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Check the file, write nothing.")
     ] = False,
@@ -343,7 +346,7 @@ def import_(
     for c in checked:
         for doubt in c.warnings:
             _warn(f"{c.where}: {doubt}")
-    if not force:
+    if not again:
         _refuse_repeats(checked, str(file))
     entries = [c.entry for c in checked]
     if dry_run:
@@ -377,7 +380,7 @@ def _refuse_repeats(checked: list[Checked], source: str) -> None:
     if repeats:
         raise InputError(
             f"{source}: {len(repeats)} of {len(checked)} rows are already in the journal "
-            "(imported before?); nothing was imported. Add --force to import them again",
+            "(imported before?); nothing was imported. Add --again to import them once more",
             details=repeats,
         )
 
