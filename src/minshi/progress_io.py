@@ -21,7 +21,7 @@ from typing import TypeVar
 from minshi.catalog import Catalog
 from minshi.errors import DataFileError, FileAccessError, InputError
 from minshi.models import Metric, Notice, Task
-from minshi.store.base import NewEntry, ProgressEntry
+from minshi.store.base import NewEntry, ProgressEntry, Store
 
 T = TypeVar("T")
 
@@ -314,6 +314,43 @@ def same_report(entry: NewEntry | ProgressEntry) -> tuple[object, ...]:
         entry.invested,
         entry.note,
     )
+
+
+def refuse_repeats(checked: Sequence[Checked], store: Store, source: str) -> None:
+    """A file imported twice would count every report twice: refuse rows already in the journal."""
+    tasks = {c.entry.task for c in checked}
+    days = [c.entry.date for c in checked]  # only reports of the file's days can repeat it
+    standing = {
+        same_report(e): e.id
+        for notice in {c.entry.notice for c in checked}
+        for e in store.log(
+            notice=notice, tasks=tasks, since=min(days), until=max(days), include_retracted=False
+        )
+    }
+    repeats = [
+        f"{c.where}: the same report is already entry {standing[same_report(c.entry)]}"
+        for c in checked
+        if same_report(c.entry) in standing
+    ]
+    if repeats:
+        raise InputError(
+            f"{source}: {len(repeats)} of {len(checked)} rows are already in the journal "
+            "(imported before?); nothing was imported. Add --again to import them once more",
+            details=repeats,
+        )
+
+
+def standing_after(store: Store, target: ProgressEntry) -> ProgressEntry | None:
+    """What counts for `target`'s metric, as of its date, once `target` is taken back."""
+    candidates = [
+        e
+        for e in store.log(notice=target.notice, tasks={target.task}, until=target.date)
+        if e.metric == target.metric
+        and e.id != target.id
+        and not e.is_retraction
+        and not e.is_retracted
+    ]
+    return max(candidates, key=lambda e: (e.date, e.id), default=None)
 
 
 # ---------------------------------------------------------------------------------------------

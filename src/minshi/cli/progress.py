@@ -13,7 +13,6 @@ from minshi.cli.options import Format, FormatOpt, LeadOpt, NoticeOpt, TaskArg, U
 
 if TYPE_CHECKING:
     from minshi.models import Metric
-    from minshi.progress_io import Checked
     from minshi.store.base import NewEntry, ProgressEntry
 
 progress_app = typer.Typer(
@@ -261,6 +260,7 @@ def undo(
 ) -> None:
     """Take a report back: recorded as a retraction, never erased."""
     from minshi.errors import InputError
+    from minshi.progress_io import standing_after
     from minshi.store.base import refuse_retraction
 
     store, who = state.store(), by or _login()
@@ -281,12 +281,12 @@ def undo(
         f"as of {target.date}"
     )
     if dry_run:
-        after = _standing_after(target)
+        after = standing_after(state.store(), target)
         then = _value_text(after, unit)
         typer.echo(state.one_line(f"would take back {what}; {target.metric} would then be {then}"))
         return
     retraction = state.store(write=True).retract(target.id, by=who, note=note)
-    after = _standing_after(target)
+    after = standing_after(state.store(), target)
     now = _value_text(after, unit)
     typer.echo(
         state.one_line(f"took back {what} (entry {retraction.id}); {target.metric} is now {now}")
@@ -299,19 +299,6 @@ def _metric_unit(entry: ProgressEntry) -> str | None:
     except Exception:  # noqa: BLE001 - the notice may have changed since; the unit is cosmetic
         return None
     return next((m.unit for m in task.metrics if m.key == entry.metric), None)
-
-
-def _standing_after(target: ProgressEntry) -> ProgressEntry | None:
-    """What counts for the metric, as of the entry's date, once `target` is set aside."""
-    candidates = [
-        e
-        for e in state.store().log(notice=target.notice, tasks={target.task}, until=target.date)
-        if e.metric == target.metric
-        and e.id != target.id
-        and not e.is_retraction
-        and not e.is_retracted
-    ]
-    return max(candidates, key=lambda e: (e.date, e.id), default=None)
 
 
 @progress_app.command("import", epilog="Example: minshi progress import 区城市管理局-2024-06.csv")
@@ -327,7 +314,7 @@ def import_(
     ] = False,
 ) -> None:
     """Import progress rows; every row is checked first and one bad row refuses the whole file."""
-    from minshi.progress_io import check_all, read_csv
+    from minshi.progress_io import check_all, read_csv, refuse_repeats
 
     if file.suffix.lower() == ".xlsx":
         from minshi.progress_xlsx import read_template
@@ -347,7 +334,7 @@ def import_(
         for doubt in c.warnings:
             _warn(f"{c.where}: {doubt}")
     if not again:
-        _refuse_repeats(checked, str(file))
+        refuse_repeats(checked, state.store(), str(file))
     entries = [c.entry for c in checked]
     if dry_run:
         rows = f"{len(entries)} row{'s are' if len(entries) > 1 else ' is'} fine"
@@ -355,34 +342,6 @@ def import_(
         return
     saved = state.store(write=True).add(entries)
     typer.echo(f"imported {len(saved)} rows from {file} (entries {saved[0].id}–{saved[-1].id})")
-
-
-def _refuse_repeats(checked: list[Checked], source: str) -> None:
-    """A file imported twice would count every report twice: refuse rows already in the journal."""
-    from minshi.errors import InputError
-    from minshi.progress_io import same_report
-
-    tasks = {c.entry.task for c in checked}
-    notices = {c.entry.notice for c in checked}
-    days = [c.entry.date for c in checked]  # only reports of the file's days can repeat it
-    standing = {
-        same_report(e): e.id
-        for notice in notices
-        for e in state.store().log(
-            notice=notice, tasks=tasks, since=min(days), until=max(days), include_retracted=False
-        )
-    }
-    repeats = [
-        f"{c.where}: the same report is already entry {standing[same_report(c.entry)]}"
-        for c in checked
-        if same_report(c.entry) in standing
-    ]
-    if repeats:
-        raise InputError(
-            f"{source}: {len(repeats)} of {len(checked)} rows are already in the journal "
-            "(imported before?); nothing was imported. Add --again to import them once more",
-            details=repeats,
-        )
 
 
 def _warn(text: str) -> None:
