@@ -17,7 +17,7 @@ import pytest
 import yaml
 from pydantic import TypeAdapter
 
-from minshi.models import Metric, Notice, Task
+from minshi.models import Metric, Notice, Task, schema_constraints
 
 TESTS = Path(__file__).parent
 DATA_FILE = TESTS.parent / "data" / "targets_2024.yaml"
@@ -80,6 +80,7 @@ def _units_in(cell: str) -> list[str]:
 def notice() -> Notice:
     with DATA_FILE.open(encoding="utf-8") as stream:
         data = yaml.safe_load(stream)
+    schema_constraints()
     return TypeAdapter(Notice).validate_python(data)
 
 

@@ -279,6 +279,9 @@ def _adapter(kind: Any) -> Any:
     """One validator per schema type: building one costs more than validating a task with it."""
     from pydantic import TypeAdapter
 
+    from minshi.models import schema_constraints
+
+    schema_constraints()
     return TypeAdapter(kind)
 
 

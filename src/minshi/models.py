@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from annotated_types import Ge, Gt, Len, MinLen
+if TYPE_CHECKING:  # at run time, `schema_constraints()` supplies these when validating
+    from annotated_types import Ge, Gt, Len, MinLen
 
 _STRICT: Any = {"extra": "forbid"}
 
@@ -20,7 +21,8 @@ Category = Literal["市级", "区级"]
 CATEGORIES: tuple[str, ...] = ("市级", "区级")
 MetricKind = Literal["quantity", "percent", "milestone"]
 Comparator = Literal[">=", "<=", "~", "="]
-NonEmpty = Annotated[str, MinLen(1)]
+if TYPE_CHECKING:
+    NonEmpty = Annotated[str, MinLen(1)]
 Day = date  # for fields named `date`, whose name would hide the type
 
 
@@ -147,3 +149,14 @@ class Notice:
 
 def metric_deadline(metric: Metric, notice: NoticeInfo) -> date:
     return metric.deadline or notice.period.end
+
+
+def schema_constraints() -> None:
+    """Make the bounds in the annotations above (Gt, MinLen …) resolvable, for pydantic.
+
+    The annotations are strings (PEP 563) that only a validator reads, so the bounds are
+    imported when a notice is validated, not every time minshi starts (a cached run never
+    validates)."""
+    from annotated_types import Ge, Gt, Len, MinLen
+
+    globals().update(Ge=Ge, Gt=Gt, Len=Len, MinLen=MinLen, NonEmpty=Annotated[str, MinLen(1)])

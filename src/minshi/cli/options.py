@@ -94,6 +94,8 @@ TaskArg = Annotated[
 
 
 def as_of_date(text: str | None) -> date:
+    if not text:
+        return date.today()
     from minshi.progress_io import parse_day
 
-    return parse_day(text, "--as-of") if text else date.today()
+    return parse_day(text, "--as-of")
