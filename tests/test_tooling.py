@@ -100,3 +100,37 @@ def test_the_wheel_carries_the_bundled_notice(tmp_path: Path) -> None:
     assert "minshi/py.typed" in names
     bundled = zipfile.ZipFile(wheel).read("minshi/data/targets_2024.yaml")
     assert bundled == (ROOT / "data" / "targets_2024.yaml").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["list", "--lead", "x"], "list"),
+        (["--db", "list.db", "show", "16"], "show"),
+        (["--data=x.yaml", "--debug", "progress", "update"], "progress"),
+        (["--help"], None),
+        ([], None),
+    ],
+)
+def test_a_run_knows_its_command_word(argv: list[str], command: str | None) -> None:
+    from minshi.cli import COMMAND_MODULES, command_named
+
+    assert command_named(argv) == command
+    if command is not None:
+        assert command in COMMAND_MODULES
+
+
+def test_every_command_has_its_module_named() -> None:
+    """A command missing from COMMAND_MODULES would not be found when run on its own."""
+    from minshi.cli import COMMAND_MODULES
+
+    assert {path[0] for path in commands()} == set(COMMAND_MODULES)
+
+
+@pytest.mark.parametrize("path", commands(), ids=" ".join)
+def test_every_command_runs_in_its_own_process(path: list[str]) -> None:
+    from tests.conftest import run_minshi
+
+    result = run_minshi(*path, "--help")
+    assert result.returncode == 0, result.stderr
+    assert f"Usage: minshi {' '.join(path)}" in result.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -124,14 +125,48 @@ def root(
     state.configure(data_flag=data, db_flag=db, debug=debug)
 
 
-def _register() -> None:
-    from minshi.cli import db, followup, notice, progress, query, report, template
+# which modules define each command: a run builds only the command it was asked for, since
+# turning every command's signature into options costs more than running most commands
+COMMAND_MODULES = {
+    "list": ("query",),
+    "show": ("query",),
+    "units": ("query",),
+    "validate": ("query",),
+    "config": ("query",),
+    "overdue": ("followup",),
+    "incomplete": ("followup",),
+    "progress": ("progress", "template"),
+    "report": ("report",),
+    "import-notice": ("notice",),
+    "db": ("db",),
+}
+ALL_MODULES = ("query", "followup", "progress", "template", "report", "notice", "db")
 
-    for module in (query, followup, progress, template, report, notice, db):
-        module.register(app)
+
+def command_named(argv: Sequence[str]) -> str | None:
+    """The command word in a command line (after the global options), if any."""
+    words = iter(argv)
+    for word in words:
+        if word in ("--data", "--db"):
+            next(words, None)  # its value
+        elif not word.startswith("-"):
+            return word
+    return None
 
 
-_register()
+def _register(argv: Sequence[str]) -> None:
+    import importlib
+    import os
+
+    modules: tuple[str, ...] = ALL_MODULES
+    completing = any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ)
+    if not completing:  # help, completion and unknown words need every command
+        modules = COMMAND_MODULES.get(command_named(argv) or "", ALL_MODULES)
+    for name in modules:
+        importlib.import_module(f"minshi.cli.{name}").register(app)
+
+
+_register(sys.argv[1:] if Path(sys.argv[0]).name in ("minshi", "__main__.py") else [])
 
 
 def main() -> None:
