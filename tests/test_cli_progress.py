@@ -579,3 +579,25 @@ def test_a_target_to_stay_under_is_judged_from_its_baseline(cli: Invoke, data_fi
     assert better.exit_code == 0 and "goes down" not in better.stderr
     absurd = cli("progress", "update", "22", "--value", "100", "--date", "2024-04-02")
     assert absurd.exit_code == 2 and "more than 3× the baseline 25 起" in absurd.stderr
+
+
+def test_a_store_in_a_folder_that_does_not_exist_is_exit_3(
+    cli: Invoke, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wrong = isolated / "no-such-folder" / "progress.db"
+    monkeypatch.setenv("MINSHI_DB", str(wrong))
+    result = cli("progress", "update", "16", "--value", "1")
+    assert result.exit_code == 3
+    assert result.stderr == (
+        f"minshi: error: the folder {wrong.parent} of the store {wrong} (from MINSHI_DB) does not "
+        "exist; create it, or correct the path\n"
+    )
+    assert not wrong.parent.exists()
+
+
+def test_the_default_store_is_created_on_the_first_write(
+    cli: Invoke, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MINSHI_DB")
+    assert cli("progress", "update", "16", "--value", "1").exit_code == 0
+    assert list((isolated / "xdg-data").rglob("progress.db"))

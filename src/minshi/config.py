@@ -7,6 +7,7 @@ any parent (paths relative to that file) > built-in default.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,15 +93,17 @@ def resolve(data_flag: str | None = None, db_flag: str | None = None) -> Setting
     config_path = find_config()
     file_values = _read_config(config_path) if config_path else {}
 
-    def pick(flag: str | None, flag_name: str, env: str, key: str, default: Path) -> Setting:
+    def pick(
+        flag: str | None, flag_name: str, env: str, key: str, default: Callable[[], Path]
+    ) -> Setting:
         if flag:
             return Setting(flag, flag_name)
         if os.environ.get(env):
             return Setting(os.environ[env], env)
         if key in file_values:
             return Setting(file_values[key], str(config_path))
-        return Setting(str(default), "default")
+        return Setting(str(default()), "default")  # looked up only when it is the one used
 
-    data = pick(data_flag, "--data", "MINSHI_DATA", "data", bundled_notice())
-    db = pick(db_flag, "--db", "MINSHI_DB", "db", default_db())
+    data = pick(data_flag, "--data", "MINSHI_DATA", "data", bundled_notice)
+    db = pick(db_flag, "--db", "MINSHI_DB", "db", default_db)
     return Settings(data=data, db=db, config_file=config_path)

@@ -62,7 +62,7 @@ def migrate() -> None:
     On a PostgreSQL store this also records which units lead which task of the loaded notices,
     the rule by which each unit may write only its own tasks.
     """
-    store = state.store(write=True)
+    store = state.store(write=True, new_folder=True)
     version = store.migrate()
     typer.echo(f"{store.location}: schema version {version}")
     server = _server(store)

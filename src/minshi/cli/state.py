@@ -59,12 +59,25 @@ def catalog() -> Catalog:
     return _state.catalog
 
 
-def store(*, write: bool = False) -> Store:
-    """The progress store; opened for reading unless `write` (reading never creates it)."""
-    if write not in _state.stores:
-        from minshi.store import open_store
+def store(*, write: bool = False, new_folder: bool = False) -> Store:
+    """The progress store; opened for reading unless `write` (reading never creates it).
 
-        _state.stores[write] = open_store(settings().db.value, create=write)
+    A write creates the default store's folder; a store named by the user is created only in
+    a folder that exists, unless `new_folder` (`minshi db migrate`, which is asked to create)."""
+    if write not in _state.stores:
+        from minshi.store import is_server_url, open_store
+
+        db = settings().db
+        if write and not new_folder and db.source != "default" and not is_server_url(db.value):
+            folder = Path(db.value).expanduser().absolute().parent
+            if not folder.exists():  # a typo in a path must not start a second journal
+                from minshi.errors import StoreError
+
+                raise StoreError(
+                    f"the folder {folder} of the store {db.value} (from {db.source}) does not "
+                    "exist; create it, or correct the path"
+                )
+        _state.stores[write] = open_store(db.value, create=write)
     return _state.stores[write]
 
 

@@ -7,7 +7,6 @@ entry dated ≤ D that is neither a retraction nor retracted, so a past report c
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -363,6 +362,8 @@ def journal_checksum(entries: Iterable[ProgressEntry]) -> str:
 
     Two stores holding the same journal give the same checksum whatever their backend.
     """
+    import hashlib
+
     digest = hashlib.sha256()
     for e in sorted(entries, key=lambda e: e.id):
         fields = (
