@@ -150,3 +150,18 @@ def test_json_is_indented_for_a_person_and_one_line_for_scripts() -> None:
     piped = run_minshi("list", "--lead", "区城市管理局", "--format", "json").stdout
     assert piped.count("\n") == 1
     assert json.loads(piped) == json.loads(shown.replace("\r\n", "\n"))
+
+
+def test_csv_on_a_terminal_never_carries_raw_control_characters(cli: Invoke) -> None:
+    note = "已开工\x1b]0;pwned\x07\x1b[31m红"
+    cli("progress", "update", "16", "--value", "40", "--date", "2024-06-30", "--note", note)
+    for args in (
+        ["progress", "export"],
+        ["progress", "log", "--format", "csv"],
+        ["report", "--as-of", "2024-06-30", "--format", "csv"],
+    ):
+        shown = on_terminal(*args)
+        assert "\x1b" not in shown and "\x07" not in shown, args
+        assert "已开工\\x1b]0;pwned\\x07" in shown, args
+    # to a pipe or a file the data stays whole, so it can be imported again
+    assert note in run_minshi("progress", "export").stdout

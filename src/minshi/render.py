@@ -119,6 +119,14 @@ def safe_text(text: str) -> str:
     return "".join(out)
 
 
+def for_stream(text: str, stream: Any = None) -> str:
+    """Text as it may be shown: on a terminal, control characters from the data (escape
+    sequences, bells) are shown escaped; a pipe or a file gets the text unchanged."""
+    if not is_terminal(stream):
+        return text
+    return safe_text(text.replace("\r\n", "\n"))
+
+
 def neutralize_formula(text: str) -> str:
     """Keep a spreadsheet from running data as a formula (=, +, -, @ at the start)."""
     if text and text[0] in "=+-@\t\r":
@@ -283,7 +291,7 @@ def render(
     if fmt == "json":  # indented for a person at a terminal, compact for scripts and files
         return to_json(records if json_obj is None else json_obj, pretty=is_terminal(stream))
     if fmt == "csv":
-        return csv_text(records, columns)
+        return for_stream(csv_text(records, columns), stream)
     if fmt == "markdown":
         return markdown(records, columns)
     return table(records, columns, color=use_color(stream), max_width=output_width(stream))

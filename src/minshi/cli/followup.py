@@ -40,7 +40,7 @@ def _emit(rows: list[dict[str, Any]], fmt: Format, fail_on_any: bool, empty: str
     if fmt == Format.table and not rows:
         typer.echo(empty, err=True)
     else:
-        typer.echo(render(rows, fmt.value, METRIC_ROW_COLUMNS), nl=False)
+        state.emit(render(rows, fmt.value, METRIC_ROW_COLUMNS))
     if fail_on_any and rows:
         raise typer.Exit(1)
 

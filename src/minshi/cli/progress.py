@@ -245,7 +245,7 @@ def log(
     ]
     if fmt in (Format.csv, Format.markdown):
         columns = [field(k, k) for k in records[0]] if records else columns
-    typer.echo(render(records, fmt.value, columns), nl=False)
+    state.emit(render(records, fmt.value, columns))
 
 
 @progress_app.command(epilog="Example: minshi progress undo --dry-run")
@@ -364,7 +364,9 @@ def export(
     entries = sorted(state.store().log(notice=notice), key=lambda e: e.id)
     text = export_csv(entries)
     if output is None:
-        typer.echo(text, nl=False)
+        from minshi.render import for_stream
+
+        state.emit(for_stream(text))
         return
     from minshi.files import write_file
 

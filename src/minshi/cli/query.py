@@ -90,7 +90,7 @@ def _emit_tasks(records: list[dict[str, Any]], fmt: Format) -> None:
     if fmt == Format.table and not records:
         typer.echo("(no tasks match)", err=True)
         return
-    typer.echo(render(records, fmt.value, columns), nl=False)
+    state.emit(render(records, fmt.value, columns))
 
 
 def show(
@@ -108,10 +108,10 @@ def show(
     )
     record = task_record(view)
     if fmt == Format.json:
-        typer.echo(render([], "json", [], json_obj=record), nl=False)
+        state.emit(render([], "json", [], json_obj=record))
         return
     if fmt != Format.table:
-        typer.echo(render(record["metrics"], fmt.value, METRIC_COLUMNS), nl=False)
+        state.emit(render(record["metrics"], fmt.value, METRIC_COLUMNS))
         return
     coop = "、".join(record["cooperating"]) + ("等" if record["cooperating_more"] else "")
     lines = [
@@ -123,7 +123,7 @@ def show(
     if record["note"]:
         lines.append(f"进展情况（{record['note_date']}）：{record['note']}")
     typer.echo(safe_text("\n".join(lines)) + "\n")
-    typer.echo(render(record["metrics"], "table", metric_columns()), nl=False)
+    state.emit(render(record["metrics"], "table", metric_columns()))
     if on_terminal():  # a person reads it: the history as a chart
         entries = state.store().log(notice=found_notice.id, tasks={found.id}, until=day)
         typer.echo("\n" + history_chart(view, entries, day, color=use_color()), nl=False)
@@ -171,7 +171,7 @@ def units(
         Column("牵头事项", lambda r: "、".join(map(str, r["lead"])), wrap=True),
         Column("配合事项", lambda r: "、".join(map(str, r["cooperating"])), wrap=True),
     ]
-    typer.echo(render(records, fmt.value, columns), nl=False)
+    state.emit(render(records, fmt.value, columns))
 
 
 def validate(
@@ -218,4 +218,4 @@ def config(fmt: FormatOpt = Format.table) -> None:
         field("value", "value", wrap=True),
         field("from", "source"),
     ]
-    typer.echo(render(records, fmt.value, columns), nl=False)
+    state.emit(render(records, fmt.value, columns))

@@ -109,8 +109,12 @@ def report(
 
         write_file(output, b"\xef\xbb\xbf" + data if chosen == "csv" else data)
         typer.echo(f"wrote {output}", err=True)
+    elif chosen == "xlsx":
+        state.emit(data)
     else:
-        typer.echo(data, nl=False)
+        from minshi.render import for_stream
+
+        state.emit(for_stream(data.decode("utf-8")))
     found = failing(built, statuses or ())
     if found:
         labels = ", ".join(sorted({line.status for _, line in found}))

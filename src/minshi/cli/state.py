@@ -85,3 +85,11 @@ def one_line(text: str) -> str:
     from minshi.render import safe_text
 
     return safe_text(text).replace("\n", " ")
+
+
+def emit(text: str | bytes) -> None:
+    """Write a command's output as it is. (typer.echo alone would strip anything that looks
+    like a colour code when the output is piped, changing the data an export carries.)"""
+    import typer
+
+    typer.echo(text, nl=False, color=True)
