@@ -228,10 +228,10 @@ def test_undo_retracts_and_dry_run_changes_nothing(cli: Invoke) -> None:
     before = journal(cli)
     dry = cli("progress", "undo", "--dry-run")
     assert dry.stdout.startswith("would take back entry 2: task 16 老旧小区 20 个 as of 2024-05-01")
-    assert "老旧小区 would then be 10 个" in dry.stdout
+    assert "老旧小区 as of 2024-05-01 would then be 10 个" in dry.stdout
     assert journal(cli) == before
     done = cli("progress", "undo")
-    assert done.exit_code == 0 and "is now 10 个" in done.stdout
+    assert done.exit_code == 0 and "老旧小区 as of 2024-05-01 is 10 个" in done.stdout
     assert metric(cli, "16", "老旧小区")["actual"] == 10
     entries = json.loads(cli("progress", "log", "-f", "json").stdout)
     assert entries[0]["retracts"] == 2  # recorded, not erased

@@ -283,13 +283,19 @@ def undo(
     if dry_run:
         after = standing_after(state.store(), target)
         then = _value_text(after, unit)
-        typer.echo(state.one_line(f"would take back {what}; {target.metric} would then be {then}"))
+        typer.echo(
+            state.one_line(
+                f"would take back {what}; {target.metric} as of {target.date} would then be {then}"
+            )
+        )
         return
     retraction = state.store(write=True).retract(target.id, by=who, note=note)
     after = standing_after(state.store(), target)
     now = _value_text(after, unit)
     typer.echo(
-        state.one_line(f"took back {what} (entry {retraction.id}); {target.metric} is now {now}")
+        state.one_line(
+            f"took back {what} (entry {retraction.id}); {target.metric} as of {target.date} is {now}"
+        )
     )
 
 

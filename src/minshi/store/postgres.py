@@ -191,6 +191,11 @@ def _psycopg() -> Any:
         raise StoreError(
             "PostgreSQL support is not installed: pip install 'minshi[postgres]'"
         ) from None
+    # psycopg logs what it ignores while a dead connection is torn down; minshi says it in one
+    # line of its own (StoreError), so those log lines are not for the clerk
+    import logging
+
+    logging.getLogger("psycopg").setLevel(logging.CRITICAL)
     return psycopg
 
 
