@@ -291,12 +291,8 @@ def undo(
         return
     retraction = state.store(write=True).retract(target.id, by=who, note=note)
     after = standing_after(state.store(), target)
-    now = _value_text(after, unit)
-    typer.echo(
-        state.one_line(
-            f"took back {what} (entry {retraction.id}); {target.metric} as of {target.date} is {now}"
-        )
-    )
+    now = f"{target.metric} as of {target.date} is {_value_text(after, unit)}"
+    typer.echo(state.one_line(f"took back {what} (entry {retraction.id}); {now}"))
 
 
 def _metric_unit(entry: ProgressEntry) -> str | None:
