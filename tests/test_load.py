@@ -57,12 +57,12 @@ READER = """
 import json, os, sys, time
 from typer.testing import CliRunner
 from minshi.cli import app
-from minshi.status import STATUS_ORDER
+from minshi.status import task_status
 
 go, stop, out, as_of = sys.argv[1:5]
 tasks, metrics = json.loads(sys.argv[5]), int(sys.argv[6])
 runner = CliRunner()
-problems, reads = [], {"list": 0, "overdue": 0}
+problems, reads = [], {"list": 0, "overdue": 0, "report": 0}
 seen = {t: -1 for t in tasks}  # each writer's value, as last read: it may only grow
 overdue_before = None  # values only grow, so what is overdue may only shrink
 
@@ -88,9 +88,9 @@ while not last:
         if len(listed) != 21 or sum(len(t["metrics"]) for t in listed) != metrics:
             problems.append(f"list: {len(listed)} tasks")
         for task in listed:
-            worst = min((m["status"] for m in task["metrics"]), key=STATUS_ORDER.index)
-            if task["status"] != worst:
-                problems.append(f"task {task['id']} is {task['status']}, its worst is {worst}")
+            rolled = task_status(m["status"] for m in task["metrics"])
+            if task["status"] != rolled:
+                problems.append(f"task {task['id']} is {task['status']}, its metrics say {rolled}")
             if str(task["id"]) in seen:
                 actual = task["metrics"][0]["actual"]
                 actual = -1 if actual is None else actual
@@ -104,6 +104,18 @@ while not last:
         if overdue_before is not None and len(overdue) > overdue_before:
             problems.append(f"overdue: {overdue_before} rows, then {len(overdue)}")
         overdue_before = len(overdue)
+    report = read("report")
+    if report is not None:  # counts add up, and each note belongs to the figure beside it
+        rows = [t for c in report["categories"] for t in c["tasks"]]
+        if len(rows) != 21 or sum(report["counts"].values()) != 21:
+            problems.append(f"report: {len(rows)} tasks, counts {report['counts']}")
+        if sum(c["subtotal"]["tasks"] for c in report["categories"]) != report["total"]["tasks"]:
+            problems.append("report: the subtotals do not add up to the total")
+        for t in rows:
+            note = t.get("note") or ""
+            value = t["metrics"][0]["actual"]
+            if note.startswith("writer ") and int(note.split()[-1]) != value:
+                problems.append(f"report: task {t['id']} shows {note!r} beside {value}")
 with open(out, "w") as f:
     json.dump({"problems": problems, "reads": reads, "final": seen, "overdue": overdue_before}, f)
 """
@@ -174,7 +186,8 @@ def test_eight_writers_and_a_reader_lose_nothing(isolated: Path, db_file: Path) 
         f"\nload: {WRITERS} writer processes × {UPDATES} updates = {WRITERS * UPDATES} updates "
         f"in {writing:.1f} s ({WRITERS * UPDATES / writing:.0f}/s), failed: {len(failed)}, "
         f"lost: {lost}, written though refused: {extra}; 1 reader process: "
-        f"{reads['reads']['list']} list + {reads['reads']['overdue']} overdue reads, "
+        f"{reads['reads']['list']} list + {reads['reads']['overdue']} overdue + "
+        f"{reads['reads']['report']} report reads, "
         f"inconsistent: {len(reads['problems'])}; "
         f"wall {wall:.1f} s"
     )
@@ -192,4 +205,5 @@ def test_eight_writers_and_a_reader_lose_nothing(isolated: Path, db_file: Path) 
     )
     assert reads["final"] == dict.fromkeys(tasks, UPDATES - 1)  # the last read saw every write
     assert reads["reads"]["list"] > 1 and reads["reads"]["overdue"] > 1
+    assert reads["reads"]["report"] > 1
     assert problems == []
