@@ -97,6 +97,31 @@ def bad_retraction(retraction: int, retracted: int, kind: str) -> str:
     )
 
 
+def series_problems_sql(entry: str, series: str) -> str:
+    """How many metrics with entries are missing from the series table (for `check`)."""
+    return (
+        f"SELECT count(*) FROM (SELECT notice, task, metric FROM {entry}"
+        f" WHERE retracts IS NULL EXCEPT SELECT notice, task, metric FROM {series}) m"
+    )
+
+
+def unreadable_entries(
+    rows: Iterable[Sequence[Any]], parse: Callable[[Sequence[Any]], ProgressEntry]
+) -> list[str]:
+    """`check`'s lines for the rows that cannot be read back or break the entry rules."""
+    problems = []
+    for row in rows:
+        try:
+            entry = parse(row)
+            if not entry.is_retraction:
+                validate_entry(as_new_entry(entry))
+        except Damaged as exc:
+            problems.append(f"entry {row[0]} cannot be read: it holds {exc.what}")
+        except InputError as exc:
+            problems.append(f"entry {row[0]} cannot be read: {exc.message}")
+    return problems
+
+
 def latest_sql(template: str, having: Having | None, where: Sequence[str]) -> str:
     """A backend's latest-entry query (entry alias x, series alias s), narrowed by `having`
     and by the series conditions `where` (which let the database use its keys)."""

@@ -30,7 +30,6 @@ from minshi.store.base import (
     ProgressEntry,
     RowReader,
     SeriesKey,
-    as_new_entry,
     bad_retraction,
     bad_retractions_sql,
     canonical_decimal,
@@ -41,6 +40,8 @@ from minshi.store.base import (
     journal_checksum,
     latest_sql,
     refuse_retraction,
+    series_problems_sql,
+    unreadable_entries,
     validate_entry,
 )
 
@@ -497,21 +498,10 @@ class PostgresStore:
         problems += [
             bad_retraction(*row) for row in self._fetch(bad_retractions_sql("minshi.entry"))
         ]
-        missing = self._fetch(
-            "SELECT count(*) FROM (SELECT notice, task, metric FROM minshi.entry"
-            " WHERE retracts IS NULL EXCEPT SELECT notice, task, metric FROM minshi.series) m"
-        )[0][0]
+        missing = self._fetch(series_problems_sql("minshi.entry", "minshi.series"))[0][0]
         if missing:
             problems.append(f"{missing} metrics are missing from the series table")
-        for row in self._fetch(_SELECT):
-            try:
-                entry = _parse(row)
-                if not entry.is_retraction:
-                    validate_entry(as_new_entry(entry))
-            except Damaged as exc:
-                problems.append(f"entry {row[0]} cannot be read: it holds {exc.what}")
-            except InputError as exc:
-                problems.append(f"entry {row[0]} cannot be read: {exc.message}")
+        problems += unreadable_entries(self._fetch(_SELECT), _parse)
         return problems
 
     def backup(self, dest: Path) -> None:

@@ -33,7 +33,6 @@ from minshi.store.base import (
     ProgressEntry,
     RowReader,
     SeriesKey,
-    as_new_entry,
     bad_retraction,
     bad_retractions_sql,
     canonical_decimal,
@@ -45,6 +44,8 @@ from minshi.store.base import (
     journal_checksum,
     latest_sql,
     refuse_retraction,
+    series_problems_sql,
+    unreadable_entries,
     validate_entry,
 )
 
@@ -431,21 +432,10 @@ class SQLiteStore:
             if _SCHEMA_OBJECTS - present:
                 return problems
             problems += [bad_retraction(*row) for row in conn.execute(bad_retractions_sql("entry"))]
-            missing = conn.execute(
-                "SELECT count(*) FROM (SELECT notice, task, metric FROM entry"
-                " WHERE retracts IS NULL EXCEPT SELECT notice, task, metric FROM series)"
-            ).fetchone()[0]
+            missing = conn.execute(series_problems_sql("entry", "series")).fetchone()[0]
             if missing:
                 problems.append(f"{missing} metrics are missing from the series table")
-            for row in conn.execute(_SELECT):
-                try:
-                    entry = _parse(row)
-                    if not entry.is_retraction:
-                        validate_entry(as_new_entry(entry))
-                except Damaged as exc:
-                    problems.append(f"entry {row[0]} cannot be read: it holds {exc.what}")
-                except InputError as exc:
-                    problems.append(f"entry {row[0]} cannot be read: {exc.message}")
+            problems += unreadable_entries(conn.execute(_SELECT), _parse)
         return problems
 
     def backup(self, dest: Path) -> None:
@@ -656,7 +646,7 @@ class SQLiteStore:
             raise damaged_entry(self.location, row[0], exc) from None
 
 
-def _parse(row: sqlite3.Row | tuple[Any, ...]) -> ProgressEntry:
+def _parse(row: Sequence[Any]) -> ProgressEntry:
     """The entry a row holds; Damaged when a field cannot be read back."""
     return entry_from_row(row, _READ)
 
