@@ -647,3 +647,26 @@ def test_command_output_folder_missing(cli: Invoke, tmp_path: Path) -> None:
     result = cli("import-notice", str(NOTICE), "-o", str(out))
     assert result.exit_code == 3
     assert result.stderr.startswith(f"minshi: error: cannot write {out}: ")
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("改造2至3所学校。", "the range “2至3所” was not made a metric"),
+        ("实施3—5年规划。", "the range “3—5年” was not made a metric"),
+        ("供水能力提高1.5倍。", "“1.5倍” is relative, so it was not made a metric"),
+    ],
+)
+def test_numbers_it_cannot_assign_go_to_review(text: str, flagged: str) -> None:
+    from minshi.importer.metrics import extract_metrics
+
+    extracted = extract_metrics(1, "事项", text, [])
+    assert all(m["kind"] == "milestone" for m in extracted.metrics)  # no number invented
+    assert any(flagged in item for item in extracted.review)
+
+
+@pytest.mark.parametrize("text", ["招收2～3岁幼儿。", "2024—2025学年开展课后服务。"])
+def test_ages_and_school_years_are_not_review_noise(text: str) -> None:
+    from minshi.importer.metrics import extract_metrics
+
+    assert extract_metrics(1, "事项", text, []).review == []

@@ -170,6 +170,9 @@ class _Builder:
             if f.value <= 0:
                 self.flag(sentence, f"“{written}” is not a target above 0")
                 continue
+            if f.unit in _RELATIVE_UNITS:  # 提高1.5倍: relative to a figure the text does not give
+                self.flag(sentence, f"“{written}” is relative, so it was not made a metric")
+                continue
             metric = _Metric(
                 key="",
                 name="",
@@ -264,6 +267,12 @@ class _Builder:
             self.add(_Metric(key=_key(key), name=name, kind="milestone", note=note))
 
 
+# a range of two numbers (2至3所, 3—5年) unless it describes an age (2～3岁幼儿)
+_RANGE = re.compile(r"\d+(?:\.\d+)?\s*[～~〜\-—–至到]\s*\d+(?:\.\d+)?(?!\d)(?!\s*岁)\S?")
+_YEAR = re.compile(r"(19|20)\d\d\D")
+_RELATIVE_UNITS = frozenset({"倍", "成"})
+
+
 def extract_metrics(task_id: int, task_name: str, target_text: str, owners: list[str]) -> Extracted:
     """The metrics of one task from its target text, and what a clerk must check by hand."""
     builder = _Builder(task_id, task_name, owners)
@@ -273,6 +282,9 @@ def extract_metrics(task_id: int, task_name: str, target_text: str, owners: list
         body = _PROVISIONAL.sub("", sentence) if provisional else sentence
         body = _PARTS_IN_BRACKETS.sub(r"，\1，", body)  # 12个（其中城区8个、乡镇4个）
         for clause in split_outside_brackets(body, "，,：:；;。！!？?"):
+            for r in _RANGE.finditer(clause):  # 2至3所: which end is the target is a choice
+                if not _YEAR.match(r[0]):  # 2024—2025年 names years, it sets nothing
+                    builder.flag(sentence, f"the range “{r[0]}” was not made a metric")
             found = find_quantities(clause)
             if found:
                 builder.numbers(sentence, clause, found, note)
