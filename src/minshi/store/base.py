@@ -322,6 +322,25 @@ def validate_entry(entry: NewEntry, position: int | None = None) -> None:
         raise bad("it reports nothing: no value, milestone state, stage, percent, amount or note")
 
 
+def stored_entry(new: NewEntry, entry_id: int, recorded_at: datetime) -> ProgressEntry:
+    """`new` as the journal keeps it: numbered, timed, and its numbers in canonical form."""
+    return ProgressEntry(
+        id=entry_id,
+        notice=new.notice,
+        task=new.task,
+        metric=new.metric,
+        date=new.date,
+        recorded_at=recorded_at,
+        value=canonical_decimal(new.value),
+        done=new.done,
+        stage=new.stage,
+        percent=canonical_decimal(new.percent),
+        invested=canonical_decimal(new.invested),
+        note=new.note,
+        by=new.by,
+    )
+
+
 def as_new_entry(e: ProgressEntry) -> NewEntry:
     return NewEntry(
         notice=e.notice,

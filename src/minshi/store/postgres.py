@@ -41,6 +41,7 @@ from minshi.store.base import (
     latest_sql,
     refuse_retraction,
     series_problems_sql,
+    stored_entry,
     unreadable_entries,
     validate_entry,
 )
@@ -359,24 +360,7 @@ class PostgresStore:
         with self._write() as cur:
             self._refuse_unled(cur, {(e.notice, e.task) for e in entries})
             first, now = self._next_id(cur)
-            stored = [
-                ProgressEntry(
-                    id=first + position,
-                    notice=new.notice,
-                    task=new.task,
-                    metric=new.metric,
-                    date=new.date,
-                    recorded_at=now,
-                    value=canonical_decimal(new.value),
-                    done=new.done,
-                    stage=new.stage,
-                    percent=canonical_decimal(new.percent),
-                    invested=canonical_decimal(new.invested),
-                    note=new.note,
-                    by=new.by,
-                )
-                for position, new in enumerate(entries)
-            ]
+            stored = [stored_entry(new, first + n, now) for n, new in enumerate(entries)]
             cur.executemany(_INSERT, [_row(e) for e in stored])
         return stored
 

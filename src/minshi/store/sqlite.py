@@ -35,7 +35,6 @@ from minshi.store.base import (
     SeriesKey,
     bad_retraction,
     bad_retractions_sql,
-    canonical_decimal,
     check_loadable,
     check_retraction_args,
     damaged_entry,
@@ -45,6 +44,7 @@ from minshi.store.base import (
     latest_sql,
     refuse_retraction,
     series_problems_sql,
+    stored_entry,
     unreadable_entries,
     validate_entry,
 )
@@ -338,21 +338,7 @@ class SQLiteStore:
 
         def rows(first_id: int, now: datetime) -> Iterator[tuple[Any, ...]]:
             for position, new in enumerate(entries):
-                entry = ProgressEntry(
-                    id=first_id + position,
-                    notice=new.notice,
-                    task=new.task,
-                    metric=new.metric,
-                    date=new.date,
-                    recorded_at=now,
-                    value=canonical_decimal(new.value),
-                    done=new.done,
-                    stage=new.stage,
-                    percent=canonical_decimal(new.percent),
-                    invested=canonical_decimal(new.invested),
-                    note=new.note,
-                    by=new.by,
-                )
+                entry = stored_entry(new, first_id + position, now)
                 stored.append(entry)
                 yield _row(entry)
 
