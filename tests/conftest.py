@@ -65,6 +65,20 @@ def cli() -> Invoke:
     return invoke
 
 
+def python(code: str, *args: str) -> subprocess.Popen[str]:
+    """A Python process running `code` with this checkout's minshi, started in the background
+    (the writers and readers of the concurrency and load tests)."""
+    src = str(ROOT / "src")
+    env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    return subprocess.Popen(
+        [sys.executable, "-c", code, *args],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
 def run_minshi(
     *args: str, env: dict[str, str] | None = None, **kw: object
 ) -> subprocess.CompletedProcess[str]:

@@ -12,23 +12,18 @@ entry (typer's test runner, in a loop) rather than 200 process starts: 1,600 sta
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-import minshi
 from minshi.catalog import load
 from minshi.store import open_store
-from tests.conftest import BUNDLED
+from tests.conftest import BUNDLED, python
 
 pytestmark = pytest.mark.slow
 
-SRC = str(Path(minshi.__file__).resolve().parents[1])
 WRITERS, UPDATES = 8, 200
 AS_OF = "2025-01-15"  # after the deadline: every metric is done or overdue
 
@@ -119,17 +114,6 @@ while not last:
 with open(out, "w") as f:
     json.dump({"problems": problems, "reads": reads, "final": seen, "overdue": overdue_before}, f)
 """
-
-
-def python(code: str, *args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    return subprocess.Popen(
-        [sys.executable, "-c", code, *args],
-        env=env,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
 
 
 def writer_tasks() -> list[str]:

@@ -3,10 +3,7 @@ middle of a large write leaves the journal exactly as it was."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from datetime import date
@@ -14,15 +11,14 @@ from pathlib import Path
 
 import pytest
 
-import minshi
 from minshi.store import is_server_url, journal_checksum, open_store
 from minshi.store.postgres import PostgresStore
+from tests.conftest import python
 from tests.pgserver import PostgresServer
 from tests.test_store import entry
 
 pytestmark = pytest.mark.slow
 
-SRC = str(Path(minshi.__file__).resolve().parents[1])
 
 WRITER = """
 import os, sys, time
@@ -112,17 +108,6 @@ store.add([NewEntry("wanzhou-2024", n % 21 + 1, "老旧小区", date(2024, 6, 30
                     value=Decimal(n), note="进展情况" * 20) for n in range(10_000)])
 print("the write finished: it should have been killed")
 """
-
-
-def python(code: str, *args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    return subprocess.Popen(
-        [sys.executable, "-c", code, *args],
-        env=env,
-        text=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
 
 
 def test_writers_at_once_lose_nothing(store_location: str, tmp_path: Path) -> None:
