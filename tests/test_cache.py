@@ -2,7 +2,8 @@
 
 The first test shows that a second run really is served from the cache (a cache planted with
 another task name shows that name); every other test then shows a case where the cache must not
-be believed, and that the run gives what the YAML says.
+be believed, and that the run gives what the YAML says. The cache is data, never code: a pickle
+planted in its place is never loaded.
 """
 
 from __future__ import annotations
@@ -11,13 +12,11 @@ import json
 import os
 import pickle
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from minshi.catalog import _notice_blobs
 from tests.conftest import Invoke
 
 NAME = "城镇老旧小区改造和社区服务提升"  # task 16 of the bundled notice
@@ -40,25 +39,26 @@ def name_of_16(cli: Invoke, *args: str) -> str:
     return name
 
 
-def rewrite(cache: Path, change: Callable[[list[Any]], None]) -> None:
-    """Rewrite the cache file's record (key, ids, units, warnings, pickled notices) in place."""
-    with cache.open("rb") as f:
-        record = list(pickle.load(f))
+def rewrite(cache: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    """Rewrite the cache file's record (key, ids, units, warnings, notices) in place."""
+    record = json.loads(cache.read_bytes())
     change(record)
-    cache.write_bytes(pickle.dumps(tuple(record), protocol=5))
+    cache.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
 
 
 def plant(cache: Path, key: Callable[[Any], Any] = lambda key: key) -> None:
     """Give task 16 another name inside the cache, under the same key or a changed one."""
 
-    def change(record: list[Any]) -> None:
-        notices = [pickle.loads(blob) for blob in record[4]]
-        renamed = [
-            replace(n, tasks=[replace(t, name=PLANTED) if t.id == 16 else t for t in n.tasks])
-            for n in notices
-        ]
-        record[0] = key(record[0])
-        record[4] = _notice_blobs(renamed)
+    def change(record: dict[str, Any]) -> None:
+        renamed = []
+        for text in record["notices"]:
+            notice = json.loads(text)
+            for task in notice[1]:  # Notice(notice, tasks, …); Task(id, category, name, …)
+                if task[0] == 16:
+                    task[2] = PLANTED
+            renamed.append(json.dumps(notice, ensure_ascii=False))
+        record["key"] = key(record["key"])
+        record["notices"] = renamed
 
     rewrite(cache, change)
 
@@ -127,21 +127,28 @@ def keep_half(data: bytes) -> bytes:
     return data[: len(data) // 2]
 
 
-def damage_a_notice(record: list[Any]) -> None:
-    record[4][0] = keep_half(record[4][0])
+def damage_a_notice(record: dict[str, Any]) -> None:
+    record["notices"][0] = keep_half(record["notices"][0])
 
 
-def replace_a_notice(record: list[Any]) -> None:
-    record[4][0] = pickle.dumps("not a notice")
+def replace_a_notice(record: dict[str, Any]) -> None:
+    record["notices"][0] = json.dumps("not a notice")
+
+
+def mistype_a_notice(record: dict[str, Any]) -> None:
+    notice = json.loads(record["notices"][0])
+    notice[1][0][0] = "sixteen"  # a task id that is text
+    record["notices"][0] = json.dumps(notice, ensure_ascii=False)
 
 
 DAMAGE: dict[str, Callable[[Path], None]] = {
     "empty": lambda cache: cache.write_bytes(b""),
     "truncated": lambda cache: cache.write_bytes(keep_half(cache.read_bytes())),
     "garbage": lambda cache: cache.write_bytes(os.urandom(4096)),
-    "another-pickle": lambda cache: cache.write_bytes(pickle.dumps({"not": "a cache"})),
+    "other-json": lambda cache: cache.write_text('{"not": "a cache"}', encoding="utf-8"),
     "one-notice-truncated": lambda cache: rewrite(cache, damage_a_notice),
     "one-notice-replaced": lambda cache: rewrite(cache, replace_a_notice),
+    "one-notice-mistyped": lambda cache: rewrite(cache, mistype_a_notice),
 }
 
 
@@ -162,13 +169,56 @@ def test_a_damaged_cache_is_ignored_and_rebuilt(
 
 
 # ---------------------------------------------------------------------------------------------
+# The cache is data, never code; a cache planted by someone else is not read
+
+
+class _Planted:
+    """Unpickling this would run `os.system`: the run must never do it."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_a_pickle_planted_as_the_cache_is_never_loaded(cli: Invoke, isolated: Path) -> None:
+    assert name_of_16(cli) == NAME
+    marker = isolated / "ran-code-from-the-cache"
+    the_cache(isolated).write_bytes(pickle.dumps(_Planted(marker)))
+    assert name_of_16(cli) == NAME
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("how", ["writable-by-others", "a-symlink"])
+def test_a_cache_others_could_have_written_is_not_read(
+    cli: Invoke, isolated: Path, how: str
+) -> None:
+    assert name_of_16(cli) == NAME
+    cache = the_cache(isolated)
+    plant(cache)
+    if how == "writable-by-others":
+        cache.chmod(0o666)
+    else:
+        elsewhere = isolated / "planted.json"
+        cache.rename(elsewhere)
+        cache.symlink_to(elsewhere)
+    assert name_of_16(cli) == NAME
+
+
+def test_the_cache_is_private_to_its_user(cli: Invoke, isolated: Path) -> None:
+    assert name_of_16(cli) == NAME
+    assert the_cache(isolated).stat().st_mode & 0o777 == 0o600
+
+
+# ---------------------------------------------------------------------------------------------
 # A cache written by another minshi is not used
 
 
 KEYS: dict[str, Callable[[Any], Any]] = {
-    "another-version": lambda key: ("0.0.1", *key[1:]),
-    "another-cache-format": lambda key: (key[0], key[1] + 1, *key[2:]),
-    "other-models": lambda key: (*key[:2], (("Metric", ("key",)),), *key[3:]),
+    "another-version": lambda key: ["0.0.1", *key[1:]],
+    "another-cache-format": lambda key: [key[0], key[1] + 1, *key[2:]],
+    "other-models": lambda key: [*key[:2], [["Metric", ["key"]]], *key[3:]],
 }
 
 

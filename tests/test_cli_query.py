@@ -127,7 +127,7 @@ def test_show_unknown_task(cli: Invoke) -> None:
 
 
 def test_table_aligns_chinese_text(cli: Invoke) -> None:
-    from minshi.render import width
+    from minshi.render.text import width
 
     lines = cli("list", "--lead", "区城市管理局").stdout.splitlines()
     header, rule, *rows = lines
@@ -327,12 +327,12 @@ def test_config_never_shows_a_password(cli: Invoke, monkeypatch: pytest.MonkeyPa
 def test_an_unforeseen_fault_is_one_line_and_never_exit_1(
     cli: Invoke, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import minshi.followup
+    import minshi.render.records
 
     def broken(*args: object) -> str:
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(minshi.followup, "metric_summary", broken)
+    monkeypatch.setattr(minshi.render.records, "metric_summary", broken)
     result = cli("show", "16")
     assert result.exit_code == 3  # 1 would tell cron "--fail-on found something"
     assert result.stderr == (

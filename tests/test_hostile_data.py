@@ -326,10 +326,12 @@ def test_a_50_mb_file_is_refused_before_it_is_read(cli: Invoke, tmp_path: Path) 
     assert first == f"minshi: error: {path}: 50 MB is far too large for a notice file (limit 5 MB)"
 
 
-def test_an_endless_source_is_read_only_up_to_the_limit(cli: Invoke) -> None:
+def test_an_endless_source_is_refused_unread(cli: Invoke) -> None:
     """A device (or pipe) reports size 0; reading it whole would never end."""
     first = refuse(cli, Path("/dev/zero"), "/dev/zero as the notice")
-    assert first == "minshi: error: /dev/zero: far too large for a notice file (limit 5 MB)"
+    assert first == (
+        "minshi: error: /dev/zero: not a regular file (a pipe or a device); give a .yaml file"
+    )
 
 
 def test_a_byte_order_mark_is_accepted_silently(cli: Invoke, tmp_path: Path) -> None:

@@ -158,7 +158,7 @@ def test_eight_writers_and_a_reader_lose_nothing(isolated: Path, db_file: Path) 
     store = open_store(db_file, create=False)
     entries = store.log()
     latest = store.latest(date(2024, 12, 31))
-    problems = store.check()
+    problems = store.integrity_problems()
     store.close()
     refused = {(w, f[0]) for w, r in enumerate(results) for f in r["failures"]}
     acknowledged = {(w, n) for w in range(WRITERS) for n in range(UPDATES)} - refused

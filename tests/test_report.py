@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from minshi.render import width
+from minshi.render.text import width
 from minshi.store import NewEntry, open_store
 from tests.conftest import Invoke
 

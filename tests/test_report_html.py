@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from minshi.report_html import FONT_STACK
+from minshi.render.report_html import FONT_STACK
 from tests.conftest import Invoke
 from tests.test_report import AS_OF, SUMMARY, UNPLANNED_REMARK, UNPLANNED_SUMMARY
 from tests.test_report import journal as journal  # the fixture: a journal of a few updates

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 import minshi
 from minshi.models import Bands, Comparator, Metric, MetricKind, Period, Revision
+from minshi.render.labels import STATUS_LABELS
 from minshi.status import (
-    STATUS_LABELS,
     STATUS_ORDER,
     MetricState,
     Reading,

@@ -67,7 +67,7 @@ def count_in(location: str | Path) -> int:
 
 def check_of(location: str | Path) -> list[str]:
     with open_store(location, create=False) as reader:
-        return reader.check()
+        return reader.integrity_problems()
 
 
 def migrate(location: str) -> None:
@@ -368,10 +368,10 @@ def test_adding_nothing_writes_nothing(store: Store) -> None:
 
 
 def test_check_is_clean_on_a_store_in_use(store: Store) -> None:
-    assert store.check() == []
+    assert store.integrity_problems() == []
     store.add([entry(task=t, value=t) for t in range(1, 30)])
     store.retract(7, by="x")
-    assert store.check() == []
+    assert store.integrity_problems() == []
 
 
 def test_a_store_reopened_holds_the_same_journal(store_location: str) -> None:
@@ -401,7 +401,7 @@ def test_reading_never_creates_the_file_or_its_folder(tmp_path: Path) -> None:
     assert reader.count() == 0
     assert reader.latest(date(2024, 12, 31)) == {}
     assert reader.log() == [] and reader.last_entry() is None and reader.get(1) is None
-    assert reader.check() == []
+    assert reader.integrity_problems() == []
     with pytest.raises(InputError, match="there is no entry 1"):
         reader.retract(1, by="x")
     with pytest.raises(StoreError, match="opened for reading only"):
@@ -611,7 +611,7 @@ def test_a_damaged_number_is_a_store_error_naming_the_entry(tmp_path: Path) -> N
         # a snapshot that failed ended its read: the same store still writes
         (added,) = store.add([entry(value=5)])
         assert added.id == 5
-        assert store.check() == [
+        assert store.integrity_problems() == [
             "integrity: CHECK constraint failed in entry",
             "entry 4 cannot be read: it holds a damaged number '1..2'",
         ]
@@ -641,7 +641,9 @@ def test_a_store_made_before_the_stricter_check_is_read_safely(
     with open_store(path, create=False) as store:
         with pytest.raises(StoreError, match=re.escape(damaged_number_message(path))):
             store.snapshot(date(2024, 12, 31))
-        assert store.check() == ["entry 4 cannot be read: it holds a damaged number '1..2'"]
+        assert store.integrity_problems() == [
+            "entry 4 cannot be read: it holds a damaged number '1..2'"
+        ]
 
 
 def test_a_damaged_number_is_one_clear_line_in_every_command(cli: Invoke, db_file: Path) -> None:
@@ -763,7 +765,7 @@ def test_a_full_disk_refuses_the_write_and_keeps_what_was_stored(tmp_path: Path)
         writer.close()
         reader = open_store(path, create=False)
         assert reader.count() == stored
-        assert reader.check() == []
+        assert reader.integrity_problems() == []
         reader.close()
 
 
@@ -839,7 +841,7 @@ def test_backup_is_a_store_with_the_same_journal(tmp_path: Path) -> None:
     assert restored.count() == 501
     assert journal_checksum(restored.log()) == journal
     assert restored.latest(date(2024, 12, 31)) == latest
-    assert restored.check() == []
+    assert restored.integrity_problems() == []
     restored.close()
     source.close()
 
@@ -1011,7 +1013,7 @@ def test_a_journal_moves_from_sqlite_to_the_server_and_back(
     assert copied == CopyResult(302, journal_checksum(source.log()))
     assert journal_checksum(shared.log()) == copied.checksum
     assert shared.latest(date(2024, 12, 31)) == source.latest(date(2024, 12, 31))
-    assert shared.check() == []
+    assert shared.integrity_problems() == []
     with pytest.raises(
         StoreError, match="already holds 302 entries: a journal is copied only into an empty store"
     ):
@@ -1031,7 +1033,7 @@ def test_a_journal_moves_from_sqlite_to_the_server_and_back(
 def test_reading_a_server_without_a_store_creates_nothing(postgres_server: PostgresServer) -> None:
     database = postgres_server.new_database()
     reader = open_store(postgres_server.url(database), create=False)
-    assert reader.count() == 0 and reader.log() == [] and reader.check() == []
+    assert reader.count() == 0 and reader.log() == [] and reader.integrity_problems() == []
     with pytest.raises(StoreError, match="opened for reading only"):
         reader.add([entry(value=1)])
     reader.close()
@@ -1094,7 +1096,9 @@ def test_a_server_number_no_progress_can_hold_is_a_store_error(
         ):
             store.snapshot(date(2024, 12, 31))
         assert store.get(2) is not None
-        assert store.check() == ["entry 3 cannot be read: it holds a damaged number 'NaN'"]
+        assert store.integrity_problems() == [
+            "entry 3 cannot be read: it holds a damaged number 'NaN'"
+        ]
 
 
 @pytest.mark.postgres
@@ -1176,5 +1180,5 @@ def test_load_refuses_a_journal_no_store_could_have_written(store: Store) -> Non
     }
     for message, entries in cases.items():
         with pytest.raises(InputError, match=f"^{re.escape(message)}"):
-            store.load(entries)
+            store.fill(entries)
     assert store.count() == 0

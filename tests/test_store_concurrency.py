@@ -132,7 +132,7 @@ def test_writers_at_once_lose_nothing(store_location: str, tmp_path: Path) -> No
     assert {k[1]: e.value for k, e in latest.items()} == {
         w + 1: updates - 1 for w in range(writers)
     }
-    assert store.check() == []
+    assert store.integrity_problems() == []
     store.close()
 
 
@@ -222,7 +222,7 @@ def test_a_writer_killed_mid_write_leaves_the_journal_as_it_was(
     assert store.count() == 22
     assert journal_checksum(store.log()) == before
     assert store.latest(date(2024, 12, 31)) == latest_before
-    assert store.check() == []
+    assert store.integrity_problems() == []
     (after,) = store.add([entry(value=1)])  # the killed writer's lock went with it
     assert after.id == 23
     store.close()
@@ -268,4 +268,4 @@ def test_units_writing_at_once_through_their_own_roles_lose_nothing(
     assert rows == [(f"unit_clerk_{w}", w + 1, updates) for w in range(writers)]
     with open_store(postgres_server.url(database), create=False) as store:
         assert store.count() == writers * updates
-        assert store.check() == []
+        assert store.integrity_problems() == []

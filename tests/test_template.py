@@ -217,15 +217,22 @@ def test_text_from_the_data_that_looks_like_a_formula_stays_text(
         assert "<f>" not in z.read("xl/worksheets/sheet1.xml").decode()
 
 
-def test_an_existing_file_is_replaced_only_with_force(cli: Invoke) -> None:
+@pytest.mark.parametrize("option", ["--overwrite", "--force"])
+def test_an_existing_file_is_replaced_only_with_overwrite(cli: Invoke, option: str) -> None:
+    """--overwrite says it; --force, which did before, still does (unlisted)."""
     path = make_template(cli)
     path.write_bytes(b"the clerk's filled-in copy")
     again = cli("progress", "template", "--lead", CITY, "--as-of", "2024-06-30")
     assert again.exit_code == 2
-    assert again.stderr == f"minshi: error: {path} already exists; add --force to replace it\n"
+    assert again.stderr == f"minshi: error: {path} already exists; add --overwrite to replace it\n"
     assert path.read_bytes() == b"the clerk's filled-in copy"
-    make_template(cli, "--force")
+    make_template(cli, option)
     assert zipfile.is_zipfile(path)
+
+
+def test_force_is_not_offered_for_overwriting(cli: Invoke) -> None:
+    help_text = cli("progress", "template", "--help").stdout
+    assert "--overwrite" in help_text and "--force" not in help_text
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from minshi.render import width
+from minshi.render.text import width
 from tests.conftest import Invoke, run_minshi
 
 BAR_CHARS = ("█", "░", "┃")
@@ -97,7 +97,7 @@ def test_show_on_a_terminal_adds_bars_and_the_history(reported: None) -> None:
         "新开工改造老旧小区面积（目标 284万 平方米）",
         "  2024-06-30  ████████░░┃░░░░░░░░░░  42%  120万 平方米  按序时",
         "外墙砖整治试点（形象进度）",
-        "  2024-05-20  ████████┃████░░░░░░░░  60%  按序时",
+        "  2024-05-20  ████████┃████░░░░░░░░  60%  进行中 60%  按序时",
     ]
 
 
@@ -131,7 +131,7 @@ def test_a_narrow_terminal_keeps_the_table_aligned(reported: None) -> None:
     ],
 )
 def test_bar(progress: float | None, expected: float, drawn: str) -> None:
-    from minshi.cli.views import bar
+    from minshi.render.terminal import bar
 
     assert bar(progress, expected) == drawn
     assert width(drawn) == 11

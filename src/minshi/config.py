@@ -107,3 +107,24 @@ def resolve(data_flag: str | None = None, db_flag: str | None = None) -> Setting
     data = pick(data_flag, "--data", "MINSHI_DATA", "data", bundled_notice)
     db = pick(db_flag, "--db", "MINSHI_DB", "db", default_db)
     return Settings(data=data, db=db, config_file=config_path)
+
+
+def redact(url: str) -> str:
+    """A store location fit to show in a message: a server URL without its password (whether in
+    the user part, which may itself hold an unescaped @ or /, or as a query parameter)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    head, qmark, query = rest.partition("?")
+    at = head.rfind("@")
+    if at >= 0:
+        userinfo, place = head[:at], head[at + 1 :]
+        user, colon, _ = userinfo.partition(":")
+        head = f"{user}:***@{place}" if colon else f"{userinfo}@{place}"
+    if qmark:
+        params = [
+            f"{name}=***" if "pass" in name.lower() else f"{name}{eq}{value}"
+            for name, eq, value in (p.partition("=") for p in query.split("&"))
+        ]
+        head = f"{head}?{'&'.join(params)}"
+    return f"{scheme}://{head}"

@@ -1,35 +1,94 @@
-"""Writing the files people keep (reports, templates, exports, drafts): whole or not at all."""
+"""Writing the files people keep (reports, sheets, exports, drafts): whole or not at all.
+
+A regular file is written through a temporary file beside it, created with an unpredictable name
+and O_EXCL (a planted file or symlink of that name is never followed), then renamed into place,
+so a half-written file never replaces a good one. What is not a regular file (/dev/null,
+/dev/stdout, a named pipe) is written into, never replaced.
+"""
 
 from __future__ import annotations
 
 import os
+import re
+import stat
+import tempfile
 from pathlib import Path
 
 from minshi.errors import FileAccessError, InputError
 
 
 def write_file(path: Path, data: bytes, *, replace: bool = True) -> None:
-    """Write all of `data` to `path` through a temporary file renamed into place, so that a
-    half-written file never replaces a good one. With `replace=False` an existing file is never
+    """Write all of `data` to `path`. With `replace=False` an existing file is never
     overwritten, not even one that appears while this one is being written."""
-    if path.is_dir():
-        raise FileAccessError(f"cannot write {path}: it is a folder")
-    if not replace and path.exists():
-        raise InputError(f"{path} already exists; add --force to replace it")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_bytes(data)
-        if replace:
-            os.replace(tmp, path)
-        else:
-            _link_new(tmp, path)
-    except FileExistsError:
-        raise InputError(f"{path} already exists; add --force to replace it") from None
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
     except OSError as e:
-        reason = f"no folder {path.parent}" if isinstance(e, FileNotFoundError) else e.strerror
-        raise FileAccessError(f"cannot write {path}: {reason or e}") from e
+        raise FileAccessError(f"cannot write {path}: {_reason(e, path)}") from e
+    if st is not None and stat.S_ISDIR(st.st_mode):
+        raise FileAccessError(f"cannot write {path}: it is a folder")
+    if st is not None and not replace:
+        raise InputError(f"{path} already exists; add --overwrite to replace it")
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        _write_into(path, data)
+        return
+    try:
+        tmp = _temporary(path, data, mode=0o666 & ~_umask())
+        try:
+            if replace:
+                os.replace(tmp, path)
+            else:
+                _link_new(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
+    except FileExistsError:
+        raise InputError(f"{path} already exists; add --overwrite to replace it") from None
+    except OSError as e:
+        raise FileAccessError(f"cannot write {path}: {_reason(e, path)}") from e
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Replace `path` with `data`, readable and writable by this user only (its folder is
+    created, for this user only, when missing). OSError when it cannot be written."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tmp = _temporary(path, data, mode=0o600)
+    try:
+        os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _temporary(path: Path, data: bytes, *, mode: int) -> Path:
+    """A new file beside `path` holding `data`: unpredictable name, created exclusively."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, mode)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _write_into(path: Path, data: bytes) -> None:
+    """Write into a device or named pipe; a pipe nobody reads is refused rather than waited on."""
+    try:
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as e:
+        reason = "nothing reads from this pipe" if e.errno == 6 else _reason(e, path)  # ENXIO
+        raise FileAccessError(f"cannot write {path}: {reason}") from e
+    try:
+        os.set_blocking(fd, True)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    except OSError as e:
+        raise FileAccessError(f"cannot write {path}: {_reason(e, path)}") from e
+    finally:
+        os.close(fd)
 
 
 def _link_new(tmp: Path, path: Path) -> None:
@@ -40,3 +99,31 @@ def _link_new(tmp: Path, path: Path) -> None:
     except OSError:  # a drive without hard links (FAT, some network shares)
         with path.open("xb") as f:
             f.write(tmp.read_bytes())
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _reason(e: OSError, path: Path) -> str:
+    if isinstance(e, FileNotFoundError):
+        return f"no folder {path.parent}"
+    return e.strerror or str(e)
+
+
+# What a spreadsheet (Excel, WPS, LibreOffice) would run as a formula when a CSV cell starts with
+# it, also behind apostrophes, which `neutralize_formula` adds and importing takes off again.
+FORMULA_LIKE = re.compile(r"'*[=+\-@\t\r]")
+
+
+def neutralize_formula(text: str) -> str:
+    """Text a spreadsheet shows as text: an apostrophe before what it would take for a formula
+    (`=HYPERLINK(…)`, `+1`, `@SUM`); `'=abc` gets one more, so that it reads back as written."""
+    return "'" + text if FORMULA_LIKE.match(text) else text
+
+
+def unneutralize(text: str) -> str:
+    """`neutralize_formula` undone: the apostrophe it added taken off again."""
+    return text[1:] if text[:1] == "'" and FORMULA_LIKE.match(text) else text

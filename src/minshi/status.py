@@ -49,16 +49,6 @@ STATUS_ORDER: tuple[Status, ...] = (
     "done",
 )
 
-STATUS_LABELS: dict[str, str] = {
-    "done": "已完成",
-    "overdue": "逾期未完成",
-    "ahead": "超序时",
-    "on_track": "按序时",
-    "behind": "滞后",
-    "far_behind": "严重滞后",
-    "not_measured": "待评估",  # no rate reported yet, or no target in force
-}
-
 _RANK: dict[Status, int] = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 _HUNDRED = Fraction(100)
 
@@ -248,26 +238,3 @@ def capped(progress: float | None) -> float:
     if progress is None or math.isnan(progress):
         return 0.0
     return min(max(progress, 0.0), 1.0)
-
-
-def parse_statuses(text: str) -> set[Status]:
-    """Statuses named in a list like "behind,far_behind" or "滞后，严重滞后" (the labels too)."""
-    from minshi.errors import InputError
-
-    by_name: dict[str, Status] = {s: s for s in STATUS_ORDER}
-    by_name.update({STATUS_LABELS[s]: s for s in STATUS_ORDER})
-    by_name["逾期"] = "overdue"
-    wanted: set[Status] = set()
-    unknown: list[str] = []
-    for word in text.replace("，", ",").replace("、", ",").split(","):
-        word = word.strip()
-        if not word:
-            continue
-        if word.lower() in by_name:
-            wanted.add(by_name[word.lower()])
-        else:
-            unknown.append(word)
-    if unknown:
-        known = ", ".join(f"{s} ({STATUS_LABELS[s]})" for s in STATUS_ORDER)
-        raise InputError(f"unknown status {', '.join(unknown)} (use {known})")
-    return wanted

@@ -135,12 +135,12 @@ COMMAND_MODULES = {
     "config": ("query",),
     "overdue": ("followup",),
     "incomplete": ("followup",),
-    "progress": ("progress", "template"),
+    "progress": ("progress",),
     "report": ("report",),
     "import-notice": ("notice",),
     "db": ("db",),
 }
-ALL_MODULES = ("query", "followup", "progress", "template", "report", "notice", "db")
+ALL_MODULES = ("query", "followup", "progress", "report", "notice", "db")
 
 
 def command_named(argv: Sequence[str]) -> str | None:

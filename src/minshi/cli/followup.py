@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated
 
 import typer
 
 from minshi.cli import state
 from minshi.cli.options import AsOfOpt, Format, FormatOpt, LeadOpt, NoticeOpt, UnitOpt, as_of_date
+from minshi.followup import metrics_as_of
+from minshi.render import render
+from minshi.render.columns import METRIC_ROW_COLUMNS
+from minshi.render.records import metric_rows
+from minshi.status import Status
 
 FailOnAnyOpt = Annotated[
     bool, typer.Option("--fail-on-any", help="Exit 1 when the list is not empty (for cron alerts).")
@@ -19,32 +25,6 @@ def register(app: typer.Typer) -> None:
     app.command(epilog="Example: minshi incomplete --lead 区教委 --format csv")(incomplete)
 
 
-def _rows(
-    as_of: str | None, lead: str | None, unit: str | None, notice: str | None
-) -> list[dict[str, Any]]:
-    from minshi.followup import evaluate_chosen, metric_rows
-
-    catalog = state.catalog()
-    pairs = catalog.select(notice=notice, lead=lead, unit=unit)
-    rows = metric_rows(evaluate_chosen(state.store(), catalog, as_of_date(as_of), pairs, notice))
-    if lead:  # a split target's part belongs to its owner only
-        owner = catalog.resolve_unit(lead)
-        rows = [r for r in rows if owner in r["lead"]]
-    return rows
-
-
-def _emit(rows: list[dict[str, Any]], fmt: Format, fail_on_any: bool, empty: str) -> None:
-    from minshi.cli.views import METRIC_ROW_COLUMNS
-    from minshi.render import render
-
-    if fmt == Format.table and not rows:
-        typer.echo(empty, err=True)
-    else:
-        state.emit(render(rows, fmt.value, METRIC_ROW_COLUMNS))
-    if fail_on_any and rows:
-        raise typer.Exit(1)
-
-
 def overdue(
     as_of: AsOfOpt = None,
     lead: LeadOpt = None,
@@ -54,8 +34,9 @@ def overdue(
     fail_on_any: FailOnAnyOpt = False,
 ) -> None:
     """Metrics past their deadline and not done (逾期未完成)."""
-    rows = [r for r in _rows(as_of, lead, unit, notice) if r["status"] == "overdue"]
-    _emit(rows, fmt, fail_on_any, "nothing is overdue")
+    _list(
+        lambda s: s == "overdue", as_of, lead, unit, notice, fmt, fail_on_any, "nothing is overdue"
+    )
 
 
 def incomplete(
@@ -67,5 +48,32 @@ def incomplete(
     fail_on_any: FailOnAnyOpt = False,
 ) -> None:
     """Metrics not yet done, whatever their status."""
-    rows = [r for r in _rows(as_of, lead, unit, notice) if r["status"] != "done"]
-    _emit(rows, fmt, fail_on_any, "everything is done")
+    _list(lambda s: s != "done", as_of, lead, unit, notice, fmt, fail_on_any, "everything is done")
+
+
+def _list(
+    keep: Callable[[Status], bool],
+    as_of: str | None,
+    lead: str | None,
+    unit: str | None,
+    notice: str | None,
+    fmt: Format,
+    fail_on_any: bool,
+    empty: str,
+) -> None:
+    """The metrics the unit answers for (or all), kept by status; exit 1 on --fail-on-any."""
+    pairs = metrics_as_of(
+        state.catalog(),
+        state.store(),
+        as_of_date(as_of),
+        notice=notice,
+        lead=lead,
+        unit=unit,
+        keep=keep,
+    )
+    if fmt == Format.table and not pairs:
+        state.say(empty)
+    else:
+        state.emit(render(metric_rows(pairs), fmt.value, METRIC_ROW_COLUMNS))
+    if fail_on_any and pairs:
+        raise typer.Exit(1)

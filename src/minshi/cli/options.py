@@ -8,6 +8,11 @@ from typing import Annotated
 
 import typer
 
+from minshi.cli import state
+from minshi.progress.check import parse_day
+from minshi.render.labels import parse_statuses
+from minshi.status import Status
+
 
 class Format(StrEnum):
     table = "table"
@@ -19,8 +24,6 @@ class Format(StrEnum):
 def complete_tasks(incomplete: str) -> list[tuple[str, str]]:
     """Task numbers with their names, for the shell."""
     try:
-        from minshi.cli import state
-
         catalog = state.catalog()
     except Exception:  # noqa: BLE001 - completion must never fail loudly
         return []
@@ -34,8 +37,6 @@ def complete_tasks(incomplete: str) -> list[tuple[str, str]]:
 
 def complete_units(incomplete: str) -> list[str]:
     try:
-        from minshi.cli import state
-
         names = state.catalog().all_unit_spellings()
     except Exception:  # noqa: BLE001
         return []
@@ -44,8 +45,6 @@ def complete_units(incomplete: str) -> list[str]:
 
 def complete_notices(incomplete: str) -> list[str]:
     try:
-        from minshi.cli import state
-
         return [n.id for n in state.catalog().notices if n.id.startswith(incomplete)]
     except Exception:  # noqa: BLE001
         return []
@@ -94,8 +93,14 @@ TaskArg = Annotated[
 
 
 def as_of_date(text: str | None) -> date:
-    if not text:
-        return date.today()
-    from minshi.progress_io import parse_day
+    """The date of `--as-of` (today when not given), read as clerks write dates."""
+    return parse_day(text, "--as-of") if text else date.today()
 
-    return parse_day(text, "--as-of")
+
+def optional_day(text: str | None, option: str) -> date | None:
+    return parse_day(text, option) if text else None
+
+
+def statuses(text: str | None) -> set[Status] | None:
+    """The statuses of `--status` / `--fail-on` (names or Chinese labels), or None."""
+    return parse_statuses(text) if text else None

@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
 from minshi.cli import state
-from minshi.cli.options import Format, FormatOpt, LeadOpt, NoticeOpt, TaskArg, UnitOpt
-
-if TYPE_CHECKING:
-    from minshi.models import Metric
-    from minshi.store.base import NewEntry, ProgressEntry
+from minshi.cli.options import (
+    AsOfOpt,
+    Format,
+    FormatOpt,
+    LeadOpt,
+    NoticeOpt,
+    TaskArg,
+    UnitOpt,
+    as_of_date,
+    complete_units,
+    optional_day,
+)
+from minshi.files import write_file
+from minshi.progress.check import Submission
+from minshi.progress.csv import export_csv
+from minshi.progress.record import import_file, journal, record, undo
+from minshi.progress.sheet import check_sheet_path, default_name, sheet_rows
+from minshi.render import render
+from minshi.render.columns import entry_columns
+from minshi.render.fill_in import fill_in_sheet
+from minshi.render.labels import STATUS_LABELS, reading_text
+from minshi.render.records import entry_record
+from minshi.render.terminal import for_stream
+from minshi.render.text import percent
 
 progress_app = typer.Typer(
     name="progress",
@@ -27,56 +45,16 @@ ByOpt = Annotated[
 ForceOpt = Annotated[
     bool, typer.Option("--force", help="Accept a value more than 3× the target (not a typo).")
 ]
+OverwriteOpt = Annotated[bool, typer.Option("--overwrite", help="Replace FILE if it exists.")]
+# `--force` overwrote before `--overwrite` existed; it still does, unlisted
+OldForceOpt = Annotated[bool, typer.Option("--force", hidden=True)]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Show what would change, write nothing.")
+]
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(progress_app)
-
-
-def _warn_going_back(before: ProgressEntry, entry: NewEntry, metric: Metric) -> None:
-    """Cumulative figures only grow and finished milestones stay finished; say so if not.
-    (Rates are measured anew each time, and a "<=" figure is meant to come down.)"""
-    unit = metric.unit
-    cumulative = metric.kind == "quantity" and metric.comparator != "<="
-    if (
-        cumulative
-        and before.value is not None
-        and entry.value is not None
-        and entry.value < before.value
-    ):
-        _warn(
-            f"the cumulative figure goes down ({_value_text(before, unit)} as of {before.date} → "
-            f"{_value_text(entry, unit)}); if the earlier report was wrong, this corrects it, "
-            f"otherwise take this one back with: minshi progress undo"
-        )
-    if before.done and not entry.done:
-        _warn(
-            f"task {entry.task} {entry.metric} was reported finished on {before.date}; "
-            "this report says it is not (minshi progress undo takes it back)"
-        )
-
-
-def _login() -> str:
-    import getpass
-    import os
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name (a bare cron environment, a container)
-        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
-
-
-def _value_text(entry: NewEntry | ProgressEntry | None, unit: str | None) -> str:
-    from minshi.render import plain
-
-    if entry is None:
-        return "—"
-    if entry.value is not None:
-        return f"{plain(entry.value)} {unit or ''}".rstrip().replace(" %", "%")
-    if entry.done:
-        return "已完成"
-    bits = [f"{plain(entry.percent)}%" if entry.percent is not None else "", entry.stage or ""]
-    return "，".join(b for b in bits if b) or "—"
 
 
 @progress_app.command(
@@ -108,19 +86,14 @@ def update(
     ] = None,
     done: Annotated[bool, typer.Option("--done", help="Milestone: finished (已完成).")] = False,
     stage: Annotated[str | None, typer.Option("--stage", help="Milestone: current stage.")] = None,
-    percent: Annotated[
+    percent_: Annotated[
         str | None, typer.Option("--percent", metavar="P", help="Milestone: 形象进度 %.")
     ] = None,
     notice: NoticeOpt = None,
     force: ForceOpt = False,
 ) -> None:
     """Record progress on a task's metric (累计完成), and show its new status."""
-    from minshi.followup import evaluate_task, read_journal
-    from minshi.progress_io import Report, check
-    from minshi.render import percent as pct
-    from minshi.status import STATUS_LABELS
-
-    report = Report(
+    submission = Submission(
         task=task,
         metric=metric,
         value=value,
@@ -129,58 +102,26 @@ def update(
         notice=notice,
         done="yes" if done else None,
         stage=stage,
-        percent=percent,
+        percent=percent_,
         invested=invested,
     )
-    checked = check(report, state.catalog(), today=date.today(), by=by or _login(), force=force)
-    entry, m = checked.entry, checked.metric
-    before = (
-        state.store()
-        .latest(entry.date, notice=entry.notice)
-        .get((entry.notice, entry.task, entry.metric))
-    )
-    for doubt in checked.warnings:
-        _warn(doubt)
-    if before is not None:
-        _warn_going_back(before, entry, m)
-    (saved,) = state.store(write=True).add([entry])
-    journal = read_journal(state.store(write=True), entry.date, entry.notice, {entry.task})
-    view = evaluate_task(checked.notice, checked.task, journal, entry.date)
-    mv = next(v for v in view.metrics if v.metric.key == m.key)
-    progress = f", {pct(mv.state.progress)} of target" if mv.state.progress is not None else ""
-    typer.echo(
+    recorded = record(state.catalog(), state.store(write=True), submission, by=by, force=force)
+    for doubt in recorded.warnings:
+        state.warn(doubt)
+    entry, m, s = recorded.entry, recorded.metric, recorded.view.state
+    was, now = reading_text(recorded.before, m.unit), reading_text(entry, m.unit)
+    state.emit(
         state.one_line(
-            f"task {entry.task} {m.key}（{m.name}）: {_value_text(before, m.unit)} → "
-            f"{_value_text(saved, m.unit)} as of {entry.date} (entry {saved.id})"
+            f"task {entry.task} {m.key}（{m.name}）: {was} → {now} as of {entry.date} "
+            f"(entry {entry.id})"
         )
+        + "\n"
     )
-    label, status = STATUS_LABELS[mv.state.status], mv.state.status
-    typer.echo(
-        f"status as of {entry.date}: {label} ({status}{progress}, "
-        f"序时进度 {pct(mv.state.expected)})"
+    share = f", {percent(s.progress)} of target" if s.progress is not None else ""
+    state.emit(
+        f"status as of {entry.date}: {STATUS_LABELS[s.status]} ({s.status}{share}, "
+        f"序时进度 {percent(s.expected)})\n"
     )
-
-
-def entry_record(e: ProgressEntry) -> dict[str, Any]:
-    """An entry as the `progress log` contract has it (numbers stay exact Decimals until
-    written: JSON writes them as numbers, tables and CSV digit for digit)."""
-    return {
-        "id": e.id,
-        "notice": e.notice,
-        "task": e.task,
-        "metric": e.metric,
-        "value": e.value,
-        "date": e.date.isoformat(),
-        "recorded_at": e.recorded_at.isoformat(timespec="seconds"),
-        "by": e.by,
-        "note": e.note,
-        "done": e.done,
-        "stage": e.stage,
-        "percent": e.percent,
-        "invested": e.invested,
-        "retracts": e.retracts,
-        "retracted_by": e.retracted_by,
-    }
 
 
 @progress_app.command(epilog="Example: minshi progress log 16 --since 2024-06-01")
@@ -198,109 +139,49 @@ def log(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The history of reports, newest first (retractions included)."""
-    from minshi.progress_io import parse_day
-    from minshi.render import Column, field, render
-
     catalog = state.catalog()
-    if notice is not None:
-        notice = catalog.notice(notice).id
-    wanted: set[tuple[str, int]] | None = None  # (notice, task) pairs, when narrowed
-    if task is not None:
-        found_notice, found = catalog.find_task(task, notice)
-        wanted = {(found_notice.id, found.id)}
-    if lead or unit:
-        chosen = {(n.id, t.id) for n, t in catalog.select(notice=notice, lead=lead, unit=unit)}
-        wanted = chosen if wanted is None else wanted & chosen
-    entries = [
-        e
-        for e in state.store().log(
-            notice=notice,
-            tasks=None if wanted is None else {t for _, t in wanted},
-            since=parse_day(since, "--since") if since else None,
-            until=parse_day(until, "--until") if until else None,
-            limit=limit if wanted is None else None,  # else counted after the pairs are kept
-        )
-        if wanted is None or (e.notice, e.task) in wanted
-    ][:limit]
+    since_day, until_day = optional_day(since, "--since"), optional_day(until, "--until")
+    entries = journal(
+        catalog,
+        state.store(),
+        task=task,
+        lead=lead,
+        unit=unit,
+        notice=notice,
+        limit=limit,
+        since=since_day,
+        until=until_day,
+    )
     if fmt == Format.table and not entries:
-        typer.echo("(no progress recorded)", err=True)
-        return
-    by_id = {e.id: e for e in entries}
-
-    def shown(r: dict[str, Any]) -> str:
-        if r["retracts"]:
-            return f"撤回 #{r['retracts']}"
-        text = _value_text(by_id[r["id"]], None)
-        return f"{text}（已撤回）" if r["retracted_by"] else text
-
+        return state.say("(no progress recorded)")
     records = [entry_record(e) for e in entries]
-    columns = [
-        field("#", "id", right=True),
-        field("日期", "date"),
-        Column("事项", lambda r: r["task"] if catalog.single else f"{r['notice']}/{r['task']}"),
-        field("指标", "metric"),
-        Column("数值", shown),
-        field("进展情况", "note", wrap=True),
-        field("报送人", "by"),
-    ]
-    if fmt in (Format.csv, Format.markdown):
-        columns = [field(k, k) for k in records[0]] if records else columns
-    state.emit(render(records, fmt.value, columns))
+    ref = (lambda r: r["task"]) if catalog.single else (lambda r: f"{r['notice']}/{r['task']}")
+    state.emit(render(records, fmt.value, entry_columns(fmt.value, entries, records, ref)))
 
 
-@progress_app.command(epilog="Example: minshi progress undo --dry-run")
-def undo(
+@progress_app.command("undo", epilog="Example: minshi progress undo --dry-run")
+def undo_(
     entry_id: Annotated[
         int | None,
         typer.Argument(metavar="[ENTRY]", help="Entry number (default: your own last report)."),
     ] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change.")] = False,
+    dry_run: DryRunOpt = False,
     by: ByOpt = None,
     note: Annotated[str, typer.Option("--note", "-n", help="Why it is taken back.")] = "",
 ) -> None:
     """Take a report back: recorded as a retraction, never erased."""
-    from minshi.errors import InputError
-    from minshi.progress_io import standing_after
-    from minshi.store.base import refuse_retraction
-
-    store, who = state.store(), by or _login()
-    if entry_id is None:  # the store is shared (cron, other clerks): your own last report
-        target = store.last_entry(by=who)
-        if target is None:
-            raise InputError(
-                f"{who} has no report to take back; name one: minshi progress undo ENTRY "
-                "(see: minshi progress log)"
-            )
+    store = state.store(write=not dry_run)
+    undone = undo(state.catalog(), store, entry_id, by=by, note=note, dry_run=dry_run)
+    t, unit = undone.target, undone.unit
+    what = f"entry {t.id}: task {t.task} {t.metric} {reading_text(t, unit)} as of {t.date}"
+    after = reading_text(undone.after, unit)
+    if undone.retraction is None:
+        text = f"would take back {what}; {t.metric} as of {t.date} would then be {after}"
     else:
-        target = store.get(entry_id)
-        refuse_retraction(target, entry_id, store.location)
-    assert target is not None
-    unit = _metric_unit(target)
-    what = (
-        f"entry {target.id}: task {target.task} {target.metric} {_value_text(target, unit)} "
-        f"as of {target.date}"
-    )
-    if dry_run:
-        after = standing_after(state.store(), target)
-        then = _value_text(after, unit)
-        typer.echo(
-            state.one_line(
-                f"would take back {what}; {target.metric} as of {target.date} would then be {then}"
-            )
+        text = (
+            f"took back {what} (entry {undone.retraction.id}); {t.metric} as of {t.date} is {after}"
         )
-        return
-    retraction = state.store(write=True).retract(target.id, by=who, note=note)
-    after = standing_after(state.store(), target)
-    now = f"{target.metric} as of {target.date} is {_value_text(after, unit)}"
-    typer.echo(state.one_line(f"took back {what} (entry {retraction.id}); {now}"))
-
-
-def _metric_unit(entry: ProgressEntry) -> str | None:
-    try:
-        _, task = state.catalog().find_task(entry.task, entry.notice)
-    except Exception:  # noqa: BLE001 - the notice may have changed since; the unit is cosmetic
-        return None
-    return next((m.unit for m in task.metrics if m.key == entry.metric), None)
+    state.emit(state.one_line(text) + "\n")
 
 
 @progress_app.command("import", epilog="Example: minshi progress import 区城市管理局-2024-06.csv")
@@ -316,38 +197,17 @@ def import_(
     ] = False,
 ) -> None:
     """Import progress rows; every row is checked first and one bad row refuses the whole file."""
-    from minshi.progress_io import check_all, read_csv, refuse_repeats
-
-    if file.suffix.lower() == ".xlsx":
-        from minshi.progress_xlsx import read_template
-
-        reports = read_template(file)
-    else:
-        reports = read_csv(file)
-    checked = check_all(
-        reports,
-        state.catalog(),
-        today=date.today(),
-        by=by or _login(),
-        force=force,
-        source=str(file),
+    store = state.store(write=not dry_run)
+    done = import_file(
+        state.catalog(), store, file, by=by, force=force, again=again, dry_run=dry_run
     )
-    for c in checked:
-        for doubt in c.warnings:
-            _warn(f"{c.where}: {doubt}")
-    if not again:
-        refuse_repeats(checked, state.store(), str(file))
-    entries = [c.entry for c in checked]
+    for doubt in done.warnings:
+        state.warn(doubt)
     if dry_run:
-        rows = f"{len(entries)} row{'s are' if len(entries) > 1 else ' is'} fine"
-        typer.echo(f"{file}: {rows}; nothing written (--dry-run)")
-        return
-    saved = state.store(write=True).add(entries)
-    typer.echo(f"imported {len(saved)} rows from {file} (entries {saved[0].id}–{saved[-1].id})")
-
-
-def _warn(text: str) -> None:
-    typer.echo(f"minshi: warning: {state.one_line(text)}", err=True)
+        rows = f"{done.rows} row{'s are' if done.rows > 1 else ' is'} fine"
+        return state.emit(f"{file}: {rows}; nothing written (--dry-run)\n")
+    first, last = done.entries[0].id, done.entries[-1].id
+    state.emit(f"imported {done.rows} rows from {file} (entries {first}–{last})\n")
 
 
 @progress_app.command(epilog="Example: minshi progress export -o journal.csv")
@@ -359,18 +219,49 @@ def export(
     notice: NoticeOpt = None,
 ) -> None:
     """Write the standing reports as CSV, in the format `progress import` reads."""
-    from minshi.progress_io import export_csv
-
-    if notice is not None:
-        notice = state.catalog().notice(notice).id
-    entries = sorted(state.store().log(notice=notice), key=lambda e: e.id)
-    text = export_csv(entries)
+    entries = journal(state.catalog(), state.store(), notice=notice)
+    text = export_csv(sorted(entries, key=lambda e: e.id))
     if output is None:
-        from minshi.render import for_stream
-
-        state.emit(for_stream(text))
-        return
-    from minshi.files import write_file
-
+        return state.emit(for_stream(text))
     write_file(output, text.encode("utf-8-sig"))
-    typer.echo(f"wrote {len(text.splitlines()) - 1} rows to {output}", err=True)
+    state.say(f"wrote {len(text.splitlines()) - 1} rows to {output}")
+
+
+@progress_app.command(
+    "template", epilog="Example: minshi progress template --lead 区城市管理局 --as-of 2024-06-30"
+)
+def template(
+    lead: Annotated[
+        str,
+        typer.Option(
+            "--lead",
+            metavar="UNIT",
+            help="The lead unit (牵头单位) that fills it in.",
+            autocompletion=complete_units,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE.xlsx",
+            help="Where to write it (default: UNIT-YYYY-MM.xlsx in this folder).",
+        ),
+    ] = None,
+    as_of: AsOfOpt = None,
+    notice: NoticeOpt = None,
+    overwrite: OverwriteOpt = False,
+    force: OldForceOpt = False,
+) -> None:
+    """Write a unit's fill-in sheet (.xlsx): its metrics, current values, cells to fill in."""
+    day = as_of_date(as_of)
+    catalog = state.catalog()
+    rows = sheet_rows(catalog, state.store(), lead, day, notice)
+    unit = catalog.resolve_unit(lead)
+    path = check_sheet_path(output or Path(default_name(unit, day)))
+    write_file(path, fill_in_sheet(rows, unit=unit, as_of=day), replace=overwrite or force)
+    tasks = len({(r.view.notice.id, r.view.task.id) for r in rows})
+    metrics = f"{len(rows)} metric{'' if len(rows) == 1 else 's'}"
+    state.emit(f"wrote {path}: {metrics} of {tasks} task{'' if tasks == 1 else 's'} for {unit}, ")
+    state.emit(f"values as of {day}\n")

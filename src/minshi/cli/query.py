@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
+from minshi.catalog import load
 from minshi.cli import state
 from minshi.cli.options import (
     AsOfOpt,
@@ -18,10 +19,43 @@ from minshi.cli.options import (
     UnitOpt,
     as_of_date,
     complete_units,
+    statuses,
 )
+from minshi.config import redact
+from minshi.followup import history_of, task_as_of, tasks_as_of
+from minshi.render import render
+from minshi.render.columns import (
+    CONFIG_COLUMNS,
+    METRIC_COLUMNS,
+    UNIT_COLUMNS,
+    metric_columns,
+    task_columns,
+    task_heading,
+)
+from minshi.render.records import task_record
+from minshi.render.terminal import history_chart, is_terminal, use_color
 
-if TYPE_CHECKING:
-    pass
+CoopOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--coop",
+        metavar="UNIT",
+        help="Only tasks this unit cooperates on (配合单位).",
+        autocompletion=complete_units,
+    ),
+]
+CategoryOpt = Annotated[
+    str | None, typer.Option("--category", metavar="市级|区级", help="Only this category.")
+]
+SearchOpt = Annotated[
+    str | None, typer.Option("--search", "-s", metavar="TEXT", help="Text in the name or target.")
+]
+StatusOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--status", metavar="S,S", help="Only these statuses, e.g. behind,far_behind,overdue."
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -34,99 +68,49 @@ def register(app: typer.Typer) -> None:
     app.command(epilog="Example: minshi config")(config)
 
 
-def parse_statuses(text: str | None) -> set[str] | None:
-    from minshi.status import parse_statuses as parse
-
-    return set(parse(text)) if text else None
-
-
 def list_tasks(
     lead: LeadOpt = None,
-    coop: Annotated[
-        str | None,
-        typer.Option(
-            "--coop",
-            metavar="UNIT",
-            help="Only tasks this unit cooperates on (配合单位).",
-            autocompletion=complete_units,
-        ),
-    ] = None,
+    coop: CoopOpt = None,
     unit: UnitOpt = None,
-    category: Annotated[
-        str | None, typer.Option("--category", metavar="市级|区级", help="Only this category.")
-    ] = None,
-    search: Annotated[
-        str | None,
-        typer.Option("--search", "-s", metavar="TEXT", help="Text in the name or target."),
-    ] = None,
-    status: Annotated[
-        str | None,
-        typer.Option(
-            "--status", metavar="S,S", help="Only these statuses, e.g. behind,far_behind,overdue."
-        ),
-    ] = None,
+    category: CategoryOpt = None,
+    search: SearchOpt = None,
+    status: StatusOpt = None,
     notice: NoticeOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """List tasks (重点民生实事) with their lead units and status."""
-    from minshi.followup import evaluate_chosen, task_record
-
-    wanted = parse_statuses(status)
-    catalog = state.catalog()
-    pairs = catalog.select(
-        notice=notice, lead=lead, coop=coop, unit=unit, category=category, search=search
+    views = tasks_as_of(
+        state.catalog(),
+        state.store(),
+        as_of_date(as_of),
+        notice=notice,
+        lead=lead,
+        coop=coop,
+        unit=unit,
+        category=category,
+        search=search,
+        statuses=statuses(status),
     )
-    views = evaluate_chosen(state.store(), catalog, as_of_date(as_of), pairs, notice)
-    records = [task_record(v) for v in views if not wanted or v.status in wanted]
-    _emit_tasks(records, fmt)
-
-
-def _emit_tasks(records: list[dict[str, Any]], fmt: Format) -> None:
-    from minshi.cli.views import TASK_CSV_COLUMNS, task_columns
-    from minshi.render import render
-
-    columns = TASK_CSV_COLUMNS if fmt in (Format.csv, Format.markdown) else task_columns()
-    if fmt == Format.table and not records:
-        typer.echo("(no tasks match)", err=True)
-        return
-    state.emit(render(records, fmt.value, columns))
+    if fmt == Format.table and not views:
+        return state.say("(no tasks match)")
+    state.emit(render([task_record(v) for v in views], fmt.value, task_columns(fmt.value)))
 
 
 def show(
     task: TaskArg, notice: NoticeOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table
 ) -> None:
     """Show one task in full: target text, units, and every metric with its progress."""
-    from minshi.cli.views import METRIC_COLUMNS, history_chart, metric_columns, on_terminal
-    from minshi.followup import evaluate_task, read_journal, task_record
-    from minshi.render import render, safe_text, use_color
-
-    found_notice, found = state.catalog().find_task(task, notice)
     day = as_of_date(as_of)
-    view = evaluate_task(
-        found_notice, found, read_journal(state.store(), day, found_notice.id, {found.id}), day
-    )
+    view = task_as_of(state.catalog(), state.store(), task, day, notice)
     record = task_record(view)
-    if fmt == Format.json:
-        state.emit(render([], "json", [], json_obj=record))
-        return
     if fmt != Format.table:
-        state.emit(render(record["metrics"], fmt.value, METRIC_COLUMNS))
+        state.emit(render(record["metrics"], fmt.value, METRIC_COLUMNS, json_obj=record))
         return
-    coop = "、".join(record["cooperating"]) + ("等" if record["cooperating_more"] else "")
-    lines = [
-        f"{record['id']}. {record['name']}  [{record['category']}]  {record['status_label']}",
-        f"年度工作目标任务：{record['target_text']}",
-        f"牵头单位：{'、'.join(record['lead'])}",
-        f"配合单位：{coop or '—'}",
-    ]
-    if record["note"]:
-        lines.append(f"进展情况（{record['note_date']}）：{record['note']}")
-    typer.echo(safe_text("\n".join(lines)) + "\n")
-    state.emit(render(record["metrics"], "table", metric_columns()))
-    if on_terminal():  # a person reads it: the history as a chart
-        entries = state.store().log(notice=found_notice.id, tasks={found.id}, until=day)
-        typer.echo("\n" + history_chart(view, entries, day, color=use_color()), nl=False)
+    state.emit(task_heading(record) + render(record["metrics"], "table", metric_columns()))
+    if is_terminal():  # a person reads it: the history as a chart
+        chart = history_chart(view, history_of(state.store(), view, day), color=use_color())
+        state.emit("\n" + chart)
 
 
 def units(
@@ -138,40 +122,8 @@ def units(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Every unit with the tasks it leads (牵头) and cooperates on (配合)."""
-    from minshi.errors import InputError
-    from minshi.render import Column, field, render
-
-    catalog = state.catalog()
-    chosen = catalog.notice(notice) if notice else None
-    rows: dict[str, dict[str, Any]] = {}
-    for n, task in catalog.tasks():
-        if chosen is not None and n is not chosen:
-            continue
-        ref = task.id if catalog.single else f"{n.id}/{task.id}"
-        for role, names in (("lead", task.lead), ("cooperating", task.cooperating)):
-            for name in names:
-                row = rows.setdefault(name, {"unit": name, "lead": [], "cooperating": []})
-                row[role].append(ref)
-    for row in rows.values():
-        row.update(lead_count=len(row["lead"]), cooperating_count=len(row["cooperating"]))
-        row["total"] = row["lead_count"] + row["cooperating_count"]
-    keys = {
-        "name": lambda r: (r["unit"],),
-        "lead": lambda r: (-r["lead_count"], -r["total"], r["unit"]),
-        "coop": lambda r: (-r["cooperating_count"], -r["total"], r["unit"]),
-        "total": lambda r: (-r["total"], -r["lead_count"], r["unit"]),
-    }
-    if sort not in keys:
-        raise InputError(f"unknown sort '{sort}' (use name, lead, coop or total)")
-    records = sorted(rows.values(), key=keys[sort])
-    columns = [
-        field("单位", "unit"),
-        field("牵头", "lead_count", right=True),
-        field("配合", "cooperating_count", right=True),
-        Column("牵头事项", lambda r: "、".join(map(str, r["lead"])), wrap=True),
-        Column("配合事项", lambda r: "、".join(map(str, r["cooperating"])), wrap=True),
-    ]
-    state.emit(render(records, fmt.value, columns))
+    records = state.catalog().unit_index(notice, sort)
+    state.emit(render(records, fmt.value, UNIT_COLUMNS))
 
 
 def validate(
@@ -181,18 +133,16 @@ def validate(
     ] = None,
 ) -> None:
     """Check notice files and report every problem as file:line: where: what."""
-    from minshi.catalog import load
-
     target = path or Path(state.settings().data.value)
     catalog = load(target, use_cache=False)
     for warning in catalog.warnings:
-        typer.echo(f"minshi: warning: {state.one_line(warning)}", err=True)
-    tasks = sum(len(n.tasks) for n in catalog.notices)
+        state.warn(warning)
+    notices = catalog.notices
+    tasks = sum(len(n.tasks) for n in notices)
     metrics = sum(len(t.metrics) for _, t in catalog.tasks())
-    review = sum(len(n.review) for n in catalog.notices)
-    notices = len(catalog.notices)
+    review = sum(len(n.review) for n in notices)
     typer.echo(
-        f"ok: {target} — {notices} notice{'s' if notices > 1 else ''}, {tasks} tasks, "
+        f"ok: {target} — {len(notices)} notice{'s' if len(notices) > 1 else ''}, {tasks} tasks, "
         f"{metrics} metrics, {len(catalog.unit_names())} units"
         + (f"; {review} items still marked for review" if review else "")
     )
@@ -200,22 +150,10 @@ def validate(
 
 def config(fmt: FormatOpt = Format.table) -> None:
     """Show where the notice data and the progress store are, and why."""
-    from minshi.render import field, render
-    from minshi.store import redact
-
     s = state.settings()
     records = [
         {"setting": "data", "value": s.data.value, "source": s.data.source},
         {"setting": "db", "value": redact(s.db.value), "source": s.db.source},
-        {
-            "setting": "config file",
-            "value": str(s.config_file or "(none)"),
-            "source": "search from .",
-        },
+        {"setting": "config file", "value": str(s.config_file or "(none)"), "source": "search"},
     ]
-    columns = [
-        field("setting", "setting"),
-        field("value", "value", wrap=True),
-        field("from", "source"),
-    ]
-    state.emit(render(records, fmt.value, columns))
+    state.emit(render(records, fmt.value, CONFIG_COLUMNS))

@@ -9,7 +9,11 @@ from typing import Annotated
 import typer
 
 from minshi.cli import state
-from minshi.cli.options import AsOfOpt, LeadOpt, NoticeOpt, UnitOpt, as_of_date
+from minshi.cli.options import AsOfOpt, LeadOpt, NoticeOpt, UnitOpt, as_of_date, statuses
+from minshi.files import write_file
+from minshi.render.report import render_report, report_format
+from minshi.render.terminal import for_stream, is_terminal
+from minshi.report import DEFAULT_STALE_DAYS, build_report, failing
 
 
 class ReportFormat(StrEnum):
@@ -79,72 +83,30 @@ def report(
     notice: NoticeOpt = None,
     fmt: ReportFormatOpt = None,
     output: OutputOpt = None,
-    stale_days: StaleDaysOpt = 35,
+    stale_days: StaleDaysOpt = DEFAULT_STALE_DAYS,
     fail_on: FailOnOpt = None,
 ) -> None:
     """The progress report (推进情况表): summary, table with subtotals, what is late."""
-    from minshi.cli.query import parse_statuses
-    from minshi.followup import read_journal
-    from minshi.report import build_report, failing, render_report
-
-    chosen = output_format(fmt, output)
-    statuses = parse_statuses(fail_on)
-    day = as_of_date(as_of)
-    catalog = state.catalog()
-    notice_id = catalog.notice(notice).id
-    journal = read_journal(state.store(), day, notice_id)
+    chosen = report_format(fmt.value if fmt else None, output, is_terminal())
+    wanted = statuses(fail_on)
     built = build_report(
-        catalog,
-        journal,
-        day,
-        notice=notice_id,
+        state.catalog(),
+        state.store(),
+        as_of_date(as_of),
+        notice=notice,
         lead=lead,
         unit=unit,
         category=category,
         stale_days=stale_days,
     )
-    data = render_report(built, chosen)
+    data = render_report(built, chosen, pretty=output is None and is_terminal())
     if output is not None:
-        from minshi.files import write_file
-
         write_file(output, b"\xef\xbb\xbf" + data if chosen == "csv" else data)
-        typer.echo(f"wrote {output}", err=True)
-    elif chosen == "xlsx":
-        state.emit(data)
+        state.say(f"wrote {output}")
     else:
-        from minshi.render import for_stream
-
-        state.emit(for_stream(data.decode("utf-8")))
-    found = failing(built, statuses or ())
+        state.emit(data if chosen == "xlsx" else for_stream(data.decode("utf-8")))
+    found = failing(built, wanted or ())
     if found:
         labels = ", ".join(sorted({line.status for _, line in found}))
-        typer.echo(f"minshi: {len(found)} metrics are {labels}", err=True)
+        state.say(f"minshi: {len(found)} metrics are {labels}")
         raise typer.Exit(1)
-
-
-def output_format(fmt: ReportFormat | None, output: Path | None) -> str:
-    """The format asked for, or the one the output file's extension names."""
-    from minshi.cli.views import on_terminal
-    from minshi.errors import InputError
-    from minshi.report import EXTENSIONS
-
-    by_name = EXTENSIONS.get(output.suffix.lower()) if output is not None else None
-    if fmt is not None:
-        if by_name is not None and by_name != fmt.value:
-            raise InputError(
-                f"--format {fmt.value} does not match the file name {output} "
-                f"(a {output.suffix} file is {by_name}); drop one of them"  # type: ignore[union-attr]
-            )
-        chosen = fmt.value
-    elif output is not None:
-        if by_name is None:
-            raise InputError(
-                f"cannot tell the format from the name {output}; "
-                "end it in .txt .md .html .json .csv or .xlsx, or add --format"
-            )
-        chosen = by_name
-    else:
-        chosen = ReportFormat.text.value
-    if chosen == "xlsx" and output is None and on_terminal():
-        raise InputError("an xlsx report is a file: write it with -o FILE.xlsx")
-    return chosen

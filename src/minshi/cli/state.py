@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from minshi.catalog import Catalog
-    from minshi.config import Settings
-    from minshi.store.base import Store
+import typer
+
+from minshi.catalog import Catalog, load
+from minshi.config import Settings, resolve
+from minshi.errors import StoreError
+from minshi.render.text import safe_text
+from minshi.store import Store, is_server_url, open_store
 
 
 @dataclass(slots=True)
@@ -45,16 +47,12 @@ def debug() -> bool:
 
 def settings() -> Settings:
     if _state.settings is None:
-        from minshi.config import resolve
-
         _state.settings = resolve(_state.data_flag, _state.db_flag)
     return _state.settings
 
 
 def catalog() -> Catalog:
     if _state.catalog is None:
-        from minshi.catalog import load
-
         _state.catalog = load(Path(settings().data.value))
     return _state.catalog
 
@@ -65,14 +63,10 @@ def store(*, write: bool = False, new_folder: bool = False) -> Store:
     A write creates the default store's folder; a store named by the user is created only in
     a folder that exists, unless `new_folder` (`minshi db migrate`, which is asked to create)."""
     if write not in _state.stores:
-        from minshi.store import is_server_url, open_store
-
         db = settings().db
         if write and not new_folder and db.source != "default" and not is_server_url(db.value):
             folder = Path(db.value).expanduser().absolute().parent
             if not folder.exists():  # a typo in a path must not start a second journal
-                from minshi.errors import StoreError
-
                 raise StoreError(
                     f"the folder {folder} of the store {db.value} (from {db.source}) does not "
                     "exist; create it, or correct the path"
@@ -82,14 +76,20 @@ def store(*, write: bool = False, new_folder: bool = False) -> Store:
 
 
 def one_line(text: str) -> str:
-    from minshi.render import safe_text
-
     return safe_text(text).replace("\n", " ")
 
 
 def emit(text: str | bytes) -> None:
     """Write a command's output as it is. (typer.echo alone would strip anything that looks
     like a colour code when the output is piped, changing the data an export carries.)"""
-    import typer
-
     typer.echo(text, nl=False, color=True)
+
+
+def say(text: str) -> None:
+    """A line for the person, not the data: on stderr, so that a pipe gets only the data."""
+    typer.echo(one_line(text), err=True)
+
+
+def warn(text: str) -> None:
+    """What was accepted but deserves a second look, one line on stderr."""
+    typer.echo(f"minshi: warning: {one_line(text)}", err=True)

@@ -1,24 +1,24 @@
-"""The progress journal (DESIGN.md, "Layers"): open a store by path or server URL."""
+"""The progress journal: open a store by path (SQLite) or server URL (PostgreSQL)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from minshi.errors import InputError, StoreError
-from minshi.store.base import NewEntry, ProgressEntry, SeriesKey, Store, journal_checksum
+from minshi.errors import InputError
+from minshi.store.entries import NewEntry, ProgressEntry, SeriesKey, journal_checksum
+from minshi.store.journal import CopyResult, Having, Store, copy_journal
 
 __all__ = [
     "CopyResult",
-    "copy_journal",
+    "Having",
     "NewEntry",
     "ProgressEntry",
     "SeriesKey",
     "Store",
+    "copy_journal",
     "is_server_url",
     "journal_checksum",
     "open_store",
-    "redact",
 ]
 
 _SERVER_SCHEMES = ("postgresql://", "postgres://")
@@ -27,41 +27,6 @@ _SERVER_SCHEMES = ("postgresql://", "postgres://")
 def is_server_url(location: str | Path) -> bool:
     """True when `location` names a PostgreSQL server rather than a SQLite file."""
     return isinstance(location, str) and location.lower().startswith(_SERVER_SCHEMES)
-
-
-@dataclass(frozen=True)
-class CopyResult:
-    entries: int
-    checksum: str  # journal_checksum of what both stores now hold
-
-
-def copy_journal(src: Store, dst: Store) -> CopyResult:
-    """Copy the whole journal of `src` into the empty store `dst` in one transaction.
-
-    Ids, recording times and retractions are kept; the copy is verified by its count and
-    checksum, inside the transaction and again after it.
-    """
-    entries = sorted(src.log(), key=lambda e: e.id)  # one consistent snapshot of src
-    expected = journal_checksum(entries)
-    dst.load(entries)
-    copied = dst.log()
-    if len(copied) != len(entries) or journal_checksum(copied) != expected:
-        raise StoreError(
-            f"the copy in {dst.location} does not match {src.location}: "
-            f"{len(copied)} entries copied of {len(entries)}"
-        )
-    return CopyResult(len(entries), expected)
-
-
-def redact(url: str) -> str:
-    """A server URL without its password, fit to show in a message."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
 
 
 def open_store(location: str | Path, *, create: bool) -> Store:
@@ -73,9 +38,10 @@ def open_store(location: str | Path, *, create: bool) -> Store:
     if isinstance(location, str) and not location.strip():
         raise InputError("the store location is empty: give a file path or a postgresql:// URL")
     if is_server_url(location):
+        # psycopg is loaded only for a server: most offices never need it
         from minshi.store.postgres import PostgresStore
 
         return PostgresStore(str(location), create=create)
-    from minshi.store.sqlite import SQLiteStore
+    from minshi.store.sqlite import SQLiteStore  # sqlite3 only when a file store is used
 
     return SQLiteStore(Path(location).expanduser(), create=create)

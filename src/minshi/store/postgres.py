@@ -15,36 +15,19 @@ psycopg is imported only when a server URL is opened.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping, Sequence
+import os
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from minshi.errors import InputError, StoreError
-from minshi.store.base import (
-    Damaged,
-    Having,
-    NewEntry,
-    ProgressEntry,
-    RowReader,
-    SeriesKey,
-    bad_retraction,
-    bad_retractions_sql,
-    canonical_decimal,
-    check_loadable,
-    check_retraction_args,
-    damaged_entry,
-    entry_from_row,
-    journal_checksum,
-    latest_sql,
-    refuse_retraction,
-    series_problems_sql,
-    stored_entry,
-    unreadable_entries,
-    validate_entry,
-)
+from minshi.config import redact
+from minshi.errors import FileAccessError, InputError, StoreError
+from minshi.store.entries import Damaged, ProgressEntry, RowReader, canonical_decimal
+from minshi.store.journal import Cursor, Store, copy_journal
+from minshi.store.sqlite import SQLiteStore, busy_timeout
 
 if TYPE_CHECKING:
     import psycopg
@@ -158,33 +141,6 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 _SCHEMA_OBJECTS = {"entry", "series", "task_lead", "unit_role", "meta"}
 
-_COLUMNS = (
-    "e.id, e.notice, e.task, e.metric, e.date, e.recorded_at, e.value, e.done, e.stage, "
-    "e.percent, e.invested, e.note, e.recorded_by, e.retracts"
-)
-_SELECT = (
-    f"SELECT {_COLUMNS}, r.id FROM minshi.entry e LEFT JOIN minshi.entry r ON r.retracts = e.id"
-)
-_INSERT = (
-    "INSERT INTO minshi.entry (id, notice, task, metric, date, recorded_at, value, done, stage,"
-    " percent, invested, note, recorded_by, retracts)"
-    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-)
-_NOT_RETRACTED = "NOT EXISTS (SELECT 1 FROM minshi.entry r2 WHERE r2.retracts = {alias}.id)"
-_LATEST = f"""
-    SELECT {_COLUMNS}, NULL::bigint
-    FROM minshi.series s
-    CROSS JOIN LATERAL (
-        SELECT x.* FROM minshi.entry x
-        WHERE x.notice = s.notice AND x.task = s.task AND x.metric = s.metric
-          AND x.retracts IS NULL AND x.date <= %(as_of)s
-          AND {_NOT_RETRACTED.format(alias="x")} {{having}}
-        ORDER BY x.date DESC, x.id DESC
-        LIMIT 1
-    ) e
-    WHERE {{where}}
-"""
-
 
 def _psycopg() -> Any:
     try:
@@ -201,16 +157,14 @@ def _psycopg() -> Any:
     return psycopg
 
 
-class PostgresStore:
+class PostgresStore(Store):
     """The journal in the ``minshi`` schema of a PostgreSQL database."""
 
     def __init__(self, url: str, *, create: bool) -> None:
-        from minshi.store import redact
-        from minshi.store.sqlite import busy_timeout
-
         self._psycopg = _psycopg()
         self.url = url
         self.location = redact(url)
+        self.reader = _READ
         self._create = create
         self._version = 0
         self._ready = False
@@ -237,177 +191,89 @@ class PostgresStore:
             self._conn.close()
             raise
 
-    # -- reading ---------------------------------------------------------------------------
+    # -- the dialect -----------------------------------------------------------------------
 
-    def latest(
-        self,
-        as_of: date,
-        *,
-        notice: str | None = None,
-        having: Having | None = None,
-        tasks: Collection[int] | None = None,
-    ) -> dict[SeriesKey, ProgressEntry]:
-        if not self._exists() or (tasks is not None and not tasks):
-            return {}
+    def _exists(self) -> bool:
+        if self._version == 0:
+            self._version = self._inspect()  # created by another minshi meanwhile
+        return self._version > 0
+
+    @contextmanager
+    def _read(self) -> Iterator[Cursor]:
         with self._errors("read"), self._conn.cursor() as cur:
-            return self._latest(cur, as_of, notice, having, tasks)
+            yield cur
 
-    def snapshot(
-        self,
-        as_of: date,
-        *,
-        notice: str | None = None,
-        tasks: Collection[int] | None = None,
-    ) -> tuple[
-        dict[SeriesKey, ProgressEntry],
-        dict[SeriesKey, ProgressEntry],
-        dict[SeriesKey, ProgressEntry],
-    ]:
-        if not self._exists() or (tasks is not None and not tasks):
-            return {}, {}, {}
+    @contextmanager
+    def _snapshot(self) -> Iterator[Cursor]:
         with self._errors("read"), self._conn.transaction(), self._conn.cursor() as cur:
             # every statement of the transaction reads the snapshot taken at its first query
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            return (
-                self._latest(cur, as_of, notice, None, tasks),
-                self._latest(cur, as_of, notice, "note", tasks),
-                self._latest(cur, as_of, notice, "invested", tasks),
-            )
+            yield cur
 
-    def _latest(
-        self,
-        cur: psycopg.Cursor[Any],
-        as_of: date,
-        notice: str | None,
-        having: Having | None,
-        tasks: Collection[int] | None,
-    ) -> dict[SeriesKey, ProgressEntry]:
-        where = ["s.notice = %(notice)s"] if notice is not None else []
-        if tasks is not None:
-            where.append("s.task = ANY(%(tasks)s)")
-        params = {"as_of": as_of, "notice": notice, "tasks": sorted(set(tasks or ()))}
-        cur.execute(latest_sql(_LATEST, having, where), params)
-        entries = [self._entry(row) for row in cur.fetchall()]
-        return {e.key: e for e in entries}
+    @contextmanager
+    def _write(self) -> Iterator[Cursor]:
+        self._writable()
+        with self._transaction() as cur:
+            # ids follow the order of recording: every minshi writer holds the same lock
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+            yield cur
 
-    def log(
-        self,
-        *,
-        notice: str | None = None,
-        tasks: Collection[int] | None = None,
-        since: date | None = None,
-        until: date | None = None,
-        limit: int | None = None,
-        include_retracted: bool = True,
-    ) -> list[ProgressEntry]:
-        if not self._exists() or (tasks is not None and not tasks) or limit == 0:
-            return []
-        where: list[str] = []
-        params: list[Any] = []
-        if notice is not None:
-            where.append("e.notice = %s")
-            params.append(notice)
-        if tasks is not None:
-            where.append("e.task = ANY(%s)")
-            params.append(sorted(set(tasks)))
-        if since is not None:
-            where.append("e.date >= %s")
-            params.append(since)
-        if until is not None:
-            where.append("e.date <= %s")
-            params.append(until)
-        if not include_retracted:
-            where.append("e.retracts IS NULL AND r.id IS NULL")
-        sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY e.id DESC"
-        if limit is not None:
-            if limit < 0:
-                raise InputError(f"the number of entries must not be negative, not {limit}")
-            sql += " LIMIT %s"
-            params.append(limit)
-        return [self._entry(row) for row in self._fetch(sql, params)]
+    def _clock(self, cur: Cursor) -> datetime:
+        cur.execute("SELECT clock_timestamp()")
+        moment: datetime = cur.fetchone()[0]
+        return moment
 
-    def last_entry(self, *, by: str | None = None) -> ProgressEntry | None:
-        if not self._exists():
-            return None
-        sql = (
-            f"SELECT {_COLUMNS}, NULL::bigint FROM minshi.entry e WHERE e.retracts IS NULL"
-            f" AND {_NOT_RETRACTED.format(alias='e')}"
-            + (" AND e.recorded_by = %s" if by is not None else "")
-            + " ORDER BY e.id DESC LIMIT 1"
+    def _sql(self, text: str) -> str:
+        return (
+            text.replace("{entry}", "minshi.entry")
+            .replace("{series}", "minshi.series")
+            .replace("?", "%s")
         )
-        rows = self._fetch(sql, [] if by is None else [by])
-        return self._entry(rows[0]) if rows else None
 
-    def get(self, entry_id: int) -> ProgressEntry | None:
-        if not self._exists():
-            return None
-        rows = self._fetch(_SELECT + " WHERE e.id = %s", [entry_id])
-        return self._entry(rows[0]) if rows else None
+    def _day(self, day: date) -> Any:
+        return day
 
-    def count(self) -> int:
-        if not self._exists():
-            return 0
-        return int(self._fetch("SELECT count(*) FROM minshi.entry")[0][0])
+    def _row(self, e: ProgressEntry) -> tuple[Any, ...]:
+        return (
+            e.id,
+            e.notice,
+            e.task,
+            e.metric,
+            e.date,
+            e.recorded_at,
+            canonical_decimal(e.value),
+            e.done,
+            e.stage,
+            canonical_decimal(e.percent),
+            canonical_decimal(e.invested),
+            e.note,
+            e.by,
+            e.retracts,
+        )
 
-    # -- writing ---------------------------------------------------------------------------
+    def _backend_problems(self, cur: Cursor) -> tuple[list[str], bool]:
+        cur.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", [SCHEMA]
+        )
+        present = {name for (name,) in cur.fetchall()}
+        problems = [
+            f"the table minshi.{name} is missing" for name in sorted(_SCHEMA_OBJECTS - present)
+        ]
+        if problems:
+            return problems, False
+        cur.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'minshi.entry'::regclass")
+        triggers = {name for (name,) in cur.fetchall()}
+        problems += [
+            f"the trigger {name} is missing"
+            for name in sorted({"entry_guard", "entry_no_truncate"} - triggers)
+        ]
+        cur.execute("SELECT relrowsecurity FROM pg_class WHERE oid = 'minshi.entry'::regclass")
+        if not cur.fetchone()[0]:
+            problems.append("row-level security is switched off on minshi.entry")
+        return problems, True
 
-    def add(self, entries: Sequence[NewEntry]) -> list[ProgressEntry]:
-        if len(entries) == 0:
-            return []
-        for position, new in enumerate(entries):
-            validate_entry(new, position if len(entries) > 1 else None)
-        self._writable()
-        with self._write() as cur:
-            self._refuse_unled(cur, {(e.notice, e.task) for e in entries})
-            first, now = self._next_id(cur)
-            stored = [stored_entry(new, first + n, now) for n, new in enumerate(entries)]
-            cur.executemany(_INSERT, [_row(e) for e in stored])
-        return stored
-
-    def retract(self, entry_id: int, *, by: str, note: str = "") -> ProgressEntry:
-        check_retraction_args(entry_id, by, note)
-        if not self._exists():
-            raise InputError(f"there is no entry {entry_id} in the store {self.location}")
-        self._writable()
-        with self._write() as cur:
-            cur.execute(_SELECT + " WHERE e.id = %s", [entry_id])
-            row = cur.fetchone()
-            target = None if row is None else self._entry(row)
-            refuse_retraction(target, entry_id, self.location)
-            assert target is not None
-            self._refuse_unled(cur, {(target.notice, target.task)})
-            new_id, now = self._next_id(cur)
-            retraction = ProgressEntry(
-                id=new_id,
-                notice=target.notice,
-                task=target.task,
-                metric=target.metric,
-                date=target.date,
-                recorded_at=now,
-                note=note,
-                by=by,
-                retracts=target.id,
-            )
-            cur.execute(_INSERT, _row(retraction))
-        return retraction
-
-    def load(self, entries: Sequence[ProgressEntry]) -> None:
-        check_loadable(entries)
-        self._writable()
-        expected = journal_checksum(entries)
-        with self._write() as cur:
-            cur.execute("SELECT count(*) FROM minshi.entry")
-            held = cur.fetchone()[0]  # type: ignore[index]
-            if held:
-                raise StoreError(
-                    f"the store {self.location} already holds {held} entries:"
-                    " a journal is copied only into an empty store"
-                )
-            self._refuse_unled(cur, {(e.notice, e.task) for e in entries})
-            cur.executemany(_INSERT, [_row(e) for e in entries])
-            cur.execute(_SELECT)
-            if journal_checksum(self._entry(row) for row in cur.fetchall()) != expected:
-                raise StoreError(f"the copy in {self.location} does not match its source")
+    def _refuse_unwritable(self, cur: Cursor, tasks: set[tuple[str, int]]) -> None:
+        self._refuse_unled(cur, tasks)
 
     def migrate(self) -> int:
         self._writable()
@@ -433,7 +299,7 @@ class PostgresStore:
             )
             cur.execute(sql.SQL("GRANT INSERT ON minshi.entry TO {}").format(sql.Identifier(role)))
 
-    def sync_leads(self, notice_id: str, leads: Mapping[int, Sequence[str]]) -> None:
+    def sync_leads(self, notice_id: str, leads: Mapping[int, Sequence[str]]) -> bool:
         """Record which units lead each task of a notice (replacing what was recorded)."""
         self._writable()
         with self._write() as cur:
@@ -446,56 +312,12 @@ class PostgresStore:
                     for unit in dict.fromkeys(units)
                 ],
             )
+        return True
 
     # -- maintenance -----------------------------------------------------------------------
 
-    def check(self) -> list[str]:
-        if not self._exists():
-            return []
-        problems: list[str] = []
-        present = {
-            name
-            for (name,) in self._fetch(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = %s", [SCHEMA]
-            )
-        }
-        problems += [
-            f"the table minshi.{name} is missing" for name in sorted(_SCHEMA_OBJECTS - present)
-        ]
-        if problems:
-            return problems
-        triggers = {
-            name
-            for (name,) in self._fetch(
-                "SELECT tgname FROM pg_trigger WHERE tgrelid = 'minshi.entry'::regclass"
-            )
-        }
-        problems += [
-            f"the trigger {name} is missing"
-            for name in sorted({"entry_guard", "entry_no_truncate"} - triggers)
-        ]
-        rls = self._fetch(
-            "SELECT relrowsecurity FROM pg_class WHERE oid = 'minshi.entry'::regclass"
-        )[0][0]
-        if not rls:
-            problems.append("row-level security is switched off on minshi.entry")
-        problems += [
-            bad_retraction(*row) for row in self._fetch(bad_retractions_sql("minshi.entry"))
-        ]
-        missing = self._fetch(series_problems_sql("minshi.entry", "minshi.series"))[0][0]
-        if missing:
-            problems.append(f"{missing} metrics are missing from the series table")
-        problems += unreadable_entries(self._fetch(_SELECT), _parse)
-        return problems
-
     def backup(self, dest: Path) -> None:
         """Copy the journal into a new SQLite file (which any minshi can open)."""
-        import os
-
-        from minshi.errors import FileAccessError
-        from minshi.store import copy_journal
-        from minshi.store.sqlite import SQLiteStore
-
         if not self._exists():
             raise StoreError(f"there is no store at {self.location} yet: nothing to back up")
         dest = Path(os.path.abspath(os.fspath(dest)))
@@ -516,20 +338,7 @@ class PostgresStore:
     def close(self) -> None:
         self._conn.close()
 
-    def __enter__(self) -> PostgresStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     # -- inside ----------------------------------------------------------------------------
-
-    def _entry(self, row: Sequence[Any]) -> ProgressEntry:
-        """The entry a row holds; StoreError naming it when a number of it is damaged."""
-        try:
-            return _parse(row)
-        except Damaged as exc:
-            raise damaged_entry(self.location, row[0], exc) from None
 
     def _inspect(self) -> int:
         """The schema version on the server; 0 when there is no minshi schema yet."""
@@ -544,17 +353,12 @@ class PostgresStore:
             )
         return version
 
-    def _exists(self) -> bool:
-        if self._version == 0:
-            self._version = self._inspect()  # created by another minshi meanwhile
-        return self._version > 0
-
     def _writable(self) -> None:
         if not self._create:
             raise StoreError(f"the store {self.location} was opened for reading only")
         if self._ready:
             return
-        with self._write() as cur:
+        with self._transaction() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])  # one migrator
             # read pg_class itself: to_regclass could answer from a catalog cache older
             # than the migration another minshi committed while this one waited
@@ -612,15 +416,8 @@ class PostgresStore:
             raise InputError(f"{who} may not add progress for {reasons[0]}")
         raise InputError(f"{who} may not add progress for {len(reasons)} tasks", details=reasons)
 
-    def _next_id(self, cur: psycopg.Cursor[Any]) -> tuple[int, Any]:
-        # ids follow the order of recording: every minshi writer holds the same lock
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
-        cur.execute("SELECT coalesce(max(id), 0) + 1, clock_timestamp() FROM minshi.entry")
-        first, now = cur.fetchone()  # type: ignore[misc]
-        return int(first), now
-
     @contextmanager
-    def _write(self) -> Iterator[psycopg.Cursor[Any]]:
+    def _transaction(self) -> Iterator[psycopg.Cursor[Any]]:
         with self._errors("write to"), self._conn.transaction(), self._conn.cursor() as cur:
             yield cur
 
@@ -661,30 +458,6 @@ def _reason(exc: BaseException) -> str:
     lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
     text = " ".join(lines) or type(exc).__name__
     return text.removeprefix("connection failed: ")
-
-
-def _row(e: ProgressEntry) -> tuple[Any, ...]:
-    return (
-        e.id,
-        e.notice,
-        e.task,
-        e.metric,
-        e.date,
-        e.recorded_at,
-        canonical_decimal(e.value),
-        e.done,
-        e.stage,
-        canonical_decimal(e.percent),
-        canonical_decimal(e.invested),
-        e.note,
-        e.by,
-        e.retracts,
-    )
-
-
-def _parse(row: Sequence[Any]) -> ProgressEntry:
-    """The entry a row holds; Damaged when a number cannot be used (NaN or infinite)."""
-    return entry_from_row(row, _READ)
 
 
 def _finite(number: Decimal | None) -> Decimal | None:

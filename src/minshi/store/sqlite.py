@@ -18,7 +18,7 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -26,28 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from minshi.errors import FileAccessError, InputError, StoreError
-from minshi.store.base import (
-    Damaged,
-    Having,
-    NewEntry,
-    ProgressEntry,
-    RowReader,
-    SeriesKey,
-    bad_retraction,
-    bad_retractions_sql,
-    check_loadable,
-    check_retraction_args,
-    damaged_entry,
-    decimal_text,
-    entry_from_row,
-    journal_checksum,
-    latest_sql,
-    refuse_retraction,
-    series_problems_sql,
-    stored_entry,
-    unreadable_entries,
-    validate_entry,
-)
+from minshi.store.entries import Damaged, ProgressEntry, RowReader, decimal_text
+from minshi.store.journal import Cursor, Store
 
 APPLICATION_ID = 0x6D6E7368  # "mnsh" in the file header: marks a minshi store
 DEFAULT_BUSY_TIMEOUT = 10.0  # seconds a writer waits for another one
@@ -147,31 +127,6 @@ _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")  # what `_number_check` allows
 # what PRAGMA integrity_check says of a row the schema forbids (rather than of a damaged file)
 _ROW_PROBLEMS = ("integrity: CHECK constraint failed", "integrity: NULL value in")
 
-_COLUMNS = (
-    "e.id, e.notice, e.task, e.metric, e.date, e.recorded_at, e.value, e.done, e.stage, "
-    "e.percent, e.invested, e.note, e.recorded_by, e.retracts"
-)
-_SELECT = f"SELECT {_COLUMNS}, r.id FROM entry e LEFT JOIN entry r ON r.retracts = e.id"
-_INSERT = (
-    "INSERT INTO entry (id, notice, task, metric, date, recorded_at, value, done, stage, "
-    "percent, invested, note, recorded_by, retracts) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_NOT_RETRACTED = "NOT EXISTS (SELECT 1 FROM entry r2 WHERE r2.retracts = {alias}.id)"
-_LATEST = f"""
-    SELECT {_COLUMNS}, NULL
-    FROM series s
-    JOIN entry e ON e.id = (
-        SELECT x.id FROM entry x
-        WHERE x.notice = s.notice AND x.task = s.task AND x.metric = s.metric
-          AND x.retracts IS NULL AND x.date <= :as_of
-          AND {_NOT_RETRACTED.format(alias="x")} {{having}}
-        ORDER BY x.date DESC, x.id DESC
-        LIMIT 1
-    )
-    WHERE {{where}}
-"""
-
 
 def busy_timeout() -> float:
     """Seconds a writer waits for another one: MINSHI_BUSY_TIMEOUT, or 10."""
@@ -187,12 +142,13 @@ def busy_timeout() -> float:
     return seconds
 
 
-class SQLiteStore:
+class SQLiteStore(Store):
     """The journal in a SQLite file. Opening never writes; the first write creates the file."""
 
     def __init__(self, path: str | Path, *, create: bool) -> None:
         self.path = Path(os.path.abspath(os.fspath(path)))
         self.location = str(self.path)
+        self.reader = _READ
         self._create = create
         self._timeout = busy_timeout()
         self._conn: sqlite3.Connection | None = None
@@ -204,225 +160,78 @@ class SQLiteStore:
         if self.path.exists():
             self._conn = self._open(mode="rw")
 
-    # -- reading ---------------------------------------------------------------------------
+    # -- the dialect -----------------------------------------------------------------------
 
-    def latest(
-        self,
-        as_of: date,
-        *,
-        notice: str | None = None,
-        having: Having | None = None,
-        tasks: Collection[int] | None = None,
-    ) -> dict[SeriesKey, ProgressEntry]:
+    def _exists(self) -> bool:
+        return self._readable() is not None
+
+    @contextmanager
+    def _read(self) -> Iterator[Cursor]:
         conn = self._readable()
-        if conn is None or (tasks is not None and not tasks):
-            return {}
+        assert conn is not None
         with self._errors("read"):
-            return self._latest(conn, as_of, notice, having, tasks)
+            yield conn.cursor()
 
-    def snapshot(
-        self,
-        as_of: date,
-        *,
-        notice: str | None = None,
-        tasks: Collection[int] | None = None,
-    ) -> tuple[
-        dict[SeriesKey, ProgressEntry],
-        dict[SeriesKey, ProgressEntry],
-        dict[SeriesKey, ProgressEntry],
-    ]:
+    @contextmanager
+    def _snapshot(self) -> Iterator[Cursor]:
         conn = self._readable()
-        if conn is None or (tasks is not None and not tasks):
-            return {}, {}, {}
+        assert conn is not None
         with self._errors("read"), _read_transaction(conn):
-            return (
-                self._latest(conn, as_of, notice, None, tasks),
-                self._latest(conn, as_of, notice, "note", tasks),
-                self._latest(conn, as_of, notice, "invested", tasks),
-            )
+            yield conn.cursor()
 
-    def log(
-        self,
-        *,
-        notice: str | None = None,
-        tasks: Collection[int] | None = None,
-        since: date | None = None,
-        until: date | None = None,
-        limit: int | None = None,
-        include_retracted: bool = True,
-    ) -> list[ProgressEntry]:
-        conn = self._readable()
-        if conn is None or (tasks is not None and not tasks) or limit == 0:
-            return []
-        where: list[str] = []
-        params: list[Any] = []
-        if notice is not None:
-            where.append("e.notice = ?")
-            params.append(notice)
-        if tasks is not None:
-            task_ids = sorted(set(tasks))
-            where.append(f"e.task IN ({', '.join('?' * len(task_ids))})")
-            params.extend(task_ids)
-        if since is not None:
-            where.append("e.date >= ?")
-            params.append(since.isoformat())
-        if until is not None:
-            where.append("e.date <= ?")
-            params.append(until.isoformat())
-        if not include_retracted:
-            where.append("e.retracts IS NULL AND r.id IS NULL")
-        sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY e.id DESC"
-        if limit is not None:
-            if limit < 0:
-                raise InputError(f"the number of entries must not be negative, not {limit}")
-            sql += " LIMIT ?"
-            params.append(limit)
-        with self._errors("read"):
-            return [self._entry(row) for row in conn.execute(sql, params).fetchall()]
+    @contextmanager
+    def _write(self) -> Iterator[Cursor]:
+        conn = self._writable()
+        with self._errors("write to"), _transaction(conn):
+            yield conn.cursor()
 
-    def last_entry(self, *, by: str | None = None) -> ProgressEntry | None:
-        conn = self._readable()
-        if conn is None:
-            return None
-        sql = (
-            f"SELECT {_COLUMNS}, NULL FROM entry e WHERE e.retracts IS NULL"
-            f" AND {_NOT_RETRACTED.format(alias='e')}"
-            + (" AND e.recorded_by = ?" if by is not None else "")
-            + " ORDER BY e.id DESC LIMIT 1"
+    def _clock(self, cur: Cursor) -> datetime:
+        return datetime.now(UTC)
+
+    def _sql(self, text: str) -> str:
+        return text.replace("{entry}", "entry").replace("{series}", "series")
+
+    def _day(self, day: date) -> Any:
+        return day.isoformat()
+
+    def _row(self, e: ProgressEntry) -> tuple[Any, ...]:
+        return (
+            e.id,
+            e.notice,
+            e.task,
+            e.metric,
+            e.date.isoformat(),
+            e.recorded_at.isoformat(timespec="microseconds"),
+            decimal_text(e.value),
+            None if e.done is None else int(e.done),
+            e.stage,
+            decimal_text(e.percent),
+            decimal_text(e.invested),
+            e.note,
+            e.by,
+            e.retracts,
         )
-        with self._errors("read"):
-            row = conn.execute(sql, () if by is None else (by,)).fetchone()
-            return None if row is None else self._entry(row)
 
-    def get(self, entry_id: int) -> ProgressEntry | None:
-        conn = self._readable()
-        if conn is None:
-            return None
-        with self._errors("read"):
-            row = conn.execute(_SELECT + " WHERE e.id = ?", (entry_id,)).fetchone()
-            return None if row is None else self._entry(row)
-
-    def count(self) -> int:
-        conn = self._readable()
-        if conn is None:
-            return 0
-        with self._errors("read"):
-            return int(conn.execute("SELECT count(*) FROM entry").fetchone()[0])
-
-    def _latest(
-        self,
-        conn: sqlite3.Connection,
-        as_of: date,
-        notice: str | None,
-        having: Having | None,
-        tasks: Collection[int] | None,
-    ) -> dict[SeriesKey, ProgressEntry]:
-        where = ["s.notice = :notice"] if notice is not None else []
-        if tasks is not None:  # integers only, so they can stand in the text
-            where.append(f"s.task IN ({', '.join(str(int(t)) for t in sorted(set(tasks)))})")
-        rows = conn.execute(
-            latest_sql(_LATEST, having, where), {"as_of": as_of.isoformat(), "notice": notice}
-        ).fetchall()  # the statement is done before a damaged row can stop the reading
-        entries = [self._entry(row) for row in rows]
-        return {e.key: e for e in entries}
-
-    # -- writing ---------------------------------------------------------------------------
-
-    def add(self, entries: Sequence[NewEntry]) -> list[ProgressEntry]:
-        if len(entries) == 0:
-            return []
-        for position, new in enumerate(entries):  # before anything is created or locked
-            validate_entry(new, position if len(entries) > 1 else None)
-        conn = self._writable()
-        stored: list[ProgressEntry] = []
-
-        def rows(first_id: int, now: datetime) -> Iterator[tuple[Any, ...]]:
-            for position, new in enumerate(entries):
-                entry = stored_entry(new, first_id + position, now)
-                stored.append(entry)
-                yield _row(entry)
-
-        with self._errors("write to"), _transaction(conn):
-            # the time is taken under the write lock, so later ids never have earlier times
-            conn.executemany(_INSERT, rows(_next_id(conn), _utc_now()))
-        return stored
-
-    def load(self, entries: Sequence[ProgressEntry]) -> None:
-        check_loadable(entries)
-        conn = self._writable()
-        expected = journal_checksum(entries)
-        with self._errors("write to"), _transaction(conn):
-            held = conn.execute("SELECT count(*) FROM entry").fetchone()[0]
-            if held:
-                raise StoreError(
-                    f"the store {self.location} already holds {held} entries:"
-                    " a journal is copied only into an empty store"
-                )
-            conn.executemany(_INSERT, (_row(e) for e in entries))
-            copied = [self._entry(row) for row in conn.execute(_SELECT)]
-            if journal_checksum(copied) != expected:
-                raise StoreError(f"the copy in {self.location} does not match its source")
-
-    def retract(self, entry_id: int, *, by: str, note: str = "") -> ProgressEntry:
-        check_retraction_args(entry_id, by, note)
-        if self._readable() is None:
-            raise InputError(f"there is no entry {entry_id} in the store {self.location}")
-        conn = self._writable()
-        with self._errors("write to"), _transaction(conn):
-            row = conn.execute(_SELECT + " WHERE e.id = ?", (entry_id,)).fetchone()
-            target = None if row is None else self._entry(row)
-            refuse_retraction(target, entry_id, self.location)
-            assert target is not None
-            retraction = ProgressEntry(
-                id=_next_id(conn),
-                notice=target.notice,
-                task=target.task,
-                metric=target.metric,
-                date=target.date,
-                recorded_at=_utc_now(),
-                note=note,
-                by=by,
-                retracts=target.id,
-            )
-            conn.execute(_INSERT, _row(retraction))
-        return retraction
+    def _backend_problems(self, cur: Cursor) -> tuple[list[str], bool]:
+        problems = [
+            f"integrity: {line}"
+            for (line,) in cur.execute("PRAGMA integrity_check").fetchall()
+            if line != "ok"
+        ]
+        if any(not p.startswith(_ROW_PROBLEMS) for p in problems):
+            return problems, False  # the file itself is damaged: the rest would read garbage
+        problems += [
+            f"entry {rowid} of {table} names a missing entry {parent}"
+            for table, rowid, parent, _ in cur.execute("PRAGMA foreign_key_check").fetchall()
+        ]
+        present = {name for (name,) in cur.execute("SELECT name FROM sqlite_master").fetchall()}
+        missing = sorted(_SCHEMA_OBJECTS - present)
+        problems += [f"the schema object {name} is missing" for name in missing]
+        return problems, not missing
 
     def migrate(self) -> int:
-        """Create the store if needed and bring its schema up to date; the schema version."""
         self._writable()
         return SCHEMA_VERSION
-
-    # -- maintenance -----------------------------------------------------------------------
-
-    def check(self) -> list[str]:
-        conn = self._readable()
-        if conn is None:
-            return []
-        problems: list[str] = []
-        with self._errors("check"):
-            problems += [
-                f"integrity: {line}"
-                for (line,) in conn.execute("PRAGMA integrity_check")
-                if line != "ok"
-            ]
-            if any(not p.startswith(_ROW_PROBLEMS) for p in problems):
-                return problems  # the file itself is damaged: the rest would read garbage
-            problems += [
-                f"entry {rowid} of {table} names a missing entry {parent}"
-                for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")
-            ]
-            present = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
-            problems += [
-                f"the schema object {name} is missing" for name in sorted(_SCHEMA_OBJECTS - present)
-            ]
-            if _SCHEMA_OBJECTS - present:
-                return problems
-            problems += [bad_retraction(*row) for row in conn.execute(bad_retractions_sql("entry"))]
-            missing = conn.execute(series_problems_sql("entry", "series")).fetchone()[0]
-            if missing:
-                problems.append(f"{missing} metrics are missing from the series table")
-            problems += unreadable_entries(conn.execute(_SELECT), _parse)
-        return problems
 
     def backup(self, dest: Path) -> None:
         dest = Path(os.path.abspath(os.fspath(dest)))
@@ -456,12 +265,6 @@ class SQLiteStore:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
-
-    def __enter__(self) -> SQLiteStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -622,20 +425,6 @@ class SQLiteStore:
             return f"permission denied for the folder {existing}"
         return None
 
-    # -- rows ------------------------------------------------------------------------------
-
-    def _entry(self, row: sqlite3.Row | tuple[Any, ...]) -> ProgressEntry:
-        """The entry a row holds; StoreError naming it when a field of it is damaged."""
-        try:
-            return _parse(row)
-        except Damaged as exc:
-            raise damaged_entry(self.location, row[0], exc) from None
-
-
-def _parse(row: Sequence[Any]) -> ProgressEntry:
-    """The entry a row holds; Damaged when a field cannot be read back."""
-    return entry_from_row(row, _READ)
-
 
 @contextmanager
 def _read_transaction(conn: sqlite3.Connection) -> Iterator[None]:
@@ -662,30 +451,6 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
         raise
 
 
-def _next_id(conn: sqlite3.Connection) -> int:
-    # ids are never reused: nothing is ever deleted, and we hold the write lock
-    return int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM entry").fetchone()[0])
-
-
-def _row(e: ProgressEntry) -> tuple[Any, ...]:
-    return (
-        e.id,
-        e.notice,
-        e.task,
-        e.metric,
-        e.date.isoformat(),
-        e.recorded_at.isoformat(timespec="microseconds"),
-        decimal_text(e.value),
-        None if e.done is None else int(e.done),
-        e.stage,
-        decimal_text(e.percent),
-        decimal_text(e.invested),
-        e.note,
-        e.by,
-        e.retracts,
-    )
-
-
 def _decimal(text: object) -> Decimal | None:
     if text is None:
         return None
@@ -709,10 +474,6 @@ def _time(text: object) -> datetime:
     if moment is None or moment.tzinfo is None:
         raise Damaged(f"a damaged recording time {text!r}")
     return moment
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 _ERROR_NAMES = {

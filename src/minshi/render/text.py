@@ -1,15 +1,13 @@
-"""The one place rows become text: table, json, csv, markdown.
+"""Rows as text: aligned tables, CSV, Markdown, JSON, and the values inside them.
 
-A command builds JSON-ready records (the contract of DESIGN.md) and a list of `Column`s saying how
-to show them flat; `render` does the rest. Tables are aligned by display width, so that Chinese
-text (two columns a character) lines up, and wrap instead of truncating.
+A command builds JSON-ready records (the contract in docs/design.md) and a list of `Column`s
+saying how to show them flat. Tables are aligned by display width, so that Chinese text (two
+columns a character) lines up, and wrap instead of truncating.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import sys
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,16 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-# ANSI colours per status, used only on a terminal without NO_COLOR
-STATUS_COLORS = {
-    "done": "34",  # blue
-    "ahead": "32",  # green
-    "on_track": "32",
-    "behind": "33",  # yellow
-    "far_behind": "31",  # red
-    "overdue": "1;31",
-    "not_measured": "2",
-}
+from minshi.files import neutralize_formula
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,50 +106,6 @@ def safe_text(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
-
-
-def for_stream(text: str, stream: Any = None) -> str:
-    """Text as it may be shown: on a terminal, control characters from the data (escape
-    sequences, bells) are shown escaped; a pipe or a file gets the text unchanged."""
-    if not is_terminal(stream):
-        return text
-    return safe_text(text.replace("\r\n", "\n"))
-
-
-def neutralize_formula(text: str) -> str:
-    """Keep a spreadsheet from running data as a formula (=, +, -, @ at the start)."""
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
-
-
-# ---------------------------------------------------------------------------------------------
-# Terminal
-
-
-def is_terminal(stream: Any = None) -> bool:
-    """Whether a person reads the output (stdout by default)."""
-    try:
-        return bool((stream or sys.stdout).isatty())
-    except (AttributeError, ValueError):
-        return False
-
-
-def use_color(stream: Any = None) -> bool:
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    return is_terminal(stream)
-
-
-def output_width(stream: Any = None) -> int:
-    stream = stream or sys.stdout
-    try:
-        if stream.isatty():
-            return max(40, os.get_terminal_size(stream.fileno()).columns)
-    except (AttributeError, ValueError, OSError):
-        pass
-    env = os.environ.get("COLUMNS", "")
-    return int(env) if env.isdigit() and int(env) >= 40 else 100
 
 
 def width(text: str) -> int:
@@ -277,21 +222,3 @@ def markdown(records: Sequence[dict[str, Any]], columns: Sequence[Column]) -> st
     for r in records:
         lines.append("| " + " | ".join(markdown_cell(plain(c.get(r))) for c in columns) + " |")
     return "\n".join(lines) + "\n"
-
-
-def render(
-    records: Sequence[dict[str, Any]],
-    fmt: str,
-    columns: Sequence[Column],
-    *,
-    stream: Any = None,
-    json_obj: Any = None,
-) -> str:
-    """Render records in `fmt`; JSON writes `json_obj` when given (e.g. one object for `show`)."""
-    if fmt == "json":  # indented for a person at a terminal, compact for scripts and files
-        return to_json(records if json_obj is None else json_obj, pretty=is_terminal(stream))
-    if fmt == "csv":
-        return for_stream(csv_text(records, columns), stream)
-    if fmt == "markdown":
-        return markdown(records, columns)
-    return table(records, columns, color=use_color(stream), max_width=output_width(stream))

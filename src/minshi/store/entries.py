@@ -1,28 +1,21 @@
-"""The progress journal's entries and the interface every store implements.
+"""The journal's entries: what a store is given (`NewEntry`) and what it keeps (`ProgressEntry`).
 
-The journal is append-only: an entry is never changed or erased. Undoing an entry writes a
-retraction (a row whose `retracts` names it); reports as of a date D use, per metric, the latest
-entry dated ≤ D that is neither a retraction nor retracted, so a past report can be reproduced.
+The rules every store applies to an entry, whatever its backend, are here: what no store may
+hold (`validate_entry`), the one exact form of its numbers (`decimal_text`), and the checksum by
+which two stores are shown to hold the same journal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any
 
 from minshi.errors import InputError, StoreError
 
 SeriesKey = tuple[str, int, str]  # (notice, task, metric key)
-Having = Literal["note", "invested"]
-# the condition each `having` adds to the search for the latest entry (the same in every backend)
-HAVING_SQL: dict[str, str] = {
-    "note": "AND {alias}.note <> ''",
-    "invested": "AND {alias}.invested IS NOT NULL",
-}
 
 
 class Damaged(ValueError):
@@ -73,61 +66,6 @@ def entry_from_row(row: Sequence[Any], read: RowReader) -> ProgressEntry:
         retracts=None if retracts is None else int(retracts),
         retracted_by=None if retracted_by is None else int(retracted_by),
     )
-
-
-def bad_retractions_sql(entry: str) -> str:
-    """Rows (retraction id, retracted id, what is wrong) for `check`, over the table `entry`."""
-    return f"""
-        SELECT r.id, r.retracts,
-               CASE WHEN t.id IS NULL THEN 'missing'
-                    WHEN t.retracts IS NOT NULL THEN 'retraction'
-                    ELSE 'metric' END
-        FROM {entry} r LEFT JOIN {entry} t ON t.id = r.retracts
-        WHERE r.retracts IS NOT NULL AND (
-            t.id IS NULL OR t.retracts IS NOT NULL OR t.notice <> r.notice
-            OR t.task <> r.task OR t.metric <> r.metric)
-    """
-
-
-def bad_retraction(retraction: int, retracted: int, kind: str) -> str:
-    """A line of `check`'s report for one row of `bad_retractions_sql`."""
-    which = {"missing": "does not exist", "retraction": "is itself a retraction"}
-    return f"entry {retraction} retracts entry {retracted}, which " + which.get(
-        kind, "belongs to another metric"
-    )
-
-
-def series_problems_sql(entry: str, series: str) -> str:
-    """How many metrics with entries are missing from the series table (for `check`)."""
-    return (
-        f"SELECT count(*) FROM (SELECT notice, task, metric FROM {entry}"
-        f" WHERE retracts IS NULL EXCEPT SELECT notice, task, metric FROM {series}) m"
-    )
-
-
-def unreadable_entries(
-    rows: Iterable[Sequence[Any]], parse: Callable[[Sequence[Any]], ProgressEntry]
-) -> list[str]:
-    """`check`'s lines for the rows that cannot be read back or break the entry rules."""
-    problems = []
-    for row in rows:
-        try:
-            entry = parse(row)
-            if not entry.is_retraction:
-                validate_entry(as_new_entry(entry))
-        except Damaged as exc:
-            problems.append(f"entry {row[0]} cannot be read: it holds {exc.what}")
-        except InputError as exc:
-            problems.append(f"entry {row[0]} cannot be read: {exc.message}")
-    return problems
-
-
-def latest_sql(template: str, having: Having | None, where: Sequence[str]) -> str:
-    """A backend's latest-entry query (entry alias x, series alias s), narrowed by `having`
-    and by the series conditions `where` (which let the database use its keys)."""
-    return template.replace(
-        "{having}", HAVING_SQL[having].format(alias="x") if having else ""
-    ).replace("{where}", " AND ".join(where) or "TRUE")
 
 
 # bounds that keep every number exact in every backend (and catch absurd input)
@@ -183,94 +121,6 @@ class ProgressEntry:
     @property
     def is_retracted(self) -> bool:
         return self.retracted_by is not None
-
-
-class Store(Protocol):
-    """The progress journal. Every write is one transaction: all of it is stored, or nothing."""
-
-    location: str  # human-readable: a path, or a URL without its password
-
-    def add(self, entries: Sequence[NewEntry]) -> list[ProgressEntry]:
-        """Append entries in one transaction and return them as stored."""
-        ...
-
-    def retract(self, entry_id: int, *, by: str, note: str = "") -> ProgressEntry:
-        """Record the retraction of an entry; InputError if unknown or already retracted."""
-        ...
-
-    def latest(
-        self,
-        as_of: date,
-        *,
-        notice: str | None = None,
-        having: Having | None = None,
-        tasks: Collection[int] | None = None,
-    ) -> dict[SeriesKey, ProgressEntry]:
-        """Per (notice, task, metric): the entry counting as of `as_of`; with `having`, the
-        newest such entry that carries a note (进展情况) or an invested amount. `notice` and
-        `tasks` limit it to those series (reading only what will be shown)."""
-        ...
-
-    def snapshot(
-        self,
-        as_of: date,
-        *,
-        notice: str | None = None,
-        tasks: Collection[int] | None = None,
-    ) -> tuple[
-        dict[SeriesKey, ProgressEntry],
-        dict[SeriesKey, ProgressEntry],
-        dict[SeriesKey, ProgressEntry],
-    ]:
-        """`latest` plain, with `having="note"` and with `having="invested"`, all three read in
-        one read transaction: a note or an amount never comes from an entry newer than the
-        value shown beside it, however many writers are at work."""
-        ...
-
-    def log(
-        self,
-        *,
-        notice: str | None = None,
-        tasks: Collection[int] | None = None,
-        since: date | None = None,
-        until: date | None = None,
-        limit: int | None = None,
-        include_retracted: bool = True,
-    ) -> list[ProgressEntry]:
-        """Entries newest first (by id), filtered by notice, task and "as of" date."""
-        ...
-
-    def last_entry(self, *, by: str | None = None) -> ProgressEntry | None:
-        """The newest entry that is not a retraction and not retracted."""
-        ...
-
-    def get(self, entry_id: int) -> ProgressEntry | None: ...
-
-    def count(self) -> int:
-        """Number of rows in the journal, retractions included."""
-        ...
-
-    def check(self) -> list[str]:
-        """Integrity problems, one line each; [] when the store is sound."""
-        ...
-
-    def load(self, entries: Sequence[ProgressEntry]) -> None:
-        """Write a whole journal, ids and times kept, into this empty store (one transaction)."""
-        ...
-
-    def migrate(self) -> int:
-        """Create the store if needed, bring its schema up to date; the schema version."""
-        ...
-
-    def backup(self, dest: Path) -> None:
-        """Write a consistent copy of the store to `dest` (which must not exist yet)."""
-        ...
-
-    def close(self) -> None: ...
-
-    def __enter__(self) -> Store: ...
-
-    def __exit__(self, *exc: object) -> None: ...
 
 
 def validate_entry(entry: NewEntry, position: int | None = None) -> None:

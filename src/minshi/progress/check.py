@@ -1,38 +1,36 @@
-"""Progress reports from people and files, checked before anything is written.
+"""What clerks submit, judged before anything is written: the one place every rule and every
+doubt about a figure lives.
 
-One set of rules serves `progress update` (one report typed by a clerk) and `progress import`
-(a CSV or XLSX file of many): every row is checked, every problem named by its place, and a file
-with any bad row is refused whole. Export writes the same columns back.
+The same rules serve `progress update` (one submission typed by a clerk) and every import (CSV
+or the fill-in sheet): every row is checked, every problem named by its place, and a file with
+any bad row is refused whole. What is accepted but looks like a slip (a cumulative figure going
+down, 40.5 个, a rate written 0.8) is accepted with a warning, for typed and imported figures
+alike (`doubts`).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import partial
-from pathlib import Path
 from typing import TypeVar
 
 from minshi.catalog import Catalog
-from minshi.errors import DataFileError, FileAccessError, InputError
+from minshi.errors import InputError
 from minshi.models import Metric, Notice, Task
-from minshi.store.base import NewEntry, ProgressEntry, Store
+from minshi.store import NewEntry, ProgressEntry
 
 T = TypeVar("T")
 
-COLUMNS = ("notice", "task", "metric", "value", "date", "note")
-OPTIONAL_COLUMNS = ("done", "stage", "percent", "invested", "by")
 FAR_ABOVE = 3  # a value over 3× its target is taken for a typo unless forced (40 vs 4000)
 MAX_TEXT = 2000  # characters in a note or stage
 
 
 @dataclass(frozen=True, slots=True)
-class Report:
+class Submission:
     """One progress report as given, before checking: text fields, as typed or read."""
 
     task: str
@@ -149,8 +147,8 @@ def find_metric(task: Task, ref: str | None) -> Metric:
     raise InputError(f"task {task.id} has no metric '{ref}' (its metrics: {choices})")
 
 
-def check(
-    report: Report, catalog: Catalog, *, today: date, by: str, force: bool = False
+def check_submission(
+    report: Submission, catalog: Catalog, *, today: date, by: str, force: bool = False
 ) -> Checked:
     """One report as a journal entry, or InputError naming what is wrong with it."""
     notice, task = catalog.find_task(report.task, report.notice or None)
@@ -244,6 +242,32 @@ def _doubts(value: Decimal | None, metric: Metric, label: str) -> list[str]:
     return doubts
 
 
+def change_doubts(before: NewEntry | ProgressEntry, entry: NewEntry, metric: Metric) -> list[str]:
+    """What looks wrong in `entry` beside the report standing before it (`before`, of the same
+    metric): cumulative figures only grow and finished milestones stay finished. Rates are
+    measured anew each time, and a "<=" figure is meant to come down."""
+    doubts = []
+    cumulative = metric.kind == "quantity" and metric.comparator != "<="
+    if (
+        cumulative
+        and before.value is not None
+        and entry.value is not None
+        and entry.value < before.value
+    ):
+        unit = f" {metric.unit}" if metric.unit else ""
+        doubts.append(
+            f"the cumulative figure goes down ({_plain(before.value)}{unit} as of {before.date}"
+            f" → {_plain(entry.value)}{unit}); if the earlier report was wrong, this corrects it,"
+            " otherwise take this one back with: minshi progress undo"
+        )
+    if before.done and not entry.done:
+        doubts.append(
+            f"task {entry.task} {entry.metric} was reported finished on {before.date}; "
+            "this report says it is not (minshi progress undo takes it back)"
+        )
+    return doubts
+
+
 def _text(text: str, what: str) -> str:
     """Text as typed; bytes that are not UTF-8 (a terminal set to another encoding) come into
     Python as lone surrogates, which could be neither stored nor shown."""
@@ -279,14 +303,20 @@ def _plain(number: Decimal) -> str:
 
 
 def check_all(
-    reports: Sequence[Report], catalog: Catalog, *, today: date, by: str, force: bool, source: str
+    reports: Sequence[Submission],
+    catalog: Catalog,
+    *,
+    today: date,
+    by: str,
+    force: bool,
+    source: str,
 ) -> list[Checked]:
     """Every report checked; any problem refuses the whole lot, naming every bad one."""
     problems = Problems()
     checked: list[Checked] = []
     for report in reports:
         try:
-            checked.append(check(report, catalog, today=today, by=by, force=force))
+            checked.append(check_submission(report, catalog, today=today, by=by, force=force))
         except InputError as e:
             problems.add(report.where, e.message)
     if problems.lines:
@@ -298,169 +328,3 @@ def check_all(
     if not checked:
         raise InputError(f"{source}: no progress rows to import")
     return checked
-
-
-def same_report(entry: NewEntry | ProgressEntry) -> tuple[object, ...]:
-    """What makes two reports the same report (importing a file twice would repeat them)."""
-    return (
-        entry.notice,
-        entry.task,
-        entry.metric,
-        entry.date,
-        entry.value,
-        entry.done,
-        entry.stage,
-        entry.percent,
-        entry.invested,
-        entry.note,
-    )
-
-
-def refuse_repeats(checked: Sequence[Checked], store: Store, source: str) -> None:
-    """A file imported twice would count every report twice: refuse rows already in the journal."""
-    tasks = {c.entry.task for c in checked}
-    days = [c.entry.date for c in checked]  # only reports of the file's days can repeat it
-    standing = {
-        same_report(e): e.id
-        for notice in {c.entry.notice for c in checked}
-        for e in store.log(
-            notice=notice, tasks=tasks, since=min(days), until=max(days), include_retracted=False
-        )
-    }
-    repeats = [
-        f"{c.where}: the same report is already entry {standing[same_report(c.entry)]}"
-        for c in checked
-        if same_report(c.entry) in standing
-    ]
-    if repeats:
-        raise InputError(
-            f"{source}: {len(repeats)} of {len(checked)} rows are already in the journal "
-            "(imported before?); nothing was imported. Add --again to import them once more",
-            details=repeats,
-        )
-
-
-def standing_after(store: Store, target: ProgressEntry) -> ProgressEntry | None:
-    """What counts for `target`'s metric, as of its date, once `target` is taken back."""
-    candidates = [
-        e
-        for e in store.log(notice=target.notice, tasks={target.task}, until=target.date)
-        if e.metric == target.metric
-        and e.id != target.id
-        and not e.is_retraction
-        and not e.is_retracted
-    ]
-    return max(candidates, key=lambda e: (e.date, e.id), default=None)
-
-
-# ---------------------------------------------------------------------------------------------
-# CSV files
-
-
-def read_csv(path: Path) -> list[Report]:
-    """The rows of a progress CSV (UTF-8, with or without BOM; GBK as saved by older Excel)."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as e:
-        raise FileAccessError(f"{path}: cannot read: {e.strerror}") from e
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise DataFileError(f"{path}: not a text file")
-    if "\x00" in text:
-        raise DataFileError(f"{path}: not a CSV file (binary content)")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        rows = list(reader)
-    except csv.Error as e:
-        raise DataFileError(f"{path}:{reader.line_num}: not a valid CSV file: {e}") from e
-    return reports_from_rows(rows, str(path), lambda n: f"line {n}")
-
-
-def reports_from_rows(rows: Sequence[Sequence[object]], source: str, where: object) -> list[Report]:
-    """Reports from a header row and data rows; `where(n)` names row n (1-based) in messages."""
-    name_of = where if callable(where) else (lambda n: f"row {n}")
-    if not rows:
-        raise DataFileError(f"{source}: the file is empty")
-    header = [str(h or "").strip().lower().lstrip("\ufeff") for h in rows[0]]
-    known = set(COLUMNS) | set(OPTIONAL_COLUMNS)
-    unknown = [h for h in header if h and h not in known]
-    missing = [c for c in ("task", "value", "date") if c not in header]
-    if unknown or missing:
-        detail = []
-        if missing:
-            detail.append(f"missing {', '.join(missing)}")
-        if unknown:
-            detail.append(f"unknown {', '.join(unknown)}")
-        raise DataFileError(
-            f"{source}: the header must be {','.join(COLUMNS)} (optional: "
-            f"{','.join(OPTIONAL_COLUMNS)}); {'; '.join(detail)}"
-        )
-    reports = []
-    for n, row in enumerate(rows[1:], start=2):
-        cells = {h: _cell(v) for h, v in zip(header, row, strict=False) if h}
-        if not any(v.strip() for v in cells.values()):
-            continue  # blank lines are not reports
-        reports.append(
-            Report(
-                task=cells.get("task", ""),
-                metric=cells.get("metric") or None,
-                value=cells.get("value"),
-                date=cells.get("date"),
-                note=cells.get("note", ""),
-                notice=cells.get("notice") or None,
-                done=cells.get("done"),
-                stage=cells.get("stage"),
-                percent=cells.get("percent"),
-                invested=cells.get("invested"),
-                by=cells.get("by"),
-                where=str(name_of(n)),
-            )
-        )
-    return reports
-
-
-def _cell(value: object) -> str:
-    """A cell as text; the apostrophe that export puts before =, +, - or @ is taken off again."""
-    text = "" if value is None else str(value)
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        return text[1:]
-    return text
-
-
-def export_csv(entries: Iterable[ProgressEntry]) -> str:
-    """The journal's standing entries (not retracted), oldest first, as an importable CSV."""
-    from minshi.render import neutralize_formula
-
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([*COLUMNS, *OPTIONAL_COLUMNS])
-
-    def num(value: Decimal | None) -> str:
-        return "" if value is None else _plain(value)
-
-    for e in entries:
-        if e.is_retraction or e.is_retracted:
-            continue
-        writer.writerow(
-            [
-                e.notice,
-                e.task,
-                e.metric,
-                num(e.value),
-                e.date.isoformat(),
-                neutralize_formula(e.note),
-                "" if e.done is None else ("yes" if e.done else "no"),
-                neutralize_formula(e.stage or ""),
-                num(e.percent),
-                num(e.invested),
-                neutralize_formula(e.by),
-            ]
-        )
-    return buf.getvalue()

@@ -20,19 +20,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
-from minshi.render import number, safe_text, width
-from minshi.report import (
-    SUMMARY_ORDER,
-    Report,
-    TaskRow,
-    Totals,
+from minshi.render.labels import PALETTE, STATUS_LABELS, metric_summary
+from minshi.render.report_words import (
     counts_text,
     stale_heading,
     subtitle,
+    summary_sentence,
     table_headers,
     totals_remark,
 )
-from minshi.status import STATUS_LABELS
+from minshi.render.text import number, safe_text, width
+from minshi.report import SUMMARY_ORDER, Report, ReportRow, Totals
 
 if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
@@ -41,15 +39,6 @@ if TYPE_CHECKING:
 Number = Decimal | float | int
 FONT = "Microsoft YaHei"  # Excel and WPS substitute a CJK font where it is missing
 LINE_HEIGHT = 14.0  # points per line of 10-point text
-STATUS_FILLS = {
-    "done": "BDD7EE",  # blue
-    "ahead": "C6EFCE",  # green
-    "on_track": "C6EFCE",
-    "behind": "FFEB9C",  # yellow
-    "far_behind": "FFC7CE",  # red
-    "overdue": "FFC7CE",
-    "not_measured": "EDEDED",
-}
 # width (in characters of the default font; a Chinese character counts two) per column
 COLUMN_WIDTHS = {
     "序号": 6,
@@ -166,8 +155,8 @@ def _table_sheet(report: Report, sheet: _Sheet) -> None:
     sheet.banner(1, last, report.title, size=16, bold=True)
     ws.row_dimensions[1].height = 30
     sheet.banner(2, last, subtitle(report), size=10, bold=False)
-    sheet.banner(3, last, report.summary, size=11, bold=False)
-    summary_lines = math.ceil(width(report.summary) / max(sum(widths) - 4, 20))
+    sheet.banner(3, last, summary_sentence(report), size=11, bold=False)
+    summary_lines = math.ceil(width(summary_sentence(report)) / max(sum(widths) - 4, 20))
     ws.row_dimensions[3].height = LINE_HEIGHT * 1.1 * max(summary_lines, 1) + 8
     header = 4
     for name, i in col.items():
@@ -203,17 +192,21 @@ def _table_sheet(report: Report, sheet: _Sheet) -> None:
     ws.print_options.horizontalCentered = True
 
 
-def _task(sheet: _Sheet, row: int, col: dict[str, int], task_row: TaskRow) -> None:
+def _task(sheet: _Sheet, row: int, col: dict[str, int], task_row: ReportRow) -> None:
     task = task_row.task
     sheet.num(row, col["序号"], task.id, "0")
     sheet.text(row, col["项目名称"], task.name)
     sheet.text(row, col["年度工作目标任务"], task.target_text)
     sheet.text(row, col["责任单位"], "、".join(task.lead))
-    sheet.text(row, col["完成情况"], "\n".join(f"{m.name}：{m.summary}" for m in task_row.metrics))
+    sheet.text(
+        row,
+        col["完成情况"],
+        "\n".join(f"{m.name}：{metric_summary(m.view)}" for m in task_row.metrics),
+    )
     sheet.num(row, col["序时进度"], task_row.expected, EXPECTED_FORMAT)
     status = sheet.text(row, col["状态"], STATUS_LABELS[task_row.status], bold=True)
     status.alignment = sheet.center
-    sheet.fill(status, STATUS_FILLS[task_row.status])
+    sheet.fill(status, PALETTE[task_row.status].sheet)
     note = task_row.note
     sheet.text(row, col["进展情况"], note.note.strip() if note else "")
     sheet.num(row, col["报送日期"], None, DATE_FORMAT).value = note.date if note else None
@@ -252,7 +245,7 @@ def _counts_sheet(report: Report, sheet: _Sheet) -> None:
     row = 2
     for status in SUMMARY_ORDER:
         label = sheet.text(row, 1, STATUS_LABELS[status])
-        sheet.fill(label, STATUS_FILLS[status])
+        sheet.fill(label, PALETTE[status].sheet)
         for i, section in enumerate(report.sections, start=2):
             sheet.num(row, i, section.subtotal.counts[status], "0")
         sheet.num(row, len(heads), report.total.counts[status], "0")
@@ -277,10 +270,10 @@ def _attention_sheet(report: Report, sheet: _Sheet) -> None:
             sheet.num(row, 2, task_row.task.id, "0")
             sheet.text(row, 3, task_row.task.name)
             sheet.text(row, 4, line.name)
-            sheet.text(row, 5, line.summary)
+            sheet.text(row, 5, metric_summary(line.view))
             sheet.num(row, 6, line.expected, EXPECTED_FORMAT)
             status = sheet.text(row, 7, STATUS_LABELS[line.status], bold=True)
-            sheet.fill(status, STATUS_FILLS[line.status])
+            sheet.fill(status, PALETTE[line.status].sheet)
             sheet.fit_height(row, widths)
             row += 1
     sheet.ws.freeze_panes = "A2"

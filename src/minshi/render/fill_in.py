@@ -1,97 +1,34 @@
-"""The monthly round as a spreadsheet: a fill-in sheet for one lead unit, and reading it back.
+"""A lead unit's fill-in sheet (进度填报表) as an .xlsx workbook.
 
-`write_template` lays out the unit's metrics with their current values, locks every cell but the
-ones to fill in, and keeps the notice, task and metric key in hidden columns (under a hidden row
-of the same column names as the CSV), so that each row maps back to exactly one metric.
-`read_template` turns that sheet, or any sheet headed with the CSV columns, into `Report`s for
-`progress_io.check_all`: the same rules as typed and CSV progress, each report naming its cell.
+Its metrics with where they stand, every cell locked but the ones to fill in (validated: numbers,
+dates, yes/no), and the notice, task and metric key in hidden columns so that the filled-in sheet
+reads back row by row (`progress.sheet.read_sheet`).
 
-openpyxl is imported inside the functions that need it: it costs more than a command's start-up.
+openpyxl is imported inside the functions: it costs more than a command's start-up.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import zipfile
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from minshi.errors import DataFileError, FileAccessError, InputError, MinshiError
-from minshi.followup import MetricView, TaskView
-from minshi.models import Metric, Task
-from minshi.progress_io import (
-    COLUMNS,
-    MAX_TEXT,
-    Report,
-    parse_day,
-    parse_flag,
-    parse_number,
-    reports_from_rows,
-)
-from minshi.render import plain, width
-from minshi.status import STATUS_LABELS
+from minshi.progress.check import MAX_TEXT
+from minshi.progress.sheet import FIRST_ROW, HEADER_ROW, KEY_ROW, SHEET, SheetRow
+from minshi.render.labels import STATUS_LABELS, milestone_text
+from minshi.render.text import plain, width
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
-
-SHEET = "进度填报"
-HEADER_ROW = 3  # the Chinese column names
-KEY_ROW = 4  # hidden: notice, task, metric, value, … as in the CSV
-FIRST_ROW = 5
-MAX_UNPACKED = 200 * 1024 * 1024  # bytes; a progress sheet is a few kB, a zip bomb is not
-HEADER_SEARCH = 20  # rows in which the column-name row is looked for
 
 # fills: what to fill in, what does not apply to this row, the header
 INPUT_FILL = "FFF2CC"
 NOT_APPLICABLE_FILL = "EDEDED"
 HEADER_FILL = "D9E1F2"
 ID_FILL = "F2F2F2"
-
-
-@dataclass(frozen=True, slots=True)
-class TemplateRow:
-    """One metric the unit reports on, with where it stands."""
-
-    view: TaskView
-    metric: MetricView
-    first: bool  # the task's first row (it carries the task's investment)
-
-
-def reported_metrics(task: Task, unit: str) -> list[Metric]:
-    """The metrics `unit` reports: its own part of a split target, never another unit's part,
-    never a sum of parts (that is computed); every other metric when it leads the task."""
-    sums = {m.parent for m in task.metrics if m.parent}
-    chosen = []
-    for metric in task.metrics:
-        if metric.key in sums:
-            continue
-        if metric.owner == unit or (metric.owner is None and unit in task.lead):
-            chosen.append(metric)
-    return chosen
-
-
-def template_rows(views: Sequence[TaskView], unit: str) -> list[TemplateRow]:
-    """The rows of `unit`'s sheet, task by task in the notice's order."""
-    rows: list[TemplateRow] = []
-    for view in views:
-        keys = {m.key for m in reported_metrics(view.task, unit)}
-        mine = [mv for mv in view.metrics if mv.metric.key in keys]
-        rows.extend(TemplateRow(view, mv, first=i == 0) for i, mv in enumerate(mine))
-    return rows
-
-
-def default_name(unit: str, as_of: date) -> str:
-    """区城市管理局-2024-06.xlsx: the unit and the month of the values."""
-    safe = "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in unit).strip(". ")
-    return f"{safe or 'unit'}-{as_of:%Y-%m}.xlsx"
-
-
-# ---------------------------------------------------------------------------------------------
-# Writing
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,18 +42,18 @@ class _Column:
     per_task: bool = False  # shown once per task (merged over its rows)
     number_format: str = "General"
     # for an input column: whether this row takes it (others are locked and greyed)
-    applies: Callable[[TemplateRow], bool] = lambda row: True
+    applies: Callable[[SheetRow], bool] = lambda row: True
 
 
-def _is_milestone(row: TemplateRow) -> bool:
+def _is_milestone(row: SheetRow) -> bool:
     return row.metric.metric.kind == "milestone"
 
 
-def _has_plan(rows: Sequence[TemplateRow]) -> bool:
+def _has_plan(rows: Sequence[SheetRow]) -> bool:
     return any(r.view.task.investment_plan is not None for r in rows)
 
 
-def _columns(rows: Sequence[TemplateRow], as_of: date) -> list[_Column]:
+def _columns(rows: Sequence[SheetRow], as_of: date) -> list[_Column]:
     """Shown columns first (their values come from `_shown_values`), then inputs, then ids."""
     cols = [
         _Column("序号", width=6, per_task=True),
@@ -165,19 +102,12 @@ def _columns(rows: Sequence[TemplateRow], as_of: date) -> list[_Column]:
     return cols
 
 
-def _shown_values(row: TemplateRow, planned: bool) -> list[Any]:
+def _shown_values(row: SheetRow, planned: bool) -> list[Any]:
     """The values of the shown columns, in `_columns` order."""
     view, mv = row.view, row.metric
     metric, state = mv.metric, mv.state
     if metric.kind == "milestone":
-        reading = mv.reading
-        if state.status == "done":
-            current: Any = "已完成"
-        elif reading is not None and (reading.percent is not None or reading.stage):
-            bits = [f"{plain(reading.percent)}%" if reading.percent is not None else ""]
-            current = "，".join(b for b in [*bits, reading.stage or ""] if b)
-        else:
-            current = None
+        current: Any = milestone_text(mv)
         target: Any = "完成"
         unit = None
     else:
@@ -210,7 +140,7 @@ def _number_cell(value: Any) -> Any:
     return value
 
 
-def build_template(rows: Sequence[TemplateRow], *, unit: str, as_of: date) -> Any:
+def build_workbook(rows: Sequence[SheetRow], *, unit: str, as_of: date) -> Any:
     """The fill-in workbook (an openpyxl Workbook) for `rows`."""
     from openpyxl import Workbook
 
@@ -239,7 +169,7 @@ def _style() -> dict[str, Any]:
 
 
 def _title(
-    ws: Worksheet, rows: Sequence[TemplateRow], cols: list[_Column], *, unit: str, as_of: date
+    ws: Worksheet, rows: Sequence[SheetRow], cols: list[_Column], *, unit: str, as_of: date
 ) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -283,7 +213,7 @@ def _header(ws: Worksheet, cols: list[_Column]) -> None:
     ws.row_dimensions[KEY_ROW].hidden = True
 
 
-def _body(ws: Worksheet, rows: Sequence[TemplateRow], cols: list[_Column]) -> None:
+def _body(ws: Worksheet, rows: Sequence[SheetRow], cols: list[_Column]) -> None:
     """One row a metric: what stands (locked), what to fill in (unlocked, validated), its ids."""
     from openpyxl.styles import Alignment, Protection
     from openpyxl.utils import get_column_letter
@@ -413,7 +343,7 @@ def _validations(make: Any, start: date) -> dict[str, Any]:
     }
 
 
-def _merge_task_cells(ws: Worksheet, rows: Sequence[TemplateRow], cols: list[_Column]) -> None:
+def _merge_task_cells(ws: Worksheet, rows: Sequence[SheetRow], cols: list[_Column]) -> None:
     """序号, 项目名称, 上次进展情况 and the investment figures once per task."""
     from openpyxl.utils import get_column_letter
 
@@ -437,220 +367,8 @@ def _set(cell: Any, value: Any) -> None:
             cell.quotePrefix = True  # shown and edited as text in Excel, WPS and LibreOffice
 
 
-def write_template(
-    path: Path, rows: Sequence[TemplateRow], *, unit: str, as_of: date, force: bool = False
-) -> None:
-    """Write the fill-in sheet to `path` (.xlsx) at once; an existing file only with `force`."""
-    if path.suffix.lower() != ".xlsx":
-        raise InputError(f"{path}: the template is an Excel file; give a name ending in .xlsx")
-    if not rows:
-        raise InputError(f"{unit} reports on no metric here; nothing to fill in")
-    import io
-
-    from minshi.files import write_file
-
+def fill_in_sheet(rows: Sequence[SheetRow], *, unit: str, as_of: date) -> bytes:
+    """The fill-in workbook for `rows`, as the bytes of an .xlsx file."""
     buf = io.BytesIO()
-    build_template(rows, unit=unit, as_of=as_of).save(buf)
-    write_file(path, buf.getvalue(), replace=force)
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading
-
-_FIELDS = ("value", "date", "note", "done", "stage", "percent", "invested")  # what a clerk fills
-# the order in which `progress_io.check` parses the fields, so that a report names the cell whose
-# content it refuses first
-_PARSED: tuple[tuple[str, Callable[[str, str], object]], ...] = (
-    ("date", parse_day),
-    ("value", parse_number),
-    ("percent", parse_number),
-    ("invested", parse_number),
-    ("done", parse_flag),
-)
-
-
-def read_template(path: Path) -> list[Report]:
-    """The reports in a filled-in template, or in any sheet headed with the CSV columns.
-
-    Rows where nothing is filled in are skipped; each report's `where` names its sheet and the
-    cell to look at ("进度填报!M7"). A file that is not a readable .xlsx is a DataFileError.
-    """
-    sheets = _read_sheets(path)
-    for name, rows in sheets:
-        header_at = _header_row(rows)
-        if header_at is not None:
-            return _reports(path, name, rows, header_at)
-    name, rows = sheets[0]
-    first = next((r for r in rows if any(_blank(c) is False for c in r)), None)
-    if first is None:
-        raise DataFileError(f"{path}: the sheet {name} is empty")
-    reports_from_rows([[_text_of(c) for c in first]], f"{path} ({name})", None)
-    raise DataFileError(  # pragma: no cover - the line above refuses any header without task
-        f"{path}: no sheet has the columns {','.join(COLUMNS)}"
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class _Cell:
-    value: Any
-    number_format: str
-
-
-def _read_sheets(path: Path) -> list[tuple[str, list[list[_Cell]]]]:
-    """Every sheet's cells (values as last computed), or DataFileError for what is not .xlsx."""
-    _check_container(path)
-    try:
-        from openpyxl import load_workbook
-
-        # opened here, so that the file is closed however the reader fails
-        with path.open("rb") as stream:
-            wb = load_workbook(stream, read_only=True, data_only=True)
-            sheets = []
-            for ws in wb.worksheets:
-                if not hasattr(ws, "reset_dimensions"):
-                    continue  # a chart sheet
-                ws.reset_dimensions()  # some writers leave the used range out or wrong
-                rows = [
-                    [_Cell(c.value, getattr(c, "number_format", None) or "General") for c in row]
-                    for row in ws.iter_rows()
-                ]
-                sheets.append((ws.title, rows))
-            wb.close()
-    except MinshiError:
-        raise
-    except OSError as e:
-        raise FileAccessError(f"{path}: cannot read: {e.strerror or e}") from e
-    except Exception as e:  # noqa: BLE001 - whatever a broken file makes the reader raise
-        raise DataFileError(
-            f"{path}: not a readable .xlsx workbook ({type(e).__name__}: {e}); "
-            "open it in Excel, WPS or LibreOffice and save it again as .xlsx"
-        ) from e
-    if not sheets:
-        raise DataFileError(f"{path}: the workbook has no worksheet")
-    return sheets
-
-
-def _check_container(path: Path) -> None:
-    """Name the usual wrong files (a CSV renamed, an old or encrypted workbook) before parsing."""
-    try:
-        with path.open("rb") as f:
-            head = f.read(8)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as e:
-        raise FileAccessError(f"{path}: cannot read: {e.strerror or e}") from e
-    save_again = "save it from Excel, WPS or LibreOffice as .xlsx"
-    if not head:
-        raise DataFileError(f"{path}: the file is empty, not an .xlsx workbook")
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DataFileError(
-            f"{path}: a password-protected or old-style (.xls) workbook; remove the password "
-            f"and {save_again}"
-        )
-    if not head.startswith(b"PK"):
-        kind = "a text (CSV?) file" if _looks_like_text(path) else "not an .xlsx workbook"
-        raise DataFileError(f"{path}: {kind}; {save_again}, or import a .csv by its own name")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, EOFError, ValueError) as e:
-        raise DataFileError(f"{path}: a damaged .xlsx file ({e}); {save_again}") from e
-    if any(m.flag_bits & 0x1 for m in members):
-        raise DataFileError(f"{path}: the file is encrypted (password-protected); {save_again}")
-    if sum(m.file_size for m in members) > MAX_UNPACKED:
-        raise DataFileError(f"{path}: too large to be a progress sheet")
-    if "[Content_Types].xml" not in {m.filename for m in members}:
-        raise DataFileError(f"{path}: a zip file, but not an .xlsx workbook; {save_again}")
-
-
-def _looks_like_text(path: Path) -> bool:
-    try:
-        with path.open("rb") as f:
-            sample = f.read(4096)
-    except OSError:
-        return False
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            text = sample.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return "\x00" not in text
-    return False
-
-
-def _blank(cell: _Cell) -> bool:
-    return cell.value is None or (isinstance(cell.value, str) and not cell.value.strip())
-
-
-def _text_of(cell: _Cell) -> str:
-    """A cell as the text `progress_io` parses: dates as YYYY-MM-DD, numbers exactly as shown."""
-    value = cell.value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (int, float)):
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        if "%" in cell.number_format:  # 60% typed in Excel is stored as 0.6
-            number *= 100
-        return plain(number)
-    return str(value)
-
-
-def _header_row(rows: list[list[_Cell]]) -> int | None:
-    """Index of the row of CSV column names (task, value, date …) among the first rows."""
-    for i, row in enumerate(rows[:HEADER_SEARCH]):
-        names = {_text_of(c).strip().lower() for c in row}
-        if {"task", "value", "date"} <= names:
-            return i
-    return None
-
-
-def _reports(path: Path, sheet: str, rows: list[list[_Cell]], header_at: int) -> list[Report]:
-    from openpyxl.utils import get_column_letter
-
-    header = [_text_of(c).strip().lower() for c in rows[header_at]]
-    fields = {name: i for i, name in enumerate(header) if name in _FIELDS}
-    quoted = f"'{sheet}'" if any(ch in sheet for ch in " !'-") else sheet
-
-    def cell_name(row_index: int, column: int) -> str:
-        return f"{quoted}!{get_column_letter(column + 1)}{row_index + 1}"
-
-    kept: list[int] = []  # sheet row index of each data row handed on
-    table: list[list[str]] = [header]
-    for index in range(header_at + 1, len(rows)):
-        row = rows[index]
-        if all(i >= len(row) or _blank(row[i]) for i in fields.values()):
-            continue  # nothing filled in: not a report
-        kept.append(index)
-        table.append([_text_of(c) for c in row])
-    reports = reports_from_rows(table, f"{path} ({sheet})", lambda n: str(n - 2))
-    result = []
-    for report in reports:
-        index = kept[int(report.where)]
-        cells = {f: cell_name(index, i) for f, i in fields.items()}
-        result.append(dataclasses.replace(report, where=_blame(report, cells)))
-    return result
-
-
-def _blame(report: Report, cells: dict[str, str]) -> str:
-    """The cell a problem with `report` is most likely in, for the message that names it."""
-    for name, parse in _PARSED:
-        text = getattr(report, name)
-        if text is None or not text.strip():
-            continue
-        try:
-            parsed = parse(text, name)
-        except InputError:
-            return cells[name]
-        if name == "date" and isinstance(parsed, date) and parsed > date.today():
-            return cells[name]
-    for name in ("value", "done", "percent", "stage", "invested", "note", "date"):
-        text = getattr(report, name)
-        if name in cells and text is not None and text.strip():
-            return cells[name]
-    return next(iter(cells.values()))
+    build_workbook(rows, unit=unit, as_of=as_of).save(buf)
+    return buf.getvalue()

@@ -9,29 +9,32 @@ from __future__ import annotations
 
 import html
 
-from minshi.render import percent, safe_text
-from minshi.report import (
-    SUMMARY_ORDER,
-    MetricLine,
-    Report,
-    TaskRow,
-    Totals,
-    attention_by_task,
+from minshi.render.labels import PALETTE, STATUS_LABELS, metric_state_text, metric_summary
+from minshi.render.report_words import (
     counts_text,
-    metric_state_text,
     money,
     share_text,
     stale_heading,
     stale_text,
     subtitle,
+    summary_sentence,
     table_headers,
     totals_remark,
 )
-from minshi.status import STATUS_LABELS
+from minshi.render.text import percent, safe_text
+from minshi.report import (
+    SUMMARY_ORDER,
+    MetricLine,
+    Report,
+    ReportRow,
+    Totals,
+    attention_by_task,
+)
 
 FONT_STACK = '"Microsoft YaHei","PingFang SC","Noto Sans CJK SC","Source Han Sans SC",sans-serif'
 
-CSS = """
+CSS = (
+    """
 @page { size: A4 landscape; margin: 10mm; }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -73,16 +76,6 @@ td.target, td.note { font-size: 12px; }
 ul { margin: 4px 0 8px; padding-left: 22px; }
 footer { margin-top: 18px; color: #57606a; font-size: 11px; border-top: 1px solid #d0d7de;
          padding-top: 4px; }
-.s-done { background: #dbeafe; color: #1e3a8a; }
-.s-ahead, .s-on_track { background: #dcfce7; color: #14532d; }
-.s-behind { background: #fef3c7; color: #713f12; }
-.s-far_behind, .s-overdue { background: #fee2e2; color: #7f1d1d; }
-.s-not_measured { background: #f3f4f6; color: #374151; }
-.fill.s-done { background: #2563eb; }
-.fill.s-ahead, .fill.s-on_track { background: #16a34a; }
-.fill.s-behind { background: #eab308; }
-.fill.s-far_behind, .fill.s-overdue { background: #dc2626; }
-.fill.s-not_measured { background: #9ca3af; }
 @media print {
   body { margin: 0; font-size: 10px; }
   h1 { font-size: 16px; }
@@ -90,6 +83,12 @@ footer { margin-top: 18px; color: #57606a; font-size: 11px; border-top: 1px soli
   td.target, td.note, .mname { font-size: 9px; }
 }
 """.replace("FONTS", FONT_STACK)
+    + "".join(
+        f".s-{status} {{ background: #{shade.background}; color: #{shade.ink}; }}\n"
+        f".fill.s-{status} {{ background: #{shade.bar}; }}\n"
+        for status, shade in PALETTE.items()
+    )
+)
 
 # relative column widths (the table is fixed-layout), by header
 _WIDTHS = {
@@ -132,11 +131,11 @@ def _bar(line: MetricLine) -> str:
 def _metric(line: MetricLine) -> str:
     return (
         f'<div class="metric"><div class="mname">{esc(line.name)}：'
-        f'<span class="mval">{esc(line.summary)}</span></div>{_bar(line)}</div>'
+        f'<span class="mval">{esc(metric_summary(line.view))}</span></div>{_bar(line)}</div>'
     )
 
 
-def _row(row: TaskRow, investment: bool) -> str:
+def _row(row: ReportRow, investment: bool) -> str:
     task = row.task
     cells = [
         f'<td class="num">{task.id}</td>',
@@ -206,7 +205,7 @@ def report_html(report: Report) -> str:
         "<body>",
         f"<h1>{esc(report.title)}</h1>",
         f'<p class="sub">{esc(subtitle(report))}</p>',
-        f'<p class="summary">{esc(report.summary)}</p>',
+        f'<p class="summary">{esc(summary_sentence(report))}</p>',
     ]
     if report.sections:
         out.append('<ul class="counts">')
@@ -227,7 +226,8 @@ def report_html(report: Report) -> str:
         for row, lines in attention_by_task(group):
             out += [f"<li>{row.task.id}. {esc(row.task.name)}<ul>"]
             out += [
-                f"<li>{_badge(line.status)} {esc(line.name)}：{esc(metric_state_text(line))}</li>"
+                f"<li>{_badge(line.status)} {esc(line.name)}："
+                f"{esc(metric_state_text(line.view))}</li>"
                 for line in lines
             ]
             out.append("</ul></li>")

@@ -1,0 +1,114 @@
+"""Find, load, validate and cache notice files; answer questions about them.
+
+`load(location)` reads every notice at a file or folder (from the cache when it may be believed)
+and gives a `Catalog`; every problem of every file is reported at once as `file:line: where:
+what`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from minshi.catalog import cache as _cache
+from minshi.catalog.lookup import (
+    Catalog,
+    Role,
+    answers_for,
+    check_category,
+    takes_part,
+)
+from minshi.catalog.validate import (
+    MAX_FILE_BYTES,
+    ValidatedNotice,
+    notice_files,
+    read_notice,
+    validate_data,
+    validate_text,
+    validated,
+)
+from minshi.catalog.yamlsafe import MAX_DEPTH, MAX_NODES
+from minshi.errors import DataFileError
+from minshi.models import Notice
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_FILE_BYTES",
+    "MAX_NODES",
+    "Catalog",
+    "Role",
+    "ValidatedNotice",
+    "answers_for",
+    "check_category",
+    "load",
+    "notice_files",
+    "read_notice",
+    "takes_part",
+    "validate_data",
+    "validate_text",
+    "validated",
+]
+
+
+def load(location: Path, *, use_cache: bool = True) -> Catalog:
+    """Load every notice at `location` (a file or a folder); all problems reported together."""
+    files = notice_files(location)
+    key = cache_path = None
+    if use_cache and os.environ.get("MINSHI_NO_CACHE") is None:
+        prints = _cache.fingerprint(files, MAX_FILE_BYTES)
+        if prints is not None:
+            key, cache_path = _cache.cache_key(prints), _cache.cache_file(location)
+            try:
+                return _from_cache(cache_path, key, files)
+            except _cache.Damaged:
+                pass  # read the YAML, and write a sound cache
+    notices, warnings = _read_all(location, files)
+    catalog = Catalog(notices, warnings)
+    if cache_path is not None and key is not None:
+        _cache.write(cache_path, key, notices, catalog.unit_spellings, warnings)
+    return catalog
+
+
+def _from_cache(cache_path: Path, key: list[object], files: list[Path]) -> Catalog:
+    ids, units, warnings, texts = _cache.read(cache_path, key)
+    if len(ids) != len(files):
+        raise _cache.Damaged("another number of notices")
+
+    def build(index: int) -> Notice:
+        try:
+            notice = _cache.decode_notice(texts[index])
+            if notice.id != ids[index]:
+                raise _cache.Damaged("another notice")
+            return notice
+        except _cache.Damaged:
+            cache_path.unlink(missing_ok=True)  # the next run writes a sound one
+            return read_notice(files[index]).notice
+
+    return Catalog([], warnings, ids=ids, units=units, build=build)
+
+
+def _read_all(location: Path, files: list[Path]) -> tuple[list[Notice], list[str]]:
+    notices: list[Notice] = []
+    warnings: list[str] = []
+    problems: list[str] = []
+    first_seen: dict[str, str] = {}
+    for path in files:
+        try:
+            checked = read_notice(path)
+        except DataFileError as e:
+            problems.extend(e.details or [e.message])
+            continue
+        notice = checked.notice
+        place = f"{path}:{checked.id_line}" if checked.id_line else str(path)
+        if notice.id in first_seen:
+            problems.append(
+                f"{place}: notice id '{notice.id}' is also used by {first_seen[notice.id]}"
+            )
+            continue
+        first_seen[notice.id] = place
+        notices.append(notice)
+        warnings.extend(checked.warnings)
+    if problems:
+        head = problems[0] if len(problems) == 1 else f"{location}: {len(problems)} problems found"
+        raise DataFileError(head, details=problems if len(problems) > 1 else [])
+    return notices, warnings

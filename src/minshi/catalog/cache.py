@@ -1,0 +1,264 @@
+"""The catalog cache: what was validated, kept so that a repeated run needs neither PyYAML nor
+pydantic.
+
+The cache is data, never code: a JSON file, rebuilt into the models by their declared field
+types. It is believed only when all of this holds, and is otherwise ignored and written anew:
+- its key matches: the minshi version, the cache format, the models' fields, and every notice
+  file's path, size, mtime and content hash (an edit that keeps the size can keep the mtime too:
+  timestamps are coarse, 2 s on FAT or some network shares);
+- it is a regular file (not a symlink) owned by the user running minshi and writable by no one
+  else, as ssh treats its own files: a cache planted in a shared folder is not read;
+- every value has the type its field declares.
+
+Each notice is kept as its own JSON text, so that one notice among hundreds is built without
+the others.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import stat
+from collections.abc import Callable, Iterable
+from dataclasses import fields, is_dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from minshi import __version__, models
+from minshi.files import write_private
+from minshi.models import Notice
+
+CACHE_FORMAT = 3
+MAX_CACHE_BYTES = 64 * 1024 * 1024  # 200 notices take about 5 MB
+
+Fingerprint = list[tuple[str, int, int, str]]
+
+
+class Damaged(ValueError):
+    """A cache file that does not hold what minshi writes."""
+
+
+def fingerprint(files: Iterable[Path], max_bytes: int) -> Fingerprint | None:
+    """What the cache is valid for: each file's path, size, mtime and content hash; None when a
+    file is not a regular file (a pipe or device is read afresh every time, never cached)."""
+    import hashlib
+
+    result = []
+    try:
+        for path in files:
+            st = path.stat()
+            if not stat.S_ISREG(st.st_mode):
+                return None
+            digest = ""
+            if st.st_size <= max_bytes:
+                with path.open("rb") as f:  # read(n) allocates n bytes: ask for what is there
+                    digest = hashlib.blake2b(f.read(st.st_size + 1), digest_size=16).hexdigest()
+            result.append((os.path.realpath(path), st.st_size, st.st_mtime_ns, digest))
+    except OSError:
+        return None  # loading will say what is wrong with the file
+    return result
+
+
+def cache_file(location: Path) -> Path:
+    import hashlib
+
+    from minshi.config import cache_dir
+
+    digest = hashlib.sha256(str(location.resolve()).encode()).hexdigest()[:24]
+    return cache_dir() / f"catalog-{digest}.json"
+
+
+def cache_key(prints: Fingerprint) -> list[Any]:
+    """What a cache is valid for, in the form it takes in the file (JSON: lists, not tuples)."""
+    return [__version__, CACHE_FORMAT, _schema(), [list(p) for p in prints]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Models as JSON: each model object a list of its field values in order
+
+
+def encode(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return [encode(getattr(value, f.name)) for f in fields(value)]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [encode(item) for item in value]
+    return value
+
+
+def _model_classes() -> dict[str, type[Any]]:
+    return {
+        name: cls
+        for name, cls in vars(models).items()
+        if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == models.__name__
+    }
+
+
+def _schema() -> list[list[Any]]:
+    """The models' fields in order: a cache written for other models is not used."""
+    return [[name, [f.name for f in fields(cls)]] for name, cls in _model_classes().items()]
+
+
+_PLAIN = (str, int, bool, type(None))
+
+
+def _plain(raw: Any) -> Any:
+    if isinstance(raw, _PLAIN) or (
+        isinstance(raw, list) and all(isinstance(item, str) for item in raw)
+    ):
+        return raw
+    raise Damaged(f"unexpected {type(raw).__name__}")
+
+
+def _decimal(raw: Any) -> Decimal | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        raise Damaged("a number that is not text")
+    number = Decimal(raw)
+    if not number.is_finite():
+        raise Damaged("a number that is not finite")
+    return number
+
+
+def _date(raw: Any) -> date | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str):
+        raise Damaged("a date that is not text")
+    return date.fromisoformat(raw)
+
+
+@functools.cache
+def _decoder(name: str) -> Callable[[Any], Any]:
+    """A function making a model object of class `name` from its JSON list, directed by the
+    types its fields declare (read once per class, from the annotations' text)."""
+    classes = _model_classes()
+    cls = classes[name]
+    readers: list[Callable[[Any], Any]] = []
+    for f in fields(cls):
+        kind = str(f.type)
+        nested = [n for n in classes if re.search(rf"\b{n}\b", kind)]
+        if nested and f"list[{nested[0]}]" in kind:
+            readers.append(_many(nested[0]))
+        elif nested:
+            readers.append(_one(nested[0]))
+        elif "Decimal" in kind:
+            readers.append(_decimal)
+        elif re.search(r"\b(date|Day)\b", kind):
+            readers.append(_date)
+        else:
+            readers.append(_plain)
+
+    def decode(raw: Any) -> Any:
+        if not isinstance(raw, list) or len(raw) != len(readers):
+            raise Damaged(f"not a {name}")
+        return cls(*(read(item) for read, item in zip(readers, raw, strict=True)))
+
+    return decode
+
+
+def _one(name: str) -> Callable[[Any], Any]:
+    def read(raw: Any) -> Any:
+        return None if raw is None else _decoder(name)(raw)
+
+    return read
+
+
+def _many(name: str) -> Callable[[Any], Any]:
+    def read(raw: Any) -> Any:
+        if not isinstance(raw, list):
+            raise Damaged(f"not a list of {name}")
+        decode = _decoder(name)
+        return [decode(item) for item in raw]
+
+    return read
+
+
+def decode_notice(text: str) -> Notice:
+    """A notice from its JSON text; Damaged when the text is not one."""
+    try:
+        notice = _decoder("Notice")(json.loads(text))
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        raise Damaged(str(exc)) from exc
+    assert isinstance(notice, Notice)
+    return notice
+
+
+# ---------------------------------------------------------------------------------------------
+# The file
+
+
+def _readable(path: Path) -> bytes | None:
+    """The cache file's bytes, if it is a regular file of this user's that no one else may
+    write; None otherwise (missing, a symlink, planted by another user, too large)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        mine = not hasattr(os, "getuid") or st.st_uid == os.getuid()
+        if not stat.S_ISREG(st.st_mode) or not mine or st.st_mode & 0o022:
+            return None
+        if st.st_size > MAX_CACHE_BYTES:
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read(MAX_CACHE_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def read(cache: Path, key: list[Any]) -> tuple[list[str], dict[str, str], list[str], list[str]]:
+    """(notice ids, unit spellings, warnings, each notice's JSON text) from the cache;
+    Damaged when it may not be believed."""
+    raw = _readable(cache)
+    if raw is None:
+        raise Damaged("no cache of this user's")
+    try:
+        record = json.loads(raw)
+    except ValueError as exc:
+        raise Damaged("not JSON") from exc
+    if not isinstance(record, dict) or record.get("key") != key:
+        raise Damaged("another key")
+    ids, units = record.get("ids"), record.get("units")
+    warnings, notices = record.get("warnings"), record.get("notices")
+    if not (
+        isinstance(ids, list)
+        and all(isinstance(i, str) for i in ids)
+        and isinstance(units, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in units.items())
+        and isinstance(warnings, list)
+        and all(isinstance(w, str) for w in warnings)
+        and isinstance(notices, list)
+        and all(isinstance(n, str) for n in notices)
+        and len(ids) == len(notices)
+    ):
+        raise Damaged("not a catalog cache")
+    return ids, units, warnings, notices
+
+
+def write(
+    cache: Path, key: list[Any], notices: list[Notice], units: dict[str, str], warnings: list[str]
+) -> None:
+    record = {
+        "key": key,
+        "ids": [n.id for n in notices],
+        "units": units,
+        "warnings": warnings,
+        "notices": [json.dumps(encode(n), ensure_ascii=False) for n in notices],
+    }
+    data = json.dumps(record, ensure_ascii=False).encode("utf-8")
+    try:
+        write_private(cache, data)
+    except OSError:
+        pass  # a cache that cannot be written only costs time

@@ -1,0 +1,97 @@
+"""The year's follow-up: the journal evaluated against the notice as of a date.
+
+The questions every reading command asks: the tasks chosen by unit, category or text with their
+status (`tasks_as_of`), one task in full (`task_as_of`), and the metrics a unit answers for with
+theirs (`metrics_as_of`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from minshi.catalog import Catalog, Role, answers_for
+from minshi.followup.evaluate import (
+    MetricView,
+    Snapshot,
+    TaskView,
+    evaluate,
+    evaluate_task,
+    read_snapshot,
+    reading_of,
+)
+from minshi.followup.history import MetricHistory, history, history_of
+from minshi.status import Status
+from minshi.store import Store
+
+__all__ = [
+    "MetricHistory",
+    "MetricView",
+    "Snapshot",
+    "TaskView",
+    "evaluate",
+    "evaluate_task",
+    "history",
+    "history_of",
+    "metrics_as_of",
+    "read_snapshot",
+    "reading_of",
+    "task_as_of",
+    "tasks_as_of",
+]
+
+
+def tasks_as_of(
+    catalog: Catalog,
+    store: Store,
+    as_of: date,
+    *,
+    notice: str | None = None,
+    lead: str | None = None,
+    coop: str | None = None,
+    unit: str | None = None,
+    category: str | None = None,
+    search: str | None = None,
+    statuses: set[Status] | None = None,
+) -> list[TaskView]:
+    """The tasks chosen (`Catalog.select`) as of a date, of the given statuses if any."""
+    pairs = catalog.select(
+        notice=notice, lead=lead, coop=coop, unit=unit, category=category, search=search
+    )
+    views = evaluate(store, as_of, pairs, notice)
+    return [v for v in views if not statuses or v.status in statuses]
+
+
+def task_as_of(
+    catalog: Catalog, store: Store, ref: str, as_of: date, notice: str | None = None
+) -> TaskView:
+    """One task (`16`, or `ID/16`) as of a date."""
+    found_notice, found = catalog.find_task(ref, notice)
+    return evaluate(store, as_of, [(found_notice, found)], found_notice.id)[0]
+
+
+def metrics_as_of(
+    catalog: Catalog,
+    store: Store,
+    as_of: date,
+    *,
+    notice: str | None = None,
+    lead: str | None = None,
+    unit: str | None = None,
+    keep: Callable[[Status], bool] | None = None,
+) -> list[tuple[TaskView, MetricView]]:
+    """Metric by metric as of a date: every metric, or with `lead` / `unit` the metrics that
+    unit answers for (`catalog.answers_for`; `lead` when both are given); only those whose
+    status `keep` accepts."""
+    views = tasks_as_of(catalog, store, as_of, notice=notice, lead=lead, unit=unit)
+    name = lead or unit
+    role: Role = "lead" if lead else "any"
+    who = catalog.resolve_unit(name) if name else None
+    rows = []
+    for view in views:
+        mine = None if who is None else {m.key for m in answers_for(view.task, who, role)}
+        for mv in view.metrics:
+            answered = mine is None or mv.metric.key in mine
+            if answered and (keep is None or keep(mv.state.status)):
+                rows.append((view, mv))
+    return rows

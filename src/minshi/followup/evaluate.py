@@ -1,0 +1,109 @@
+"""Every task with its metrics' state as of a date: the notice, the journal and the status rules
+joined. No I/O of its own beyond one read of the journal (`read_snapshot`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from minshi.models import Metric, Notice, Task
+from minshi.status import MetricState, Reading, Status, metric_state, task_status
+from minshi.store import ProgressEntry, SeriesKey, Store
+
+
+@dataclass(frozen=True, slots=True)
+class MetricView:
+    metric: Metric
+    state: MetricState
+    reading: Reading | None
+    entry: ProgressEntry | None  # the entry behind the reading (None for a sum of parts)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskView:
+    notice: Notice
+    task: Task
+    metrics: list[MetricView]
+    status: Status
+    latest: ProgressEntry | None  # the newest entry of any metric of the task
+    note_entry: ProgressEntry | None  # the newest entry with a note: the task's 进展情况
+    invested: Decimal | None  # 投资完成额度 (万元), latest reported for the task
+
+    def metric(self, key: str) -> MetricView:
+        return next(mv for mv in self.metrics if mv.metric.key == key)
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What the journal says as of a date, per (notice, task, metric): the entry that counts,
+    and the newest ones with a note (进展情况) and with an invested amount, which a later
+    report without them does not hide."""
+
+    latest: Mapping[SeriesKey, ProgressEntry]
+    noted: Mapping[SeriesKey, ProgressEntry]
+    funded: Mapping[SeriesKey, ProgressEntry]
+
+
+def read_snapshot(
+    store: Store, as_of: date, notice: str | None = None, tasks: Collection[int] | None = None
+) -> Snapshot:
+    """The journal as of a date, for one notice or all, for some tasks or all: one read
+    transaction, so a note is never newer than the figure beside it while others write."""
+    latest, noted, funded = store.snapshot(as_of, notice=notice, tasks=tasks)
+    return Snapshot(latest=latest, noted=noted, funded=funded)
+
+
+def reading_of(entry: ProgressEntry) -> Reading:
+    return Reading(
+        value=entry.value,
+        done=bool(entry.done),
+        stage=entry.stage,
+        percent=entry.percent,
+        date=entry.date,
+    )
+
+
+def _sum_of_parts(parts: list[Reading]) -> Reading | None:
+    values = [p.value for p in parts if p.value is not None]
+    if not values:
+        return None
+    dates = [p.date for p in parts if p.date is not None]
+    return Reading(value=sum(values, Decimal(0)), date=max(dates) if dates else None)
+
+
+def _newest(entries: Iterable[ProgressEntry | None]) -> ProgressEntry | None:
+    return max((e for e in entries if e is not None), key=lambda e: (e.date, e.id), default=None)
+
+
+def evaluate_task(notice: Notice, task: Task, snapshot: Snapshot, as_of: date) -> TaskView:
+    """The state of each metric of `task` as of `as_of`, and the task's own status."""
+    info = notice.notice
+    keys = [(notice.id, task.id, m.key) for m in task.metrics]
+    entries = {m.key: snapshot.latest.get(k) for m, k in zip(task.metrics, keys, strict=True)}
+    readings = {k: reading_of(e) for k, e in entries.items() if e is not None}
+    views: list[MetricView] = []
+    for metric in task.metrics:
+        reading = readings.get(metric.key)
+        parts = [m.key for m in task.metrics if m.parent == metric.key]
+        if reading is None and parts:  # a split target is the sum of its parts
+            reading = _sum_of_parts([readings[k] for k in parts if k in readings])
+        state = metric_state(metric, reading, as_of=as_of, period=info.period, bands=info.bands)
+        views.append(MetricView(metric, state, reading, entries[metric.key]))
+    newest = _newest(entries.values())
+    note_entry = _newest(snapshot.noted.get(k) for k in keys)
+    funded = _newest(snapshot.funded.get(k) for k in keys)
+    status = task_status(v.state.status for v in views)
+    invested = funded.invested if funded else None
+    return TaskView(notice, task, views, status, newest, note_entry, invested)
+
+
+def evaluate(
+    store: Store, as_of: date, pairs: Iterable[tuple[Notice, Task]], notice: str | None = None
+) -> list[TaskView]:
+    """The tasks `pairs` as of a date, reading the journal of those tasks only."""
+    pairs = list(pairs)
+    snapshot = read_snapshot(store, as_of, notice, {t.id for _, t in pairs})
+    return [evaluate_task(n, t, snapshot, as_of) for n, t in pairs]

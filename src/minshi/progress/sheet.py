@@ -1,0 +1,280 @@
+"""The monthly round as a spreadsheet: which rows a unit's fill-in sheet holds, and reading a
+filled-in sheet back.
+
+The sheet (written by `render.fill_in`) lays out the metrics a unit answers for with their
+current values and keeps the notice, task and metric key in hidden columns, under a hidden row of
+the CSV's column names, so that each row maps back to exactly one metric. `read_sheet` turns that
+sheet, or any sheet headed with the CSV columns, into submissions for `check_all`: the same rules
+as typed and CSV progress, each naming its cell.
+
+openpyxl is imported inside the functions that need it: it costs more than a command's start-up.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from minshi.catalog import Catalog, answers_for
+from minshi.errors import DataFileError, FileAccessError, InputError, MinshiError
+from minshi.followup import MetricView, TaskView, tasks_as_of
+from minshi.progress.check import Submission, parse_day, parse_flag, parse_number
+from minshi.progress.csv import COLUMNS, submissions_from_rows
+from minshi.store import Store
+from minshi.store.entries import decimal_text
+
+SHEET = "进度填报"
+HEADER_ROW = 3  # the Chinese column names
+KEY_ROW = 4  # hidden: notice, task, metric, value, … as in the CSV
+FIRST_ROW = 5
+MAX_UNPACKED = 200 * 1024 * 1024  # bytes; a progress sheet is a few kB, a zip bomb is not
+HEADER_SEARCH = 20  # rows in which the column-name row is looked for
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow:
+    """One metric the unit reports on, with where it stands."""
+
+    view: TaskView
+    metric: MetricView
+    first: bool  # the task's first row (it carries the task's investment)
+
+
+def sheet_rows(
+    catalog: Catalog, store: Store, unit: str, as_of: date, notice: str | None = None
+) -> list[SheetRow]:
+    """The rows of a lead unit's sheet as of a date: the metrics it answers for, task by task
+    in the notice's order. InputError when it leads no task."""
+    name = catalog.resolve_unit(unit)
+    views = tasks_as_of(catalog, store, as_of, notice=notice, lead=name)
+    if not views:
+        raise InputError(f"{name} leads no task; a template is for a lead unit (see: minshi units)")
+    rows: list[SheetRow] = []
+    for view in views:
+        keys = {m.key for m in answers_for(view.task, name, "lead")}
+        mine = [mv for mv in view.metrics if mv.metric.key in keys]
+        rows.extend(SheetRow(view, mv, first=i == 0) for i, mv in enumerate(mine))
+    if not rows:
+        raise InputError(f"{name} reports on no metric here; nothing to fill in")
+    return rows
+
+
+def default_name(unit: str, as_of: date) -> str:
+    """区城市管理局-2024-06.xlsx: the unit and the month of the values."""
+    safe = "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in unit).strip(". ")
+    return f"{safe or 'unit'}-{as_of:%Y-%m}.xlsx"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+
+_FIELDS = ("value", "date", "note", "done", "stage", "percent", "invested")  # what a clerk fills
+# the order in which `check_submission` parses the fields, so that a report names the cell whose
+# content it refuses first
+_PARSED: tuple[tuple[str, Callable[[str, str], object]], ...] = (
+    ("date", parse_day),
+    ("value", parse_number),
+    ("percent", parse_number),
+    ("invested", parse_number),
+    ("done", parse_flag),
+)
+
+
+def read_sheet(path: Path) -> list[Submission]:
+    """The reports in a filled-in template, or in any sheet headed with the CSV columns.
+
+    Rows where nothing is filled in are skipped; each report's `where` names its sheet and the
+    cell to look at ("进度填报!M7"). A file that is not a readable .xlsx is a DataFileError.
+    """
+    sheets = _read_sheets(path)
+    for name, rows in sheets:
+        header_at = _header_row(rows)
+        if header_at is not None:
+            return _reports(path, name, rows, header_at)
+    name, rows = sheets[0]
+    first = next((r for r in rows if any(_blank(c) is False for c in r)), None)
+    if first is None:
+        raise DataFileError(f"{path}: the sheet {name} is empty")
+    submissions_from_rows([[_text_of(c) for c in first]], f"{path} ({name})", None)
+    raise DataFileError(  # pragma: no cover - the line above refuses any header without task
+        f"{path}: no sheet has the columns {','.join(COLUMNS)}"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    value: Any
+    number_format: str
+
+
+def _read_sheets(path: Path) -> list[tuple[str, list[list[_Cell]]]]:
+    """Every sheet's cells (values as last computed), or DataFileError for what is not .xlsx."""
+    _check_container(path)
+    try:
+        from openpyxl import load_workbook
+
+        # opened here, so that the file is closed however the reader fails
+        with path.open("rb") as stream:
+            wb = load_workbook(stream, read_only=True, data_only=True)
+            sheets = []
+            for ws in wb.worksheets:
+                if not hasattr(ws, "reset_dimensions"):
+                    continue  # a chart sheet
+                ws.reset_dimensions()  # some writers leave the used range out or wrong
+                rows = [
+                    [_Cell(c.value, getattr(c, "number_format", None) or "General") for c in row]
+                    for row in ws.iter_rows()
+                ]
+                sheets.append((ws.title, rows))
+            wb.close()
+    except MinshiError:
+        raise
+    except OSError as e:
+        raise FileAccessError(f"{path}: cannot read: {e.strerror or e}") from e
+    except Exception as e:  # noqa: BLE001 - whatever a broken file makes the reader raise
+        raise DataFileError(
+            f"{path}: not a readable .xlsx workbook ({type(e).__name__}: {e}); "
+            "open it in Excel, WPS or LibreOffice and save it again as .xlsx"
+        ) from e
+    if not sheets:
+        raise DataFileError(f"{path}: the workbook has no worksheet")
+    return sheets
+
+
+def _check_container(path: Path) -> None:
+    """Name the usual wrong files (a CSV renamed, an old or encrypted workbook) before parsing."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(8)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except OSError as e:
+        raise FileAccessError(f"{path}: cannot read: {e.strerror or e}") from e
+    save_again = "save it from Excel, WPS or LibreOffice as .xlsx"
+    if not head:
+        raise DataFileError(f"{path}: the file is empty, not an .xlsx workbook")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DataFileError(
+            f"{path}: a password-protected or old-style (.xls) workbook; remove the password "
+            f"and {save_again}"
+        )
+    if not head.startswith(b"PK"):
+        kind = "a text (CSV?) file" if _looks_like_text(path) else "not an .xlsx workbook"
+        raise DataFileError(f"{path}: {kind}; {save_again}, or import a .csv by its own name")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError) as e:
+        raise DataFileError(f"{path}: a damaged .xlsx file ({e}); {save_again}") from e
+    if any(m.flag_bits & 0x1 for m in members):
+        raise DataFileError(f"{path}: the file is encrypted (password-protected); {save_again}")
+    if sum(m.file_size for m in members) > MAX_UNPACKED:
+        raise DataFileError(f"{path}: too large to be a progress sheet")
+    if "[Content_Types].xml" not in {m.filename for m in members}:
+        raise DataFileError(f"{path}: a zip file, but not an .xlsx workbook; {save_again}")
+
+
+def _looks_like_text(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            sample = f.read(4096)
+    except OSError:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = sample.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return "\x00" not in text
+    return False
+
+
+def _blank(cell: _Cell) -> bool:
+    return cell.value is None or (isinstance(cell.value, str) and not cell.value.strip())
+
+
+def _text_of(cell: _Cell) -> str:
+    """A cell as the text `progress_io` parses: dates as YYYY-MM-DD, numbers exactly as shown."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (int, float)):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if "%" in cell.number_format:  # 60% typed in Excel is stored as 0.6
+            number *= 100
+        return decimal_text(number.normalize()) or "0"
+    return str(value)
+
+
+def _header_row(rows: list[list[_Cell]]) -> int | None:
+    """Index of the row of CSV column names (task, value, date …) among the first rows."""
+    for i, row in enumerate(rows[:HEADER_SEARCH]):
+        names = {_text_of(c).strip().lower() for c in row}
+        if {"task", "value", "date"} <= names:
+            return i
+    return None
+
+
+def _reports(path: Path, sheet: str, rows: list[list[_Cell]], header_at: int) -> list[Submission]:
+    from openpyxl.utils import get_column_letter
+
+    header = [_text_of(c).strip().lower() for c in rows[header_at]]
+    fields = {name: i for i, name in enumerate(header) if name in _FIELDS}
+    quoted = f"'{sheet}'" if any(ch in sheet for ch in " !'-") else sheet
+
+    def cell_name(row_index: int, column: int) -> str:
+        return f"{quoted}!{get_column_letter(column + 1)}{row_index + 1}"
+
+    kept: list[int] = []  # sheet row index of each data row handed on
+    table: list[list[str]] = [header]
+    for index in range(header_at + 1, len(rows)):
+        row = rows[index]
+        if all(i >= len(row) or _blank(row[i]) for i in fields.values()):
+            continue  # nothing filled in: not a report
+        kept.append(index)
+        table.append([_text_of(c) for c in row])
+    reports = submissions_from_rows(table, f"{path} ({sheet})", lambda n: str(n - 2))
+    result = []
+    for report in reports:
+        index = kept[int(report.where)]
+        cells = {f: cell_name(index, i) for f, i in fields.items()}
+        result.append(dataclasses.replace(report, where=_blame(report, cells)))
+    return result
+
+
+def _blame(report: Submission, cells: dict[str, str]) -> str:
+    """The cell a problem with `report` is most likely in, for the message that names it."""
+    for name, parse in _PARSED:
+        text = getattr(report, name)
+        if text is None or not text.strip():
+            continue
+        try:
+            parsed = parse(text, name)
+        except InputError:
+            return cells[name]
+        if name == "date" and isinstance(parsed, date) and parsed > date.today():
+            return cells[name]
+    for name in ("value", "done", "percent", "stage", "invested", "note", "date"):
+        text = getattr(report, name)
+        if name in cells and text is not None and text.strip():
+            return cells[name]
+    return next(iter(cells.values()))
+
+
+def check_sheet_path(path: Path) -> Path:
+    """`path`, if it names an .xlsx file (the fill-in sheet is a workbook)."""
+    if path.suffix.lower() != ".xlsx":
+        raise InputError(f"{path}: the template is an Excel file; give a name ending in .xlsx")
+    return path

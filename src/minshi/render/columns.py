@@ -1,0 +1,164 @@
+"""How tasks, metrics, journal entries and units look in tables: the columns of each listing.
+
+On a terminal, `list` and `show` add a bar per task or metric with a mark at 序时进度
+(`task_columns`, `metric_columns`); piped or written to a file, the table stays plain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from minshi.render.labels import ANSI, reading_text
+from minshi.render.terminal import BAR_HEADER, bar, bar_cells, is_terminal
+from minshi.render.text import Column, field, percent, safe_text
+from minshi.store import ProgressEntry
+
+Record = dict[str, Any]
+
+
+def status_color(record: Record) -> str | None:
+    return ANSI.get(record.get("status") or "")
+
+
+def metric_summary(m: Record, named: bool = False) -> str:
+    """A metric record's summary ('40/95 个 (42%)'); `named` puts a milestone's name before it,
+    where the column does not say which metric it is."""
+    text: str = m["summary"]
+    return f"{m['name']}：{text}" if named and m["kind"] == "milestone" else text
+
+
+def primary(record: Record) -> Record:
+    metrics: list[Record] = record["metrics"]
+    return metrics[0]
+
+
+TASK_COLUMNS = [
+    field("序号", "id", right=True),
+    field("项目名称", "name", wrap=True),
+    Column("牵头单位", lambda r: "、".join(r["lead"]), wrap=True),
+    Column("主要指标", lambda r: metric_summary(primary(r), named=True), wrap=True),
+    Column("序时进度", lambda r: percent(primary(r)["expected"]), right=True),
+    Column("状态", lambda r: r["status_label"], color=status_color),
+]
+
+TASK_CSV_COLUMNS = [
+    field("notice", "notice"),
+    field("序号", "id"),
+    field("类别", "category"),
+    field("项目名称", "name"),
+    field("年度工作目标任务", "target_text"),
+    Column("牵头单位", lambda r: "、".join(r["lead"])),
+    Column(
+        "配合单位", lambda r: "、".join(r["cooperating"]) + ("等" if r["cooperating_more"] else "")
+    ),
+    Column("主要指标", lambda r: metric_summary(primary(r), named=True)),
+    Column("序时进度", lambda r: percent(primary(r)["expected"])),
+    field("状态", "status_label"),
+    field("status", "status"),
+    field("最近报送", "last_reported"),
+]
+
+METRIC_COLUMNS = [
+    field("指标", "name", wrap=True),
+    Column("完成情况", metric_summary, wrap=True),
+    Column("序时进度", lambda m: percent(m["expected"]), right=True),
+    field("截止", "deadline"),
+    field("最近报送", "last_reported"),
+    Column("状态", lambda m: m["status_label"], color=status_color),
+]
+
+METRIC_ROW_COLUMNS = [
+    field("序号", "task", right=True),
+    field("项目名称", "task_name", wrap=True),
+    field("指标", "name", wrap=True),
+    Column("完成情况", metric_summary, wrap=True),
+    field("截止", "deadline"),
+    Column("牵头单位", lambda r: "、".join(r["lead"]), wrap=True),
+    Column("状态", lambda r: r["status_label"], color=status_color),
+]
+
+UNIT_COLUMNS = [
+    field("单位", "unit"),
+    field("牵头", "lead_count", right=True),
+    field("配合", "cooperating_count", right=True),
+    Column("牵头事项", lambda r: "、".join(map(str, r["lead"])), wrap=True),
+    Column("配合事项", lambda r: "、".join(map(str, r["cooperating"])), wrap=True),
+]
+
+CONFIG_COLUMNS = [
+    field("setting", "setting"),
+    field("value", "value", wrap=True),
+    field("from", "source"),
+]
+
+
+def _with_bar(columns: list[Column], after: str, column: Column) -> list[Column]:
+    at = next(i for i, c in enumerate(columns) if c.header == after) + 1
+    return [*columns[:at], column, *columns[at:]]
+
+
+def task_columns(fmt: str = "table") -> list[Column]:
+    """The `list` table: with a bar of each task's primary metric on a terminal; every field
+    for CSV and Markdown."""
+    if fmt in ("csv", "markdown"):
+        return TASK_CSV_COLUMNS
+    if not is_terminal():
+        return TASK_COLUMNS
+    cells = bar_cells()
+    column = Column(
+        BAR_HEADER,
+        lambda r: bar(primary(r)["progress"], primary(r)["expected"], cells),
+        color=lambda r: ANSI.get(primary(r)["status"] or ""),
+    )
+    return _with_bar(TASK_COLUMNS, "主要指标", column)
+
+
+def metric_columns() -> list[Column]:
+    """The `show` table of metrics: with a bar per metric on a terminal."""
+    if not is_terminal():
+        return METRIC_COLUMNS
+    cells = bar_cells()
+    column = Column(
+        BAR_HEADER, lambda m: bar(m["progress"], m["expected"], cells), color=status_color
+    )
+    return _with_bar(METRIC_COLUMNS, "完成情况", column)
+
+
+def entry_columns(
+    fmt: str, entries: list[ProgressEntry], records: list[Record], task_ref: Callable[[Record], Any]
+) -> list[Column]:
+    """The `progress log` table (every field, by its name, for CSV and Markdown)."""
+    if fmt in ("csv", "markdown"):
+        return [field(k, k) for k in records[0]] if records else []
+    by_id = {e.id: e for e in entries}
+
+    def shown(r: Record) -> str:
+        if r["retracts"]:
+            return f"撤回 #{r['retracts']}"
+        text = reading_text(by_id[r["id"]], None)
+        return f"{text}（已撤回）" if r["retracted_by"] else text
+
+    return [
+        field("#", "id", right=True),
+        field("日期", "date"),
+        Column("事项", task_ref),
+        field("指标", "metric"),
+        Column("数值", shown),
+        field("进展情况", "note", wrap=True),
+        field("报送人", "by"),
+    ]
+
+
+def task_heading(record: Record) -> str:
+    """The lines above `show`'s table: name, category, status, target text, units, 进展情况."""
+    coop = "、".join(record["cooperating"]) + ("等" if record["cooperating_more"] else "")
+    lines = [
+        f"{record['id']}. {record['name']}  [{record['category']}]  {record['status_label']}",
+        f"年度工作目标任务：{record['target_text']}",
+        f"牵头单位：{'、'.join(record['lead'])}",
+        f"配合单位：{coop or '—'}",
+    ]
+    if record["note"]:
+        lines.append(f"进展情况（{record['note_date']}）：{record['note']}")
+    return safe_text("\n".join(lines)) + "\n\n"

@@ -1,0 +1,438 @@
+"""The progress journal, written once; each backend gives only its dialect.
+
+The journal is append-only: an entry is never changed or erased. Undoing an entry writes a
+retraction (a row whose `retracts` names it); reports as of a date D use, per metric, the latest
+entry dated ≤ D that is neither a retraction nor retracted, so a past report can be reproduced.
+
+Every write is one transaction that holds the writers' lock of the backend, so ids follow the
+order of recording and concurrent writers (cron and a clerk) never lose an update. A read in
+several statements (`snapshot`) is one read transaction: it sees one moment.
+
+The SQL below is written once, with `?` for parameters and `{entry}`/`{series}` for the tables;
+a backend (`sqlite`, `postgres`) says how to connect, lock, migrate and name its errors.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Collection, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from minshi.errors import InputError, StoreError
+from minshi.store.entries import (
+    Damaged,
+    NewEntry,
+    ProgressEntry,
+    RowReader,
+    SeriesKey,
+    as_new_entry,
+    check_loadable,
+    check_retraction_args,
+    damaged_entry,
+    entry_from_row,
+    journal_checksum,
+    refuse_retraction,
+    stored_entry,
+    validate_entry,
+)
+
+Having = Literal["note", "invested"]
+Latest = dict[SeriesKey, ProgressEntry]
+Cursor = Any  # a DB-API cursor of the backend (sqlite3 or psycopg)
+
+# the condition each `having` adds to the search for the latest entry
+_HAVING = {"note": "AND x.note <> ''", "invested": "AND x.invested IS NOT NULL"}
+_COLUMNS = (
+    "e.id, e.notice, e.task, e.metric, e.date, e.recorded_at, e.value, e.done, e.stage, "
+    "e.percent, e.invested, e.note, e.recorded_by, e.retracts"
+)
+_SELECT = f"SELECT {_COLUMNS}, r.id FROM {{entry}} e LEFT JOIN {{entry}} r ON r.retracts = e.id"
+_INSERT = (
+    "INSERT INTO {entry} (id, notice, task, metric, date, recorded_at, value, done, stage, "
+    "percent, invested, note, recorded_by, retracts)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_NOT_RETRACTED = "NOT EXISTS (SELECT 1 FROM {{entry}} r2 WHERE r2.retracts = {alias}.id)"
+# per metric ever reported (the series table), the entry that counts as of a date: the index on
+# (notice, task, metric, date) is walked backwards, one step per metric
+_LATEST = f"""
+    SELECT {_COLUMNS}, NULL
+    FROM {{series}} s
+    JOIN {{entry}} e ON e.id = (
+        SELECT x.id FROM {{entry}} x
+        WHERE x.notice = s.notice AND x.task = s.task AND x.metric = s.metric
+          AND x.retracts IS NULL AND x.date <= ?
+          AND {_NOT_RETRACTED.format(alias="x")} {{having}}
+        ORDER BY x.date DESC, x.id DESC
+        LIMIT 1
+    )
+    WHERE {{where}}
+"""
+_BAD_RETRACTIONS = """
+    SELECT r.id, r.retracts,
+           CASE WHEN t.id IS NULL THEN 'missing'
+                WHEN t.retracts IS NOT NULL THEN 'retraction'
+                ELSE 'metric' END
+    FROM {entry} r LEFT JOIN {entry} t ON t.id = r.retracts
+    WHERE r.retracts IS NOT NULL AND (
+        t.id IS NULL OR t.retracts IS NOT NULL OR t.notice <> r.notice
+        OR t.task <> r.task OR t.metric <> r.metric)
+"""
+_MISSING_SERIES = (
+    "SELECT count(*) FROM (SELECT notice, task, metric FROM {entry} WHERE retracts IS NULL"
+    " EXCEPT SELECT notice, task, metric FROM {series}) m"
+)
+
+
+class Store(ABC):
+    """The progress journal. Every write is one transaction: all of it is stored, or nothing.
+
+    Opening never writes; the first write creates the store (when it was opened to write).
+    """
+
+    location: str  # human-readable: a path, or a URL without its password
+    reader: RowReader  # how this backend's stored fields become Python values
+
+    # -- what a backend gives ----------------------------------------------------------------
+
+    @abstractmethod
+    def _exists(self) -> bool:
+        """Whether the store holds a journal yet (another process may have created it)."""
+
+    @abstractmethod
+    def _read(self) -> AbstractContextManager[Cursor]:
+        """A cursor for reading, its errors turned into StoreError."""
+
+    @abstractmethod
+    def _snapshot(self) -> AbstractContextManager[Cursor]:
+        """A cursor inside one read transaction: every statement sees the same moment."""
+
+    @abstractmethod
+    def _write(self) -> AbstractContextManager[Cursor]:
+        """A cursor inside one write transaction holding the writers' lock; the store is
+        created and migrated first when needed."""
+
+    @abstractmethod
+    def _clock(self, cur: Cursor) -> datetime:
+        """The recording time (UTC), taken under the writers' lock."""
+
+    @abstractmethod
+    def _sql(self, text: str) -> str:
+        """`text` in this backend's dialect: its table names and parameter marks."""
+
+    @abstractmethod
+    def _day(self, day: date) -> Any:
+        """A date as this backend's parameter."""
+
+    @abstractmethod
+    def _row(self, e: ProgressEntry) -> tuple[Any, ...]:
+        """An entry as this backend's row, in the order of the INSERT."""
+
+    @abstractmethod
+    def _backend_problems(self, cur: Cursor) -> tuple[list[str], bool]:
+        """The backend's own integrity problems, and whether the store is sound enough for the
+        journal's own checks to mean anything."""
+
+    @abstractmethod
+    def migrate(self) -> int:
+        """Create the store if needed, bring its schema up to date; the schema version."""
+
+    @abstractmethod
+    def backup(self, dest: Path) -> None:
+        """Write a consistent copy of the store to `dest` (which must not exist yet)."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def _refuse_unwritable(self, cur: Cursor, tasks: set[tuple[str, int]]) -> None:  # noqa: B027
+        """InputError for tasks this connection may not write (a server with roles); a store
+        without roles lets every writer write every task."""
+
+    def sync_leads(self, notice_id: str, leads: Mapping[int, Sequence[str]]) -> bool:
+        """Record which units lead each task of a notice, where a server enforces who may
+        write what; False for a store without roles (nothing to record)."""
+        return False
+
+    def grant(self, unit: str, role: str, *, all_tasks: bool = False) -> None:
+        """Let a database role write for a unit: the tasks it leads, or all (supervision)."""
+        raise InputError(
+            "db grant needs a PostgreSQL store (--db postgresql://…); a SQLite file has no roles"
+        )
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def latest(
+        self,
+        as_of: date,
+        *,
+        notice: str | None = None,
+        having: Having | None = None,
+        tasks: Collection[int] | None = None,
+    ) -> Latest:
+        """Per (notice, task, metric): the entry counting as of `as_of`; with `having`, the
+        newest such entry that carries a note (进展情况) or an invested amount. `notice` and
+        `tasks` limit it to those series (reading only what will be shown)."""
+        if (tasks is not None and not tasks) or not self._exists():
+            return {}
+        with self._read() as cur:
+            return self._latest(cur, as_of, notice, having, tasks)
+
+    def snapshot(
+        self, as_of: date, *, notice: str | None = None, tasks: Collection[int] | None = None
+    ) -> tuple[Latest, Latest, Latest]:
+        """`latest` plain, with `having="note"` and with `having="invested"`, all three read in
+        one read transaction: a note or an amount never comes from an entry newer than the
+        value shown beside it, however many writers are at work."""
+        if (tasks is not None and not tasks) or not self._exists():
+            return {}, {}, {}
+        with self._snapshot() as cur:
+            return (
+                self._latest(cur, as_of, notice, None, tasks),
+                self._latest(cur, as_of, notice, "note", tasks),
+                self._latest(cur, as_of, notice, "invested", tasks),
+            )
+
+    def log(
+        self,
+        *,
+        notice: str | None = None,
+        tasks: Collection[int] | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int | None = None,
+        include_retracted: bool = True,
+    ) -> list[ProgressEntry]:
+        """Entries newest first (by id), filtered by notice, task and "as of" date."""
+        if limit is not None and limit < 0:
+            raise InputError(f"the number of entries must not be negative, not {limit}")
+        if (tasks is not None and not tasks) or limit == 0 or not self._exists():
+            return []
+        where: list[str] = []
+        params: list[Any] = []
+        if notice is not None:
+            where.append("e.notice = ?")
+            params.append(notice)
+        if tasks is not None:
+            where.append(f"e.task IN ({_integers(tasks)})")
+        if since is not None:
+            where.append("e.date >= ?")
+            params.append(self._day(since))
+        if until is not None:
+            where.append("e.date <= ?")
+            params.append(self._day(until))
+        if not include_retracted:
+            where.append("e.retracts IS NULL AND r.id IS NULL")
+        sql = _SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY e.id DESC"
+        if limit is not None:
+            sql += f" LIMIT {min(int(limit), 2**62)}"
+        return self._fetch_entries(sql, params)
+
+    def last_entry(self, *, by: str | None = None) -> ProgressEntry | None:
+        """The newest entry that is not a retraction and not retracted (of `by`, when given)."""
+        if not self._exists():
+            return None
+        sql = (
+            f"SELECT {_COLUMNS}, NULL FROM {{entry}} e WHERE e.retracts IS NULL"
+            f" AND {_NOT_RETRACTED.format(alias='e')}"
+            + (" AND e.recorded_by = ?" if by is not None else "")
+            + " ORDER BY e.id DESC LIMIT 1"
+        )
+        found = self._fetch_entries(sql, [] if by is None else [by])
+        return found[0] if found else None
+
+    def get(self, entry_id: int) -> ProgressEntry | None:
+        if not _is_id(entry_id) or not self._exists():
+            return None
+        found = self._fetch_entries(_SELECT + " WHERE e.id = ?", [entry_id])
+        return found[0] if found else None
+
+    def count(self) -> int:
+        """Number of rows in the journal, retractions included."""
+        if not self._exists():
+            return 0
+        with self._read() as cur:
+            cur.execute(self._sql("SELECT count(*) FROM {entry}"))
+            return int(cur.fetchone()[0])
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def add(self, entries: Sequence[NewEntry]) -> list[ProgressEntry]:
+        """Append entries in one transaction and return them as stored."""
+        if len(entries) == 0:
+            return []
+        for position, new in enumerate(entries):  # before anything is created or locked
+            validate_entry(new, position if len(entries) > 1 else None)
+        with self._write() as cur:
+            self._refuse_unwritable(cur, {(e.notice, e.task) for e in entries})
+            first, now = self._next_id(cur), self._clock(cur)
+            stored = [stored_entry(new, first + n, now) for n, new in enumerate(entries)]
+            cur.executemany(self._sql(_INSERT), [self._row(e) for e in stored])
+        return stored
+
+    def retract(self, entry_id: int, *, by: str, note: str = "") -> ProgressEntry:
+        """Record the retraction of an entry; InputError if unknown or already retracted."""
+        check_retraction_args(entry_id, by, note)
+        if not self._exists():
+            raise InputError(f"there is no entry {entry_id} in the store {self.location}")
+        with self._write() as cur:
+            cur.execute(self._sql(_SELECT + " WHERE e.id = ?"), [entry_id])
+            row = cur.fetchone()
+            target = None if row is None else self._entry(row)
+            refuse_retraction(target, entry_id, self.location)
+            assert target is not None
+            self._refuse_unwritable(cur, {(target.notice, target.task)})
+            retraction = ProgressEntry(
+                id=self._next_id(cur),
+                notice=target.notice,
+                task=target.task,
+                metric=target.metric,
+                date=target.date,
+                recorded_at=self._clock(cur),
+                note=note,
+                by=by,
+                retracts=target.id,
+            )
+            cur.execute(self._sql(_INSERT), self._row(retraction))
+        return retraction
+
+    def fill(self, entries: Sequence[ProgressEntry]) -> None:
+        """Write a whole journal, ids and times kept, into this empty store (one transaction),
+        verified by its checksum before it is committed."""
+        check_loadable(entries)
+        expected = journal_checksum(entries)
+        with self._write() as cur:
+            cur.execute(self._sql("SELECT count(*) FROM {entry}"))
+            held = cur.fetchone()[0]
+            if held:
+                raise StoreError(
+                    f"the store {self.location} already holds {held} entries:"
+                    " a journal is copied only into an empty store"
+                )
+            self._refuse_unwritable(cur, {(e.notice, e.task) for e in entries})
+            cur.executemany(self._sql(_INSERT), [self._row(e) for e in entries])
+            cur.execute(self._sql(_SELECT))
+            if journal_checksum(self._entry(row) for row in cur.fetchall()) != expected:
+                raise StoreError(f"the copy in {self.location} does not match its source")
+
+    # -- maintenance -------------------------------------------------------------------------
+
+    def integrity_problems(self) -> list[str]:
+        """Integrity problems, one line each; [] when the store is sound (or does not exist)."""
+        if not self._exists():
+            return []
+        with self._read() as cur:
+            problems, go_on = self._backend_problems(cur)
+            if not go_on:
+                return problems
+            cur.execute(self._sql(_BAD_RETRACTIONS))
+            problems += [_bad_retraction(*row) for row in cur.fetchall()]
+            cur.execute(self._sql(_MISSING_SERIES))
+            missing = cur.fetchone()[0]
+            if missing:
+                problems.append(f"{missing} metrics are missing from the series table")
+            cur.execute(self._sql(_SELECT))
+            problems += _unreadable(cur.fetchall(), self.reader)
+        return problems
+
+    # -- inside ------------------------------------------------------------------------------
+
+    def _latest(
+        self,
+        cur: Cursor,
+        as_of: date,
+        notice: str | None,
+        having: Having | None,
+        tasks: Collection[int] | None,
+    ) -> Latest:
+        where, params = [], [self._day(as_of)]
+        if notice is not None:
+            where.append("s.notice = ?")
+            params.append(notice)
+        if tasks is not None:  # integers only, so they can stand in the text
+            where.append(f"s.task IN ({_integers(tasks)})")
+        sql = _LATEST.replace("{having}", _HAVING[having] if having else "")
+        cur.execute(self._sql(sql.replace("{where}", " AND ".join(where) or "1 = 1")), params)
+        entries = [self._entry(row) for row in cur.fetchall()]  # the whole answer, then parse
+        return {e.key: e for e in entries}
+
+    def _fetch_entries(self, sql: str, params: Sequence[Any]) -> list[ProgressEntry]:
+        with self._read() as cur:
+            cur.execute(self._sql(sql), params)
+            rows = cur.fetchall()
+        return [self._entry(row) for row in rows]
+
+    def _next_id(self, cur: Cursor) -> int:
+        # ids are never reused: nothing is ever deleted, and the writers' lock is held
+        cur.execute(self._sql("SELECT coalesce(max(id), 0) + 1 FROM {entry}"))
+        return int(cur.fetchone()[0])
+
+    def _entry(self, row: Sequence[Any]) -> ProgressEntry:
+        """The entry a row holds; StoreError naming it when a field of it is damaged."""
+        try:
+            return entry_from_row(row, self.reader)
+        except Damaged as exc:
+            raise damaged_entry(self.location, row[0], exc) from None
+
+
+def _integers(values: Collection[int]) -> str:
+    return ", ".join(str(int(v)) for v in sorted(set(values)))
+
+
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+
+
+def _bad_retraction(retraction: int, retracted: int, kind: str) -> str:
+    which = {"missing": "does not exist", "retraction": "is itself a retraction"}
+    return f"entry {retraction} retracts entry {retracted}, which " + which.get(
+        kind, "belongs to another metric"
+    )
+
+
+def _unreadable(rows: Sequence[Sequence[Any]], reader: RowReader) -> list[str]:
+    """The lines for rows that cannot be read back or break the entry rules."""
+    problems = []
+    for row in rows:
+        try:
+            entry = entry_from_row(row, reader)
+            if not entry.is_retraction:
+                validate_entry(as_new_entry(entry))
+        except Damaged as exc:
+            problems.append(f"entry {row[0]} cannot be read: it holds {exc.what}")
+        except InputError as exc:
+            problems.append(f"entry {row[0]} cannot be read: {exc.message}")
+    return problems
+
+
+@dataclass(frozen=True, slots=True)
+class CopyResult:
+    entries: int
+    checksum: str  # journal_checksum of what both stores now hold
+
+
+def copy_journal(src: Store, dst: Store) -> CopyResult:
+    """Copy the whole journal of `src` into the empty store `dst` in one transaction.
+
+    Ids, recording times and retractions are kept; the copy is verified by its count and
+    checksum, inside the transaction and again after it.
+    """
+    entries = sorted(src.log(), key=lambda e: e.id)  # one consistent snapshot of src
+    expected = journal_checksum(entries)
+    dst.fill(entries)
+    copied = dst.log()
+    if len(copied) != len(entries) or journal_checksum(copied) != expected:
+        raise StoreError(
+            f"the copy in {dst.location} does not match {src.location}: "
+            f"{len(copied)} entries copied of {len(entries)}"
+        )
+    return CopyResult(len(entries), expected)
