@@ -39,7 +39,7 @@ def bundled_notice() -> Path:
 
 
 def default_db() -> Path:
-    from platformdirs import user_data_path
+    from platformdirs import user_data_path  # only when the default store is the one used
 
     return user_data_path("minshi", appauthor=False) / "progress.db"
 
@@ -48,7 +48,7 @@ def cache_dir() -> Path:
     env = os.environ.get("MINSHI_CACHE")
     if env:
         return Path(env)
-    from platformdirs import user_cache_path
+    from platformdirs import user_cache_path  # only when MINSHI_CACHE is not set
 
     return user_cache_path("minshi", appauthor=False)
 
@@ -64,7 +64,7 @@ def find_config(start: Path | None = None) -> Path | None:
 
 
 def _read_config(path: Path) -> dict[str, str]:
-    import tomllib
+    import tomllib  # only where an office keeps a minshi.toml
 
     try:
         with path.open("rb") as f:

@@ -157,6 +157,6 @@ def schema_constraints() -> None:
     The annotations are strings (PEP 563) that only a validator reads, so the bounds are
     imported when a notice is validated, not every time minshi starts (a cached run never
     validates)."""
-    from annotated_types import Ge, Gt, Len, MinLen
+    from annotated_types import Ge, Gt, Len, MinLen  # loaded with pydantic, to validate
 
     globals().update(Ge=Ge, Gt=Gt, Len=Len, MinLen=MinLen, NonEmpty=Annotated[str, MinLen(1)])

@@ -17,6 +17,7 @@ the others.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import re
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from minshi import __version__, models
+from minshi.config import cache_dir
 from minshi.files import write_private
 from minshi.models import Notice
 
@@ -45,8 +47,6 @@ class Damaged(ValueError):
 def fingerprint(files: Iterable[Path], max_bytes: int) -> Fingerprint | None:
     """What the cache is valid for: each file's path, size, mtime and content hash; None when a
     file is not a regular file (a pipe or device is read afresh every time, never cached)."""
-    import hashlib
-
     result = []
     try:
         for path in files:
@@ -64,10 +64,6 @@ def fingerprint(files: Iterable[Path], max_bytes: int) -> Fingerprint | None:
 
 
 def cache_file(location: Path) -> Path:
-    import hashlib
-
-    from minshi.config import cache_dir
-
     digest = hashlib.sha256(str(location.resolve()).encode()).hexdigest()[:24]
     return cache_dir() / f"catalog-{digest}.json"
 

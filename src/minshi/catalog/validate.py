@@ -25,7 +25,7 @@ from typing import Any
 
 from minshi.catalog.yamlsafe import Loc, decode, line_of, read_yaml
 from minshi.errors import DataFileError, FileAccessError
-from minshi.models import Metric, Notice, NoticeInfo, Task, Unit
+from minshi.models import Metric, Notice, NoticeInfo, Task, Unit, schema_constraints
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a notice is a few dozen KB; anything this large is not one
 NOTICE_SUFFIXES = (".yaml", ".yml")
@@ -81,9 +81,7 @@ class _Findings:
 @functools.cache
 def _adapter(kind: Any) -> Any:
     """One validator per schema type: building one costs more than validating a task with it."""
-    from pydantic import TypeAdapter
-
-    from minshi.models import schema_constraints
+    from pydantic import TypeAdapter  # pydantic only when a file is validated: the cache spares it
 
     schema_constraints()
     return TypeAdapter(kind)
@@ -95,7 +93,7 @@ _NUMBER_ERRORS = ("decimal_parsing", "int_parsing")
 
 def _validated(kind: Any, value: Any, loc: Loc, found: _Findings) -> Any:
     """`value` validated as `kind`, or None with its problems noted (located from `loc`)."""
-    from pydantic import ValidationError
+    from pydantic import ValidationError  # see _adapter
 
     try:
         result = _adapter(kind).validate_python(value)

@@ -32,7 +32,7 @@ class Document:
 
 
 def _loader_class() -> Any:
-    import yaml
+    import yaml  # PyYAML only when a file is read: the cache spares it
 
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -55,7 +55,7 @@ def decode(raw: bytes, path: str) -> str:
 
 def _check_depth(text: str, path: str) -> None:
     """Refuse deep nesting from the event stream, which is read without recursion."""
-    import yaml
+    import yaml  # see _loader_class
 
     depth = 0
     for event in yaml.parse(text, Loader=_loader_class()):
@@ -89,7 +89,7 @@ PLAIN_TAGS = frozenset(
 
 def _walk_nodes(root: Any, path: str) -> None:
     """Refuse other than plain tags, duplicate keys and alias bombs before anything is built."""
-    import yaml
+    import yaml  # see _loader_class
 
     sizes: dict[int, int] = {}
     active: set[int] = set()
@@ -142,7 +142,7 @@ def _walk_nodes(root: Any, path: str) -> None:
 
 def read_yaml(text: str, path: str) -> Document:
     """Parse YAML text with safe_load-level constructs only, keeping the node tree."""
-    import yaml
+    import yaml  # see _loader_class
 
     loader = _loader_class()(text)
     try:
@@ -175,7 +175,7 @@ def read_yaml(text: str, path: str) -> Document:
 
 def line_of(root: Any, loc: Loc) -> int | None:
     """The 1-based line of the value at `loc` (or of the nearest enclosing value)."""
-    import yaml
+    import yaml  # see _loader_class
 
     node = root
     line: int = node.start_mark.line + 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,6 +14,7 @@ from typer.core import TyperGroup
 
 from minshi import __version__
 from minshi.cli import state
+from minshi.errors import ExitCode, MinshiError
 
 GLOBAL_OPTIONS = ("--data", "--db", "--debug")
 
@@ -41,8 +44,6 @@ class MinshiGroup(TyperGroup):
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
-        from minshi.errors import ExitCode, MinshiError
-
         try:
             return super().invoke(ctx)
         except MinshiError as e:
@@ -155,9 +156,6 @@ def command_named(argv: Sequence[str]) -> str | None:
 
 
 def _register(argv: Sequence[str]) -> None:
-    import importlib
-    import os
-
     modules: tuple[str, ...] = ALL_MODULES
     completing = any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ)
     if not completing:  # help, completion and unknown words need every command
@@ -175,8 +173,6 @@ def main() -> None:
         app(prog_name="minshi", standalone_mode=True)
     except BrokenPipeError:
         # `minshi list | head`: the reader left early; that is not an error
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
     except KeyboardInterrupt:

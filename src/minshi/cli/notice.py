@@ -8,6 +8,10 @@ from typing import Annotated
 
 import typer
 
+from minshi.errors import InputError
+from minshi.files import write_file
+from minshi.importer import import_notice as read_notice
+
 _SLUG = re.compile(r"^[^\s/]+$")
 
 
@@ -46,9 +50,6 @@ def import_notice(
     ] = False,
 ) -> None:
     """Turn a published notice into a draft data file, validated, for a clerk to review."""
-    from minshi.errors import InputError
-    from minshi.importer import import_notice as read_notice
-
     if notice_id is not None and not _SLUG.match(notice_id):
         raise InputError(f"--id '{notice_id}': use letters, digits and dashes, e.g. wanzhou-2025")
     if output is not None:
@@ -62,16 +63,17 @@ def import_notice(
         tasks = draft.notice.tasks
         metrics = sum(len(t.metrics) for t in tasks)
         typer.echo(f"wrote {output}: {len(tasks)} tasks, {metrics} metrics", err=True)
-    if draft.review:
-        count = len(draft.review)
-        typer.echo(f"{count} item{'s' if count > 1 else ''} need review:", err=True)
-        for item in draft.review:
+    _say_review(draft.review)
+
+
+def _say_review(items: list[str]) -> None:
+    if items:
+        typer.echo(f"{len(items)} item{'s' if len(items) > 1 else ''} need review:", err=True)
+        for item in items:
             typer.echo(f"  {item}", err=True)
 
 
 def _check_output(source: Path, output: Path, force: bool) -> None:
-    from minshi.errors import InputError
-
     if output.exists() and source.exists() and output.resolve() == source.resolve():
         raise InputError(f"{output} is the notice being imported; write the draft elsewhere")
     if output.is_dir():
@@ -82,6 +84,4 @@ def _check_output(source: Path, output: Path, force: bool) -> None:
 
 def _write(path: Path, text: str, force: bool) -> None:
     """Write the draft whole; without --force, never over a file that appeared meanwhile."""
-    from minshi.files import write_file
-
     write_file(path, text.encode("utf-8"), replace=force)

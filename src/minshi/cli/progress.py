@@ -25,13 +25,12 @@ from minshi.progress.check import Submission
 from minshi.progress.csv import export_csv
 from minshi.progress.record import import_file, journal, record, undo
 from minshi.progress.sheet import check_sheet_path, default_name, sheet_rows
-from minshi.render import render
+from minshi.render import messages, render
 from minshi.render.columns import entry_columns
 from minshi.render.fill_in import fill_in_sheet
-from minshi.render.labels import STATUS_LABELS, reading_text
 from minshi.render.records import entry_record
 from minshi.render.terminal import for_stream
-from minshi.render.text import percent
+from minshi.render.text import safe_text
 
 progress_app = typer.Typer(
     name="progress",
@@ -105,23 +104,10 @@ def update(
         percent=percent_,
         invested=invested,
     )
-    recorded = record(state.catalog(), state.store(write=True), submission, by=by, force=force)
-    for doubt in recorded.warnings:
+    done_ = record(state.catalog(), state.store(write=True), submission, by=by, force=force)
+    for doubt in done_.warnings:
         state.warn(doubt)
-    entry, m, s = recorded.entry, recorded.metric, recorded.view.state
-    was, now = reading_text(recorded.before, m.unit), reading_text(entry, m.unit)
-    state.emit(
-        state.one_line(
-            f"task {entry.task} {m.key}（{m.name}）: {was} → {now} as of {entry.date} "
-            f"(entry {entry.id})"
-        )
-        + "\n"
-    )
-    share = f", {percent(s.progress)} of target" if s.progress is not None else ""
-    state.emit(
-        f"status as of {entry.date}: {STATUS_LABELS[s.status]} ({s.status}{share}, "
-        f"序时进度 {percent(s.expected)})\n"
-    )
+    state.emit(safe_text(messages.recorded(done_)))
 
 
 @progress_app.command(epilog="Example: minshi progress log 16 --since 2024-06-01")
@@ -171,17 +157,8 @@ def undo_(
 ) -> None:
     """Take a report back: recorded as a retraction, never erased."""
     store = state.store(write=not dry_run)
-    undone = undo(state.catalog(), store, entry_id, by=by, note=note, dry_run=dry_run)
-    t, unit = undone.target, undone.unit
-    what = f"entry {t.id}: task {t.task} {t.metric} {reading_text(t, unit)} as of {t.date}"
-    after = reading_text(undone.after, unit)
-    if undone.retraction is None:
-        text = f"would take back {what}; {t.metric} as of {t.date} would then be {after}"
-    else:
-        text = (
-            f"took back {what} (entry {undone.retraction.id}); {t.metric} as of {t.date} is {after}"
-        )
-    state.emit(state.one_line(text) + "\n")
+    done = undo(state.catalog(), store, entry_id, by=by, note=note, dry_run=dry_run)
+    state.emit(safe_text(messages.undone(done)))
 
 
 @progress_app.command("import", epilog="Example: minshi progress import 区城市管理局-2024-06.csv")
@@ -203,11 +180,7 @@ def import_(
     )
     for doubt in done.warnings:
         state.warn(doubt)
-    if dry_run:
-        rows = f"{done.rows} row{'s are' if done.rows > 1 else ' is'} fine"
-        return state.emit(f"{file}: {rows}; nothing written (--dry-run)\n")
-    first, last = done.entries[0].id, done.entries[-1].id
-    state.emit(f"imported {done.rows} rows from {file} (entries {first}–{last})\n")
+    state.emit(safe_text(messages.imported(done)))
 
 
 @progress_app.command(epilog="Example: minshi progress export -o journal.csv")
@@ -262,6 +235,4 @@ def template(
     path = check_sheet_path(output or Path(default_name(unit, day)))
     write_file(path, fill_in_sheet(rows, unit=unit, as_of=day), replace=overwrite or force)
     tasks = len({(r.view.notice.id, r.view.task.id) for r in rows})
-    metrics = f"{len(rows)} metric{'' if len(rows) == 1 else 's'}"
-    state.emit(f"wrote {path}: {metrics} of {tasks} task{'' if tasks == 1 else 's'} for {unit}, ")
-    state.emit(f"values as of {day}\n")
+    state.emit(safe_text(messages.sheet_written(str(path), len(rows), tasks, unit, str(day))))

@@ -10,9 +10,8 @@ import typer
 
 from minshi.cli import state
 from minshi.cli.options import AsOfOpt, LeadOpt, NoticeOpt, UnitOpt, as_of_date, statuses
-from minshi.files import write_file
 from minshi.render.report import render_report, report_format
-from minshi.render.terminal import for_stream, is_terminal
+from minshi.render.terminal import is_terminal
 from minshi.report import DEFAULT_STALE_DAYS, build_report, failing
 
 
@@ -100,11 +99,7 @@ def report(
         stale_days=stale_days,
     )
     data = render_report(built, chosen, pretty=output is None and is_terminal())
-    if output is not None:
-        write_file(output, b"\xef\xbb\xbf" + data if chosen == "csv" else data)
-        state.say(f"wrote {output}")
-    else:
-        state.emit(data if chosen == "xlsx" else for_stream(data.decode("utf-8")))
+    state.output(data, output, text=chosen not in ("xlsx",), bom=chosen == "csv")
     found = failing(built, wanted or ())
     if found:
         labels = ", ".join(sorted({line.status for _, line in found}))

@@ -10,6 +10,8 @@ import typer
 from minshi.catalog import Catalog, load
 from minshi.config import Settings, resolve
 from minshi.errors import StoreError
+from minshi.files import write_file
+from minshi.render.terminal import for_stream
 from minshi.render.text import safe_text
 from minshi.store import Store, is_server_url, open_store
 
@@ -83,6 +85,16 @@ def emit(text: str | bytes) -> None:
     """Write a command's output as it is. (typer.echo alone would strip anything that looks
     like a colour code when the output is piped, changing the data an export carries.)"""
     typer.echo(text, nl=False, color=True)
+
+
+def output(data: bytes, path: Path | None, *, text: bool, bom: bool = False) -> None:
+    """A command's document: to `path` (whole or not at all; a CSV file with a byte-order mark,
+    so that Excel and WPS read its Chinese), else to stdout (text shown safely on a terminal)."""
+    if path is not None:
+        write_file(path, b"\xef\xbb\xbf" + data if bom else data)
+        say(f"wrote {path}")
+    else:
+        emit(for_stream(data.decode("utf-8")) if text else data)
 
 
 def say(text: str) -> None:

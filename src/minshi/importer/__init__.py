@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from minshi.catalog import validate_data
 from minshi.errors import DataFileError, InputError
 from minshi.importer.meta import NoticeMeta, read_meta
 from minshi.importer.metrics import extract_metrics, split_outside_brackets
@@ -217,7 +218,7 @@ class _FlowMap(dict[str, Any]):
 
 
 def _dumper() -> Any:
-    import yaml
+    import yaml  # PyYAML only when a draft is written
 
     class DraftDumper(yaml.SafeDumper):
         pass
@@ -257,7 +258,7 @@ def _styled(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _dump(data: dict[str, Any], headings: dict[int, str] | None = None) -> str:
-    import yaml
+    import yaml  # PyYAML only when a draft is written
 
     text: str = yaml.dump(
         _styled(data), Dumper=_dumper(), allow_unicode=True, sort_keys=False, width=4096
@@ -275,7 +276,7 @@ def _dump(data: dict[str, Any], headings: dict[int, str] | None = None) -> str:
 
 def _round_trip(data: dict[str, Any]) -> dict[str, Any]:
     """The data as a reader of the written file will see it, so that is what gets validated."""
-    import yaml
+    import yaml  # PyYAML only when a draft is written
 
     loaded: dict[str, Any] = yaml.safe_load(_dump(data))
     return loaded
@@ -283,8 +284,6 @@ def _round_trip(data: dict[str, Any]) -> dict[str, Any]:
 
 def _validate(data: dict[str, Any], source: str) -> Notice:
     """The same checks as `minshi validate`."""
-    from minshi.catalog import validate_data
-
     try:
         return validate_data(data, source)
     except DataFileError as e:

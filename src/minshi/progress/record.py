@@ -26,6 +26,7 @@ from minshi.progress.check import (
     check_submission,
 )
 from minshi.progress.csv import read_csv
+from minshi.progress.sheet import read_sheet
 from minshi.store import NewEntry, ProgressEntry, SeriesKey, Store
 from minshi.store.entries import refuse_retraction
 
@@ -96,8 +97,6 @@ def import_file(
     """Import a progress CSV or a filled-in sheet (.xlsx): every row is checked first, and one
     bad row, or a row already in the journal (unless `again`), refuses the whole file."""
     if path.suffix.lower() == ".xlsx":
-        from minshi.progress.sheet import read_sheet  # openpyxl: only for a workbook
-
         submissions = read_sheet(path)
     else:
         submissions = read_csv(path)

@@ -1,4 +1,5 @@
-"""The report as a workbook laid out as the office publishes it (openpyxl, imported here only).
+"""The report as a workbook laid out as the office publishes it (openpyxl, imported inside
+the functions: a command that writes no workbook never loads it).
 
 Sheet 推进情况表: a title row, the as-of line and the summary sentence, a frozen header, one row
 per task grouped by category with a 小计 row each and a 合计 row, numbers as numbers (万元,

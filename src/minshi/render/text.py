@@ -7,6 +7,8 @@ columns a character) lines up, and wrap instead of truncating.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -192,9 +194,6 @@ def table(
 
 
 def csv_text(records: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
-    import csv
-    import io
-
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([c.header for c in columns])
@@ -211,7 +210,7 @@ def csv_text(records: Sequence[dict[str, Any]], columns: Sequence[Column]) -> st
 
 
 def markdown_cell(text: str) -> str:
-    import html
+    import html  # with its table of entities, for Markdown only
 
     return html.escape(safe_text(text), quote=False).replace("|", "\\|").replace("\n", "<br>")
 

@@ -7,6 +7,8 @@ from pathlib import Path
 from minshi.errors import InputError
 from minshi.store.entries import NewEntry, ProgressEntry, SeriesKey, journal_checksum
 from minshi.store.journal import CopyResult, Having, Store, copy_journal
+from minshi.store.postgres import PostgresStore
+from minshi.store.sqlite import SQLiteStore
 
 __all__ = [
     "CopyResult",
@@ -38,10 +40,5 @@ def open_store(location: str | Path, *, create: bool) -> Store:
     if isinstance(location, str) and not location.strip():
         raise InputError("the store location is empty: give a file path or a postgresql:// URL")
     if is_server_url(location):
-        # psycopg is loaded only for a server: most offices never need it
-        from minshi.store.postgres import PostgresStore
-
         return PostgresStore(str(location), create=create)
-    from minshi.store.sqlite import SQLiteStore  # sqlite3 only when a file store is used
-
     return SQLiteStore(Path(location).expanduser(), create=create)

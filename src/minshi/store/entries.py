@@ -7,6 +7,7 @@ which two stores are shown to hold the same journal.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -256,8 +257,6 @@ def journal_checksum(entries: Iterable[ProgressEntry]) -> str:
 
     Two stores holding the same journal give the same checksum whatever their backend.
     """
-    import hashlib
-
     digest = hashlib.sha256()
     for e in sorted(entries, key=lambda e: e.id):
         fields = (

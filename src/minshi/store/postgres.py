@@ -144,14 +144,14 @@ _SCHEMA_OBJECTS = {"entry", "series", "task_lead", "unit_role", "meta"}
 
 def _psycopg() -> Any:
     try:
-        import psycopg
+        import psycopg  # the [postgres] extra, only for a server store
     except ImportError:
         raise StoreError(
             "PostgreSQL support is not installed: pip install 'minshi[postgres]'"
         ) from None
     # psycopg logs what it ignores while a dead connection is torn down; minshi says it in one
     # line of its own (StoreError), so those log lines are not for the clerk
-    import logging
+    import logging  # with psycopg only
 
     logging.getLogger("psycopg").setLevel(logging.CRITICAL)
     return psycopg

@@ -1,0 +1,47 @@
+"""What a command says when it has done its work: the one-line confirmations of writes."""
+
+from __future__ import annotations
+
+from minshi.progress.record import Imported, Recorded, Undone
+from minshi.render.labels import STATUS_LABELS, reading_text
+from minshi.render.text import percent
+
+
+def recorded(done: Recorded) -> str:
+    """'task 16 老旧小区（新开工改造老旧小区）: — → 40 个 as of 2024-06-30 (entry 1)' and the
+    status line under it."""
+    entry, m, s = done.entry, done.metric, done.view.state
+    was, now = reading_text(done.before, m.unit), reading_text(entry, m.unit)
+    share = f", {percent(s.progress)} of target" if s.progress is not None else ""
+    return (
+        f"task {entry.task} {m.key}（{m.name}）: {was} → {now} as of {entry.date} "
+        f"(entry {entry.id})\n"
+        f"status as of {entry.date}: {STATUS_LABELS[s.status]} ({s.status}{share}, "
+        f"序时进度 {percent(s.expected)})\n"
+    )
+
+
+def undone(done: Undone) -> str:
+    """What was taken back (or would be, on a dry run) and what stands after it."""
+    t, unit = done.target, done.unit
+    what = f"entry {t.id}: task {t.task} {t.metric} {reading_text(t, unit)} as of {t.date}"
+    after = reading_text(done.after, unit)
+    if done.retraction is None:
+        return f"would take back {what}; {t.metric} as of {t.date} would then be {after}\n"
+    return f"took back {what} (entry {done.retraction.id}); {t.metric} as of {t.date} is {after}\n"
+
+
+def imported(done: Imported) -> str:
+    if not done.entries:
+        rows = f"{done.rows} row{'s are' if done.rows > 1 else ' is'} fine"
+        return f"{done.source}: {rows}; nothing written (--dry-run)\n"
+    first, last = done.entries[0].id, done.entries[-1].id
+    return f"imported {done.rows} rows from {done.source} (entries {first}–{last})\n"
+
+
+def sheet_written(path: str, rows: int, tasks: int, unit: str, as_of: str) -> str:
+    metrics = f"{rows} metric{'' if rows == 1 else 's'}"
+    return (
+        f"wrote {path}: {metrics} of {tasks} task{'' if tasks == 1 else 's'} for {unit}, "
+        f"values as of {as_of}\n"
+    )
