@@ -207,10 +207,9 @@ def _change_warnings(checked: Sequence[Checked], journal: list[ProgressEntry]) -
     for position, c in enumerate(checked):
         items = series[_key(c.entry)]
         at = bisect.bisect_left(items, (c.entry.date, first_new + position), key=lambda i: i[:2])
-        earlier = [item for item in items[:at] if item[0] <= c.entry.date]
-        if earlier:
+        if at:  # what stood just before this row, in the journal or earlier in the file
             warnings += [
-                f"{c.where}: {d}" for d in change_doubts(earlier[-1][2], c.entry, c.metric)
+                f"{c.where}: {d}" for d in change_doubts(items[at - 1][2], c.entry, c.metric)
             ]
     return warnings
 
