@@ -79,6 +79,19 @@ def python(code: str, *args: str) -> subprocess.Popen[str]:
     )
 
 
+def python_script(path: Path, **kw: object) -> subprocess.CompletedProcess[str]:
+    """Run a Python script with this checkout's minshi importable, as a user's script runs."""
+    src = str(ROOT / "src")
+    env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    return subprocess.run(
+        [sys.executable, str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
 def run_minshi(
     *args: str, env: dict[str, str] | None = None, **kw: object
 ) -> subprocess.CompletedProcess[str]:

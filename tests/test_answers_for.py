@@ -67,7 +67,8 @@ def test_every_view_of_a_unit_names_the_same_metrics(
     assert incomplete == mine
     late = rows(cli, "overdue", unit, "2025-01-15")
     assert {(r["task"], r["key"]) for r in late} == {
-        (r["task"], r["key"]) for r in rows(cli, "incomplete", unit, "2025-01-15")
+        (r["task"], r["key"])
+        for r in rows(cli, "incomplete", unit, "2025-01-15")
         if r["status"] == "overdue"
     }
     assert {(r["task"], r["key"]) for r in late} <= mine

@@ -29,9 +29,7 @@ def test_typed_figure_going_down_is_doubted(cli: Invoke) -> None:
     assert warnings(down.stderr) == [f"minshi: warning: {GOES_DOWN}"]
 
 
-def test_imported_figure_going_down_is_doubted_as_when_typed(
-    cli: Invoke, tmp_path: Path
-) -> None:
+def test_imported_figure_going_down_is_doubted_as_when_typed(cli: Invoke, tmp_path: Path) -> None:
     cli("progress", "update", "16", "--value", "40", "--date", "2024-05-01")
     path = write_csv(tmp_path / "june.csv", [["", "16", "", "30", "2024-06-01", ""]])
     result = cli("progress", "import", str(path))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUNDLED, ROOT, run_minshi
+from tests.conftest import BUNDLED, ROOT, python_script, run_minshi
 
 # the files the examples name, as a clerk would have them
 JUNE_CSV = (
@@ -65,3 +65,21 @@ def test_every_console_example_prints_what_the_readme_shows(
         if expected is not None:
             shown = (result.stdout + result.stderr).rstrip()
             assert shown == expected, f"$ {command}\n{shown}"
+
+
+def test_the_python_api_example_runs(isolated: Path) -> None:
+    """The README's "Python API" example, run as a script in a fresh folder."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Python API", 1)[1]
+    (code,) = re.findall(r"```python\n(.*?)```", section.split("\n## ", 1)[0], flags=re.S)
+    folder = isolated / "script"
+    folder.mkdir()
+    (folder / "example.py").write_text(code, encoding="utf-8")
+    result = python_script(folder / "example.py", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "1 on_track []"
+    assert "16 城镇老旧小区改造和社区服务提升 far_behind" in lines
+    assert "16 新开工改造老旧小区面积 far_behind" in lines
+    assert (folder / "progress.db").is_file()
+    assert (folder / "6月推进情况表.xlsx").read_bytes()[:2] == b"PK"

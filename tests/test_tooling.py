@@ -134,3 +134,14 @@ def test_every_command_runs_in_its_own_process(path: list[str]) -> None:
     result = run_minshi(*path, "--help")
     assert result.returncode == 0, result.stderr
     assert f"Usage: minshi {' '.join(path)}" in result.stdout
+
+
+def test_the_command_reference_is_current() -> None:
+    """docs/commands.md is written from the commands' own --help (python docs/reference.py)."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "docs" / "reference.py"), "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
