@@ -8,22 +8,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from minshi.errors import DataFileError, FileAccessError
 
 CONFIG_NAME = "minshi.toml"
 
 
-@dataclass(frozen=True, slots=True)
-class Setting:
+class Setting(NamedTuple):
     value: str
     source: str  # "--data", "MINSHI_DATA", "/path/minshi.toml", "default"
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     data: Setting
     db: Setting
     config_file: Path | None

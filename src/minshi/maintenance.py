@@ -7,8 +7,8 @@ the notices which units lead which task, the rule by which each unit writes only
 from __future__ import annotations
 
 from contextlib import closing
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from minshi.catalog import Catalog
 from minshi.errors import InputError, StoreError
@@ -50,8 +50,7 @@ def migrate(store: Store, catalog: Catalog) -> tuple[int, int | None]:
     return version, sync_leads(store, catalog)
 
 
-@dataclass(frozen=True, slots=True)
-class Granted:
+class Granted(NamedTuple):
     unit: str
     tasks: list[int] | None  # the tasks the unit leads; None for every task
 
@@ -65,8 +64,7 @@ def grant(store: Store, catalog: Catalog, unit: str, role: str, *, all_tasks: bo
     return Granted(name, led)
 
 
-@dataclass(frozen=True, slots=True)
-class Copied:
+class Copied(NamedTuple):
     source: str
     dest: str
     result: CopyResult

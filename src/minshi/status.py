@@ -28,11 +28,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from minshi.models import Bands, Metric, Period
 
@@ -53,8 +52,7 @@ _RANK: dict[Status, int] = {status: rank for rank, status in enumerate(STATUS_OR
 _HUNDRED = Fraction(100)
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
+class Reading(NamedTuple):
     """What the journal says of one metric as of a date (the latest entry dated ≤ D)."""
 
     value: Decimal | None = None  # cumulative quantity, or the measured rate for percent metrics
@@ -64,8 +62,7 @@ class Reading:
     date: date | None = None  # the "as of" date of that entry
 
 
-@dataclass(frozen=True, slots=True)
-class MetricState:
+class MetricState(NamedTuple):
     status: Status
     target: Decimal | None  # the target in force as of D (revisions applied)
     actual: Decimal | None  # value, or 形象进度 % for milestones (100 when done)

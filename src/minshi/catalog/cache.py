@@ -23,7 +23,6 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterable
-from dataclasses import fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -32,7 +31,7 @@ from typing import Any
 from minshi import __version__, models
 from minshi.config import cache_dir
 from minshi.files import write_private
-from minshi.models import Notice
+from minshi.models import Notice, is_model
 
 CACHE_FORMAT = 3
 MAX_CACHE_BYTES = 64 * 1024 * 1024  # 200 notices take about 5 MB
@@ -78,8 +77,8 @@ def cache_key(prints: Fingerprint) -> list[Any]:
 
 
 def encode(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return [encode(getattr(value, f.name)) for f in fields(value)]
+    if is_model(value):
+        return [encode(item) for item in value]
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, date):
@@ -93,13 +92,13 @@ def _model_classes() -> dict[str, type[Any]]:
     return {
         name: cls
         for name, cls in vars(models).items()
-        if isinstance(cls, type) and is_dataclass(cls) and cls.__module__ == models.__name__
+        if isinstance(cls, type) and issubclass(cls, tuple) and cls.__module__ == models.__name__
     }
 
 
 def _schema() -> list[list[Any]]:
     """The models' fields in order: a cache written for other models is not used."""
-    return [[name, [f.name for f in fields(cls)]] for name, cls in _model_classes().items()]
+    return [[name, list(cls._fields)] for name, cls in _model_classes().items()]
 
 
 _PLAIN = (str, int, bool, type(None))
@@ -139,8 +138,8 @@ def _decoder(name: str) -> Callable[[Any], Any]:
     classes = _model_classes()
     cls = classes[name]
     readers: list[Callable[[Any], Any]] = []
-    for f in fields(cls):
-        kind = str(f.type)
+    for field_name in cls._fields:
+        kind = str(cls.__annotations__[field_name])
         nested = [n for n in classes if re.search(rf"\b{n}\b", kind)]
         if nested and f"list[{nested[0]}]" in kind:
             readers.append(_many(nested[0]))

@@ -17,22 +17,20 @@ import functools
 import re
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from minshi.catalog.yamlsafe import Loc, decode, line_of, read_yaml
 from minshi.errors import DataFileError, FileAccessError
-from minshi.models import Metric, Notice, NoticeInfo, Task, Unit, schema_constraints
+from minshi.models import Metric, Notice, NoticeInfo, Task, Unit, is_model, schema_constraints
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # a notice is a few dozen KB; anything this large is not one
 NOTICE_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a data file, located as precisely as the file allows."""
 
     path: str
@@ -72,10 +70,10 @@ def _where(data: Any, loc: Loc) -> str:
 _TOP_KEYS = ("notice", "tasks", "units", "review")
 
 
-@dataclass(slots=True)
 class _Findings:
-    problems: list[tuple[Loc, str]] = field(default_factory=list)
-    warnings: list[tuple[Loc, str]] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.problems: list[tuple[Loc, str]] = []
+        self.warnings: list[tuple[Loc, str]] = []
 
 
 @functools.cache
@@ -122,10 +120,10 @@ def _conversions(raw: Any, value: Any, loc: Loc, found: _Findings) -> None:
     """Compare what the file says with what validation made of it: pydantic's lax mode turns
     "95" into 95 and 0 into 1970-01-01 without a word. The first kind is noted as a warning,
     the second refused."""
-    if is_dataclass(value) and isinstance(raw, dict):
-        for f in fields(value):
-            if f.name in raw:
-                _conversions(raw[f.name], getattr(value, f.name), (*loc, f.name), found)
+    if is_model(value) and isinstance(raw, dict):
+        for name in value._fields:
+            if name in raw:
+                _conversions(raw[name], getattr(value, name), (*loc, name), found)
     elif isinstance(value, list) and isinstance(raw, list):
         for i, (r, v) in enumerate(zip(raw, value, strict=False)):
             _conversions(r, v, (*loc, i), found)
@@ -246,8 +244,7 @@ def _metric_problems(metric: Metric, task: Task) -> Iterator[tuple[Loc, str]]:
         yield ("baseline",), "for a '<=' target the baseline must be above the target"
 
 
-@dataclass(frozen=True, slots=True)
-class ValidatedNotice:
+class ValidatedNotice(NamedTuple):
     """A valid notice, with what was accepted but should be written differently."""
 
     notice: Notice

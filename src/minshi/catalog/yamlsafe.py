@@ -11,8 +11,7 @@ PyYAML is imported inside the functions: a run that reads the cache never needs 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from minshi.errors import DataFileError
 
@@ -25,8 +24,7 @@ MAX_DEPTH = 32
 Loc = tuple[str | int, ...]
 
 
-@dataclass(slots=True)
-class Document:
+class Document(NamedTuple):
     data: Any
     root: Any  # the yaml node tree, to map a location back to a line
 

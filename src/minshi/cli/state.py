@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import typer
@@ -16,14 +15,18 @@ from minshi.render.text import safe_text
 from minshi.store import Store, is_server_url, open_store
 
 
-@dataclass(slots=True)
 class _State:
-    data_flag: str | None = None
-    db_flag: str | None = None
-    debug: bool = False
-    settings: Settings | None = None
-    catalog: Catalog | None = None
-    stores: dict[bool, Store] = field(default_factory=dict)
+    """What this run has chosen and opened so far."""
+
+    __slots__ = ("data_flag", "db_flag", "debug", "settings", "catalog", "stores")
+
+    def __init__(
+        self, data_flag: str | None = None, db_flag: str | None = None, debug: bool = False
+    ) -> None:
+        self.data_flag, self.db_flag, self.debug = data_flag, db_flag, debug
+        self.settings: Settings | None = None
+        self.catalog: Catalog | None = None
+        self.stores: dict[bool, Store] = {}
 
 
 _state = _State()

@@ -5,25 +5,23 @@ joined. No I/O of its own beyond one read of the journal (`read_snapshot`).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from minshi.models import Metric, Notice, Task
 from minshi.status import MetricState, Reading, Status, metric_state, task_status
 from minshi.store import ProgressEntry, SeriesKey, Store
 
 
-@dataclass(frozen=True, slots=True)
-class MetricView:
+class MetricView(NamedTuple):
     metric: Metric
     state: MetricState
     reading: Reading | None
     entry: ProgressEntry | None  # the entry behind the reading (None for a sum of parts)
 
 
-@dataclass(frozen=True, slots=True)
-class TaskView:
+class TaskView(NamedTuple):
     notice: Notice
     task: Task
     metrics: list[MetricView]
@@ -36,8 +34,7 @@ class TaskView:
         return next(mv for mv in self.metrics if mv.metric.key == key)
 
 
-@dataclass(frozen=True, slots=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """What the journal says as of a date, per (notice, task, metric): the entry that counts,
     and the newest ones with a note (进展情况) and with an invested amount, which a later
     report without them does not hide."""

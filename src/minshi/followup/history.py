@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from minshi.followup.evaluate import MetricView, Snapshot, TaskView, evaluate_task
 from minshi.models import Metric, Notice, Task
 from minshi.store import ProgressEntry, SeriesKey, Store
 
 
-@dataclass(frozen=True, slots=True)
-class MetricHistory:
+class MetricHistory(NamedTuple):
     metric: Metric
     points: list[tuple[date, MetricView]]  # per month reported, its last report, oldest first
 

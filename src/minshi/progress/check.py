@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import partial
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from minshi.catalog import Catalog
 from minshi.errors import InputError
@@ -29,8 +28,7 @@ FAR_ABOVE = 3  # a value over 3× its target is taken for a typo unless forced (
 MAX_TEXT = 2000  # characters in a note or stage
 
 
-@dataclass(frozen=True, slots=True)
-class Submission:
+class Submission(NamedTuple):
     """One progress report as given, before checking: text fields, as typed or read."""
 
     task: str
@@ -47,19 +45,20 @@ class Submission:
     where: str = ""  # "line 3" or "进度!D5", to name it in messages
 
 
-@dataclass(slots=True)
-class Checked:
+class Checked(NamedTuple):
     entry: NewEntry
     notice: Notice
     task: Task
     metric: Metric
-    warnings: list[str] = field(default_factory=list)  # accepted, but worth a second look
+    warnings: list[str] = []  # accepted, but worth a second look
     where: str = ""  # the report's place in its file ("line 3"), for messages
 
 
-@dataclass(slots=True)
 class Problems:
-    lines: list[str] = field(default_factory=list)
+    """Every problem of a file, one line each, to refuse it whole."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
 
     def add(self, where: str, what: str) -> None:
         self.lines.append(f"{where}: {what}" if where else what)

@@ -10,9 +10,9 @@ import bisect
 import getpass
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from minshi.catalog import Catalog
 from minshi.errors import InputError
@@ -39,8 +39,7 @@ def login() -> str:
         return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
-@dataclass(frozen=True, slots=True)
-class Recorded:
+class Recorded(NamedTuple):
     """A submission as the journal now holds it, and what it changed."""
 
     entry: ProgressEntry
@@ -73,14 +72,13 @@ def record(
     return Recorded(saved, checked.metric, before, view.metric(entry.metric), warnings)
 
 
-@dataclass(frozen=True, slots=True)
-class Imported:
+class Imported(NamedTuple):
     """What an import wrote (nothing, on a dry run) and what it doubts."""
 
     source: str
     rows: int
     entries: list[ProgressEntry]
-    warnings: list[str] = field(default_factory=list)  # "line 3: …"
+    warnings: list[str] = []  # "line 3: …"
 
 
 def import_file(
@@ -214,8 +212,7 @@ def _change_warnings(checked: Sequence[Checked], journal: list[ProgressEntry]) -
     return warnings
 
 
-@dataclass(frozen=True, slots=True)
-class Undone:
+class Undone(NamedTuple):
     """A report taken back (or, on a dry run, that would be) and what stands after it."""
 
     target: ProgressEntry

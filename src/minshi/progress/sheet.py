@@ -12,14 +12,12 @@ openpyxl is imported inside the functions that need it: it costs more than a com
 
 from __future__ import annotations
 
-import dataclasses
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from minshi.catalog import Catalog, answers_for
 from minshi.errors import DataFileError, FileAccessError, InputError, MinshiError
@@ -37,8 +35,7 @@ MAX_UNPACKED = 200 * 1024 * 1024  # bytes; a progress sheet is a few kB, a zip b
 HEADER_SEARCH = 20  # rows in which the column-name row is looked for
 
 
-@dataclass(frozen=True, slots=True)
-class SheetRow:
+class SheetRow(NamedTuple):
     """One metric the unit reports on, with where it stands."""
 
     view: TaskView
@@ -107,8 +104,7 @@ def read_sheet(path: Path) -> list[Submission]:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Cell:
+class _Cell(NamedTuple):
     value: Any
     number_format: str
 
@@ -250,7 +246,7 @@ def _reports(path: Path, sheet: str, rows: list[list[_Cell]], header_at: int) ->
     for report in reports:
         index = kept[int(report.where)]
         cells = {f: cell_name(index, i) for f, i in fields.items()}
-        result.append(dataclasses.replace(report, where=_blame(report, cells)))
+        result.append(report._replace(where=_blame(report, cells)))
     return result
 
 

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from minshi.progress.check import MAX_TEXT
 from minshi.progress.sheet import FIRST_ROW, HEADER_ROW, KEY_ROW, SHEET, SheetRow
@@ -31,8 +30,7 @@ HEADER_FILL = "D9E1F2"
 ID_FILL = "F2F2F2"
 
 
-@dataclass(frozen=True, slots=True)
-class _Column:
+class _Column(NamedTuple):
     header: str
     key: str = ""  # the CSV column it maps to ("" for what is only shown)
     width: float = 10

@@ -12,16 +12,14 @@ import io
 import json
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from minshi.files import neutralize_formula
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(NamedTuple):
     header: str
     get: Callable[[dict[str, Any]], Any]
     wrap: bool = False  # may be wrapped to fit the width

@@ -6,9 +6,9 @@ here reads the clock: a report depends only on the notice, the journal and its a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from minshi.followup import MetricView, TaskView
 from minshi.models import Notice, Task
@@ -37,8 +37,7 @@ def share_of(invested: Decimal | None, plan: Decimal | None) -> Decimal | None:
     return invested / plan
 
 
-@dataclass(frozen=True, slots=True)
-class MetricLine:
+class MetricLine(NamedTuple):
     """One metric of a task as the report shows it."""
 
     view: MetricView
@@ -61,8 +60,7 @@ class MetricLine:
         return self.view.state.expected
 
 
-@dataclass(frozen=True, slots=True)
-class ReportRow:
+class ReportRow(NamedTuple):
     """One task: a row of the table."""
 
     view: TaskView
@@ -100,8 +98,7 @@ class ReportRow:
         return self.metrics[0].expected
 
 
-@dataclass(frozen=True, slots=True)
-class Totals:
+class Totals(NamedTuple):
     """A subtotal (小计) or the 合计 row."""
 
     label: str
@@ -129,24 +126,21 @@ class Totals:
         return f"{self.label}（{self.tasks}件）"
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
     category: str
     heading: str  # 一、市级重点民生实事
     rows: list[ReportRow]
     subtotal: Totals
 
 
-@dataclass(frozen=True, slots=True)
-class AttentionGroup:
+class AttentionGroup(NamedTuple):
     """What one lead unit has overdue or far behind."""
 
     unit: str
     items: list[tuple[ReportRow, MetricLine]]
 
 
-@dataclass(frozen=True, slots=True)
-class StaleUnit:
+class StaleUnit(NamedTuple):
     """A lead unit with tasks that have had no report from it within the window."""
 
     unit: str
@@ -154,8 +148,7 @@ class StaleUnit:
     tasks: list[tuple[int, date | None]]  # the quiet tasks, each with its newest report
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
+class Report(NamedTuple):
     notice: Notice
     as_of: date
     title: str

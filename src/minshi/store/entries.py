@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from minshi.errors import InputError, StoreError
 
@@ -35,8 +34,7 @@ def damaged_entry(location: str, entry_id: object, damage: Damaged) -> StoreErro
     )
 
 
-@dataclass(frozen=True, slots=True)
-class RowReader:
+class RowReader(NamedTuple):
     """How a backend turns its stored fields into Python values; each converter raises Damaged
     for a field it cannot read back."""
 
@@ -74,8 +72,7 @@ MAX_INTEGER_DIGITS = 30
 MAX_FRACTION_DIGITS = 12
 
 
-@dataclass(frozen=True, slots=True)
-class NewEntry:
+class NewEntry(NamedTuple):
     """A progress report to be added to the journal."""
 
     notice: str
@@ -91,8 +88,7 @@ class NewEntry:
     by: str = ""  # who recorded it
 
 
-@dataclass(frozen=True, slots=True)
-class ProgressEntry:
+class ProgressEntry(NamedTuple):
     """An entry as stored: a report, or the retraction of one (`retracts` set)."""
 
     id: int

@@ -17,10 +17,9 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from minshi.errors import InputError, StoreError
 from minshi.store.entries import (
@@ -414,8 +413,7 @@ def _unreadable(rows: Sequence[Sequence[Any]], reader: RowReader) -> list[str]:
     return problems
 
 
-@dataclass(frozen=True, slots=True)
-class CopyResult:
+class CopyResult(NamedTuple):
     entries: int
     checksum: str  # journal_checksum of what both stores now hold
 
