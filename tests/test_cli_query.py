@@ -286,6 +286,28 @@ def test_shell_completion_of_task_numbers_and_unit_names() -> None:
 
 
 @pytest.mark.parametrize(
+    ("words", "cword", "expected"),
+    [
+        ("minshi pro", 1, ["progress"]),  # a command's name: every command is offered
+        ("minshi progress up", 2, ["update"]),
+        ("minshi progress template --lead 区城市", 4, ["区城市管理局"]),
+        ("minshi --db x.db db ch", 4, ["check"]),
+        ("minshi incomplete --unit 区教", 3, ["区教委", "区教育委员会"]),
+    ],
+)
+def test_completion_builds_only_what_it_completes_and_still_completes(
+    words: str, cword: int, expected: list[str]
+) -> None:
+    from tests.conftest import run_minshi
+
+    result = run_minshi(
+        env={"_MINSHI_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(cword)}
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == expected
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         (["progress", "undo", "abc"], "invalid value for '[ENTRY]': 'abc' is not a valid int"),

@@ -35,6 +35,11 @@ LAZY_MODULES = {
     "platformdirs": "only when a default location is used",
     "tomllib": "only where an office keeps a minshi.toml",
     "html": "its table of entities, for Markdown and web pages only",
+    "hashlib": "OpenSSL, for a journal's checksum only",
+    "tempfile": "writing a file only",
+    # minshi's own modules that exist to load the above
+    "minshi.catalog.validate": "validation: PyYAML and pydantic",
+    "minshi.store.postgres": "a server store: psycopg",
 }
 
 
@@ -92,6 +97,8 @@ def test_imports_inside_functions_are_heavy_or_optional_and_say_why(path: Path) 
                 continue
             name = inner.module if isinstance(inner, ast.ImportFrom) else inner.names[0].name
             top = (name or "").split(".")[0]
+            if top == "minshi":
+                top = name or ""
             where = f"{path.relative_to(SRC)}:{inner.lineno}"
             assert top in LAZY_MODULES, f"{where}: import {name} belongs at the top of the module"
             said = "#" in lines[inner.lineno - 1] + lines[inner.lineno - 2]

@@ -110,6 +110,7 @@ def test_the_wheel_carries_the_bundled_notice(tmp_path: Path) -> None:
         (["--data=x.yaml", "--debug", "progress", "update"], "progress"),
         (["--help"], None),
         ([], None),
+        (["--", "list"], None),
     ],
 )
 def test_a_run_knows_its_command_word(argv: list[str], command: str | None) -> None:
@@ -118,6 +119,21 @@ def test_a_run_knows_its_command_word(argv: list[str], command: str | None) -> N
     assert command_named(argv) == command
     if command is not None:
         assert command in COMMAND_MODULES
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["progress", "update", "16", "--value", "4"], ["progress", "update"]),
+        (["--db", "x", "db", "--help"], ["db"]),
+        (["list", "--lead", "区教委"], ["list"]),
+        (["show", "16"], ["show"]),
+    ],
+)
+def test_a_run_knows_its_command_and_subcommand(argv: list[str], words: list[str]) -> None:
+    from minshi.cli import command_words
+
+    assert command_words(argv) == words
 
 
 def test_every_command_has_its_module_named() -> None:

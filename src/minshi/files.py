@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tempfile
 from pathlib import Path
 
 from minshi.errors import FileAccessError, InputError
@@ -61,6 +60,8 @@ def write_private(path: Path, data: bytes) -> None:
 
 def _temporary(path: Path, data: bytes, *, mode: int) -> Path:
     """A new file beside `path` holding `data`: unpredictable name, created exclusively."""
+    import tempfile  # only when something is written
+
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     tmp = Path(name)
     try:

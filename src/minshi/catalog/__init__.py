@@ -8,9 +8,12 @@ what`.
 from __future__ import annotations
 
 import os
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from minshi.catalog import cache as _cache
+from minshi.catalog.files import MAX_FILE_BYTES, notice_files
 from minshi.catalog.lookup import (
     Catalog,
     Role,
@@ -18,18 +21,36 @@ from minshi.catalog.lookup import (
     check_category,
     takes_part,
 )
-from minshi.catalog.validate import (
-    MAX_FILE_BYTES,
-    ValidatedNotice,
-    notice_files,
-    read_notice,
-    validate_data,
-    validate_text,
-    validated,
-)
-from minshi.catalog.yamlsafe import MAX_DEPTH, MAX_NODES
 from minshi.errors import DataFileError
 from minshi.models import Notice
+
+if TYPE_CHECKING:
+    from minshi.catalog.validate import (
+        ValidatedNotice,
+        read_notice,
+        validate_data,
+        validate_text,
+        validated,
+    )
+    from minshi.catalog.yamlsafe import MAX_DEPTH, MAX_NODES
+
+# validation, loaded on first use: PyYAML and pydantic behind it, which the cache spares a run
+_LAZY = {
+    "ValidatedNotice": "minshi.catalog.validate",
+    "read_notice": "minshi.catalog.validate",
+    "validate_data": "minshi.catalog.validate",
+    "validate_text": "minshi.catalog.validate",
+    "validated": "minshi.catalog.validate",
+    "MAX_DEPTH": "minshi.catalog.yamlsafe",
+    "MAX_NODES": "minshi.catalog.yamlsafe",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'minshi.catalog' has no attribute {name!r}")
+    return getattr(import_module(_LAZY[name]), name)
+
 
 __all__ = [
     "MAX_DEPTH",
@@ -82,12 +103,16 @@ def _from_cache(cache_path: Path, key: list[object], files: list[Path]) -> Catal
             return notice
         except _cache.Damaged:
             cache_path.unlink(missing_ok=True)  # the next run writes a sound one
+            from minshi.catalog.validate import read_notice  # PyYAML, pydantic: see _LAZY
+
             return read_notice(files[index]).notice
 
     return Catalog([], warnings, ids=ids, units=units, build=build)
 
 
 def _read_all(location: Path, files: list[Path]) -> tuple[list[Notice], list[str]]:
+    from minshi.catalog.validate import read_notice  # PyYAML, pydantic: see _LAZY
+
     notices: list[Notice] = []
     warnings: list[str] = []
     problems: list[str] = []

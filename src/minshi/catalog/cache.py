@@ -17,11 +17,11 @@ the others.
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import re
 import stat
+import zlib
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
@@ -55,15 +55,22 @@ def fingerprint(files: Iterable[Path], max_bytes: int) -> Fingerprint | None:
             digest = ""
             if st.st_size <= max_bytes:
                 with path.open("rb") as f:  # read(n) allocates n bytes: ask for what is there
-                    digest = hashlib.blake2b(f.read(st.st_size + 1), digest_size=16).hexdigest()
+                    digest = _digest(f.read(st.st_size + 1))
             result.append((os.path.realpath(path), st.st_size, st.st_mtime_ns, digest))
     except OSError:
         return None  # loading will say what is wrong with the file
     return result
 
 
+def _digest(data: bytes) -> str:
+    """Two checksums of `data`: enough to tell an edit from none (the cache is believed only
+    beside size, mtime and path, and only from this user's own file), and zlib is already
+    loaded where hashlib would load OpenSSL, at every start."""
+    return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
+
+
 def cache_file(location: Path) -> Path:
-    digest = hashlib.sha256(str(location.resolve()).encode()).hexdigest()[:24]
+    digest = _digest(str(location.resolve()).encode())
     return cache_dir() / f"catalog-{digest}.json"
 
 

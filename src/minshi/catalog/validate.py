@@ -22,12 +22,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from minshi.catalog.files import MAX_FILE_BYTES
 from minshi.catalog.yamlsafe import Loc, decode, line_of, read_yaml
 from minshi.errors import DataFileError, FileAccessError
 from minshi.models import Metric, Notice, NoticeInfo, Task, Unit, is_model, schema_constraints
-
-MAX_FILE_BYTES = 5 * 1024 * 1024  # a notice is a few dozen KB; anything this large is not one
-NOTICE_SUFFIXES = (".yaml", ".yml")
 
 
 class Problem(NamedTuple):
@@ -318,15 +316,3 @@ def read_notice(path: Path) -> ValidatedNotice:
     if len(raw) > MAX_FILE_BYTES:
         raise DataFileError(f"{path}: far too large for a notice file ({limit})")
     return validated_text(decode(raw, str(path)), str(path))
-
-
-def notice_files(location: Path) -> list[Path]:
-    """The notice files at `location`: the file itself, or the YAML files of a folder."""
-    if location.is_dir():
-        files = sorted(p for p in location.iterdir() if p.suffix in NOTICE_SUFFIXES and p.is_file())
-        if not files:
-            raise DataFileError(f"{location}: no notice files (*.yaml) in this folder")
-        return files
-    if not location.exists():
-        raise DataFileError(f"{location}: no such file or folder")
-    return [location]

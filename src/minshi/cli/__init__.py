@@ -1,9 +1,8 @@
 """The command line: typer only. Parse, call the core, render, map errors to exit codes."""
 
-from __future__ import annotations
-
 import importlib
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -142,26 +141,60 @@ COMMAND_MODULES = {
     "db": ("db",),
 }
 ALL_MODULES = ("query", "followup", "progress", "report", "notice", "db")
+GROUPS = ("progress", "db")  # commands with subcommands
+
+
+def command_words(argv: Sequence[str]) -> list[str]:
+    """The command words of a command line (after the global options): `progress update`."""
+    words: list[str] = []
+    args = iter(argv)
+    for word in args:
+        if word in ("--data", "--db"):
+            next(args, None)  # its value
+        elif word == "--":
+            break
+        elif not word.startswith("-") and (len(words) < 1 or words[0] in GROUPS):
+            words.append(word)
+            if len(words) == 2:
+                break
+        elif not word.startswith("-"):
+            break
+    return words
 
 
 def command_named(argv: Sequence[str]) -> str | None:
     """The command word in a command line (after the global options), if any."""
-    words = iter(argv)
-    for word in words:
-        if word in ("--data", "--db"):
-            next(words, None)  # its value
-        elif not word.startswith("-"):
-            return word
-    return None
+    words = command_words(argv)
+    return words[0] if words else None
+
+
+def _completion_words() -> list[str] | None:
+    """The words already typed before the one a shell asks to complete (bash gives them as
+    COMP_WORDS up to COMP_CWORD, the other shells as _TYPER_COMPLETE_ARGS); None when this run
+    is not a completion request."""
+    if not any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):
+        return None
+    if "COMP_WORDS" in os.environ:
+        typed = shlex.split(os.environ["COMP_WORDS"])[: int(os.environ.get("COMP_CWORD", "0"))]
+    else:
+        line = os.environ.get("_TYPER_COMPLETE_ARGS", "")
+        typed = shlex.split(line)
+        if typed and not line.endswith(" "):
+            typed = typed[:-1]  # the word being completed
+    return typed[1:]
 
 
 def _register(argv: Sequence[str]) -> None:
-    modules: tuple[str, ...] = ALL_MODULES
-    completing = any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ)
-    if not completing:  # help, completion and unknown words need every command
-        modules = COMMAND_MODULES.get(command_named(argv) or "", ALL_MODULES)
+    """Put on the app the command this run asks for (every command for help, an unknown word,
+    or completing a command's name)."""
+    try:
+        completing = _completion_words()
+    except ValueError:  # an unfinished quote: offer everything
+        completing = []
+    words = command_words(argv if completing is None else completing)
+    modules = COMMAND_MODULES.get(words[0], ALL_MODULES) if words else ALL_MODULES
     for name in modules:
-        importlib.import_module(f"minshi.cli.{name}").register(app)
+        importlib.import_module(f"minshi.cli.{name}").commands.register(app, words)
 
 
 _register(sys.argv[1:] if Path(sys.argv[0]).name in ("minshi", "__main__.py") else [])

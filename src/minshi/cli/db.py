@@ -1,7 +1,5 @@
 """`minshi db …`: look after the progress store itself."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
@@ -9,21 +7,16 @@ import typer
 
 from minshi import maintenance
 from minshi.cli import state
+from minshi.cli.commands import Commands
 
-db_app = typer.Typer(
-    name="db", help="Check, back up and set up the progress store.", no_args_is_help=True
-)
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(db_app)
+commands = Commands("db", help="Check, back up and set up the progress store.")
 
 
 def _entries(n: int) -> str:
     return f"{n} entr{'y' if n == 1 else 'ies'}"
 
 
-@db_app.command(epilog="Example: minshi db check")
+@commands.command("check", epilog="Example: minshi db check")
 def check() -> None:
     """Check the store's integrity (never changes it); exit 3 when something is wrong."""
     store = state.store()
@@ -31,7 +24,7 @@ def check() -> None:
     typer.echo(f"ok: {store.location} — {_entries(entries)}, no problems found")
 
 
-@db_app.command(epilog="Example: minshi db backup /backup/minshi-2024-06-30.db")
+@commands.command("backup", epilog="Example: minshi db backup /backup/minshi-2024-06-30.db")
 def backup(
     dest: Annotated[
         Path, typer.Argument(metavar="FILE", help="Where to write the copy (must not exist).")
@@ -43,7 +36,9 @@ def backup(
     typer.echo(f"backed up {_entries(entries)} from {store.location} to {dest}")
 
 
-@db_app.command(epilog="Example: minshi --db postgresql://minshi@db.example/minshi db migrate")
+@commands.command(
+    "migrate", epilog="Example: minshi --db postgresql://minshi@db.example/minshi db migrate"
+)
 def migrate() -> None:
     """Create the store if needed and bring its schema up to date.
 
@@ -57,11 +52,12 @@ def migrate() -> None:
         typer.echo(f"{store.location}: lead units recorded for {tasks} tasks")
 
 
-@db_app.command(
+@commands.command(
+    "grant",
     epilog=(
         "Examples: minshi --db postgresql://admin@db/minshi db grant 区教委 edu_clerk  ·  "
         "minshi db grant 区发展改革委 supervision --all"
-    )
+    ),
 )
 def grant(
     unit: Annotated[str, typer.Argument(metavar="UNIT", help="The unit, e.g. 区教委.")],
@@ -80,8 +76,9 @@ def grant(
     typer.echo(f"{role} may now write progress for {scope}")
 
 
-@db_app.command(
-    epilog="Example: minshi db copy --from ~/.local/share/minshi/progress.db --to postgresql://admin@db/minshi"
+@commands.command(
+    "copy",
+    epilog="Example: minshi db copy --from ~/.local/share/minshi/progress.db --to postgresql://admin@db/minshi",
 )
 def copy(
     source: Annotated[str, typer.Option("--from", metavar="PATH|URL", help="The store to copy.")],

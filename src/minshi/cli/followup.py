@@ -1,13 +1,12 @@
 """What needs attention: overdue and incomplete metrics, one row each, for people and cron."""
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
 from minshi.cli import state
+from minshi.cli.commands import Commands
 from minshi.cli.options import AsOfOpt, Format, FormatOpt, LeadOpt, NoticeOpt, UnitOpt, as_of_date
 from minshi.followup import metrics_as_of
 from minshi.render import render
@@ -20,11 +19,10 @@ FailOnAnyOpt = Annotated[
 ]
 
 
-def register(app: typer.Typer) -> None:
-    app.command(epilog="Example: minshi overdue --as-of 2025-01-15 --fail-on-any")(overdue)
-    app.command(epilog="Example: minshi incomplete --lead 区教委 --format csv")(incomplete)
+commands = Commands()
 
 
+@commands.command("overdue", epilog="Example: minshi overdue --as-of 2025-01-15 --fail-on-any")
 def overdue(
     as_of: AsOfOpt = None,
     lead: LeadOpt = None,
@@ -39,6 +37,7 @@ def overdue(
     )
 
 
+@commands.command("incomplete", epilog="Example: minshi incomplete --lead 区教委 --format csv")
 def incomplete(
     as_of: AsOfOpt = None,
     lead: LeadOpt = None,

@@ -1,13 +1,12 @@
 """import-notice: a published notice (text, web page, .docx) to a draft data file to review."""
 
-from __future__ import annotations
-
 import re
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from minshi.cli.commands import Commands
 from minshi.errors import InputError
 from minshi.files import write_file
 from minshi.importer import import_notice as read_notice
@@ -15,16 +14,15 @@ from minshi.importer import import_notice as read_notice
 _SLUG = re.compile(r"^[^\s/]+$")
 
 
-def register(app: typer.Typer) -> None:
-    app.command(
-        "import-notice",
-        epilog=(
-            "Example: minshi import-notice 万州区2025年通知.txt -o targets_2025.yaml "
-            "--id wanzhou-2025"
-        ),
-    )(import_notice)
+commands = Commands()
 
 
+@commands.command(
+    "import-notice",
+    epilog=(
+        "Example: minshi import-notice 万州区2025年通知.txt -o targets_2025.yaml --id wanzhou-2025"
+    ),
+)
 def import_notice(
     file: Annotated[
         Path,

@@ -1,7 +1,5 @@
 """Options shared by many commands, each defined once, with shell completion."""
 
-from __future__ import annotations
-
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
@@ -9,7 +7,7 @@ from typing import Annotated
 import typer
 
 from minshi.cli import state
-from minshi.progress.check import parse_day
+from minshi.days import parse_day
 from minshi.render.labels import parse_statuses
 from minshi.status import Status
 

@@ -1,13 +1,12 @@
 """`minshi progress …`: record what was done, see the history, take a report back, move files."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from minshi.cli import state
+from minshi.cli.commands import Commands
 from minshi.cli.options import (
     AsOfOpt,
     Format,
@@ -32,11 +31,7 @@ from minshi.render.records import entry_record
 from minshi.render.terminal import for_stream
 from minshi.render.text import safe_text
 
-progress_app = typer.Typer(
-    name="progress",
-    help="Record progress (进展情况) and look after the journal.",
-    no_args_is_help=True,
-)
+commands = Commands("progress", help="Record progress (进展情况) and look after the journal.")
 
 ByOpt = Annotated[
     str | None, typer.Option("--by", metavar="NAME", help="Who reports it (default: your login).")
@@ -52,15 +47,12 @@ DryRunOpt = Annotated[
 ]
 
 
-def register(app: typer.Typer) -> None:
-    app.add_typer(progress_app)
-
-
-@progress_app.command(
+@commands.command(
+    "update",
     epilog=(
         "Examples: minshi progress update 16 --value 40 --date 2024-06-30 --note '已开工40个'  ·  "
         "minshi progress update 20 --metric 其芳小学 --done"
-    )
+    ),
 )
 def update(
     task: TaskArg,
@@ -110,7 +102,7 @@ def update(
     state.emit(safe_text(messages.recorded(done_)))
 
 
-@progress_app.command(epilog="Example: minshi progress log 16 --since 2024-06-01")
+@commands.command("log", epilog="Example: minshi progress log 16 --since 2024-06-01")
 def log(
     task: Annotated[
         str | None,
@@ -145,7 +137,7 @@ def log(
     state.emit(render(records, fmt.value, entry_columns(fmt.value, entries, records, ref)))
 
 
-@progress_app.command("undo", epilog="Example: minshi progress undo --dry-run")
+@commands.command("undo", epilog="Example: minshi progress undo --dry-run")
 def undo_(
     entry_id: Annotated[
         int | None,
@@ -161,7 +153,7 @@ def undo_(
     state.emit(safe_text(messages.undone(done)))
 
 
-@progress_app.command("import", epilog="Example: minshi progress import 区城市管理局-2024-06.csv")
+@commands.command("import", epilog="Example: minshi progress import 区城市管理局-2024-06.csv")
 def import_(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A .csv (or .xlsx template) file.")],
     by: ByOpt = None,
@@ -183,7 +175,7 @@ def import_(
     state.emit(safe_text(messages.imported(done)))
 
 
-@progress_app.command(epilog="Example: minshi progress export -o journal.csv")
+@commands.command("export", epilog="Example: minshi progress export -o journal.csv")
 def export(
     output: Annotated[
         Path | None,
@@ -200,7 +192,7 @@ def export(
     state.say(f"wrote {len(text.splitlines()) - 1} rows to {output}")
 
 
-@progress_app.command(
+@commands.command(
     "template", epilog="Example: minshi progress template --lead 区城市管理局 --as-of 2024-06-30"
 )
 def template(

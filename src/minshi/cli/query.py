@@ -1,7 +1,5 @@
 """Read-only commands over the notice data: list, show, units, validate, config."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +7,7 @@ import typer
 
 from minshi.catalog import load
 from minshi.cli import state
+from minshi.cli.commands import Commands
 from minshi.cli.options import (
     AsOfOpt,
     Format,
@@ -58,16 +57,12 @@ StatusOpt = Annotated[
 ]
 
 
-def register(app: typer.Typer) -> None:
-    app.command(
-        "list", epilog="Example: minshi list --lead 区城市管理局 --status behind,far_behind"
-    )(list_tasks)
-    app.command(epilog="Example: minshi show 16 --format json")(show)
-    app.command(epilog="Example: minshi units --sort lead")(units)
-    app.command(epilog="Example: minshi validate data/targets_2024.yaml")(validate)
-    app.command(epilog="Example: minshi config")(config)
+commands = Commands()
 
 
+@commands.command(
+    "list", epilog="Example: minshi list --lead 区城市管理局 --status behind,far_behind"
+)
 def list_tasks(
     lead: LeadOpt = None,
     coop: CoopOpt = None,
@@ -97,6 +92,7 @@ def list_tasks(
     state.emit(render([task_record(v) for v in views], fmt.value, task_columns(fmt.value)))
 
 
+@commands.command("show", epilog="Example: minshi show 16 --format json")
 def show(
     task: TaskArg, notice: NoticeOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table
 ) -> None:
@@ -113,6 +109,7 @@ def show(
         state.emit("\n" + chart)
 
 
+@commands.command("units", epilog="Example: minshi units --sort lead")
 def units(
     sort: Annotated[
         str,
@@ -126,6 +123,7 @@ def units(
     state.emit(render(records, fmt.value, UNIT_COLUMNS))
 
 
+@commands.command("validate", epilog="Example: minshi validate data/targets_2024.yaml")
 def validate(
     path: Annotated[
         Path | None,
@@ -148,6 +146,7 @@ def validate(
     )
 
 
+@commands.command("config", epilog="Example: minshi config")
 def config(fmt: FormatOpt = Format.table) -> None:
     """Show where the notice data and the progress store are, and why."""
     s = state.settings()

@@ -1,7 +1,5 @@
 """`minshi report`: the progress table the office publishes, by hand or from cron."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -9,6 +7,7 @@ from typing import Annotated
 import typer
 
 from minshi.cli import state
+from minshi.cli.commands import Commands
 from minshi.cli.options import AsOfOpt, LeadOpt, NoticeOpt, UnitOpt, as_of_date, statuses
 from minshi.render.report import render_report, report_format
 from minshi.render.terminal import is_terminal
@@ -66,14 +65,15 @@ FailOnOpt = Annotated[
 ]
 
 
-def register(app: typer.Typer) -> None:
-    app.command(
-        epilog="Examples: minshi report --as-of 2024-06-30 -o 推进情况表.xlsx · "
-        "minshi report --lead 区教委 --format markdown · "
-        "minshi report --fail-on overdue,far_behind"
-    )(report)
+commands = Commands()
 
 
+@commands.command(
+    "report",
+    epilog="Examples: minshi report --as-of 2024-06-30 -o 推进情况表.xlsx · "
+    "minshi report --lead 区教委 --format markdown · "
+    "minshi report --fail-on overdue,far_behind",
+)
 def report(
     as_of: AsOfOpt = None,
     lead: LeadOpt = None,

@@ -1,7 +1,5 @@
 """What the root options chose, shared by the commands: settings, catalog, store."""
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import typer

@@ -10,7 +10,6 @@ alike (`doubts`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -18,6 +17,7 @@ from functools import partial
 from typing import NamedTuple, TypeVar
 
 from minshi.catalog import Catalog
+from minshi.days import parse_day
 from minshi.errors import InputError
 from minshi.models import Metric, Notice, Task
 from minshi.store import NewEntry, ProgressEntry
@@ -98,29 +98,6 @@ def parse_number(text: str, what: str, *, unit: str | None = None, scaled: bool 
     if number.adjusted() > 20:
         raise InputError(f"{what} '{text}' is far too large")
     return number
-
-
-_CHINESE_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?")
-
-
-def parse_day(text: str, what: str = "date") -> date:
-    """YYYY-MM-DD, or 2024/6/30, 20240630, 2024年6月30日; an impossible day is refused."""
-    cleaned = text.strip()
-    chinese = _CHINESE_DATE.fullmatch(cleaned)
-    if chinese:
-        parts = list(chinese.groups())
-    elif len(cleaned) == 8 and cleaned.isdigit():
-        parts = [cleaned[:4], cleaned[4:6], cleaned[6:]]
-    else:
-        parts = cleaned.replace("/", "-").replace(".", "-").split("-")
-    try:
-        if len(parts) != 3 or not all(p.isdigit() for p in parts):
-            raise ValueError
-        return date(int(parts[0]), int(parts[1]), int(parts[2]))
-    except ValueError:
-        raise InputError(
-            f"{what} '{text}' is not a real date (use YYYY-MM-DD, e.g. 2024-06-30)"
-        ) from None
 
 
 def parse_flag(text: str, what: str) -> bool:

@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from minshi.catalog import Catalog, answers_for
+from minshi.days import parse_day
 from minshi.errors import DataFileError, FileAccessError, InputError, MinshiError
 from minshi.followup import MetricView, TaskView, tasks_as_of
-from minshi.progress.check import Submission, parse_day, parse_flag, parse_number
+from minshi.progress.check import Submission, parse_flag, parse_number
 from minshi.progress.csv import COLUMNS, submissions_from_rows
 from minshi.store import Store
 from minshi.store.entries import decimal_text

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from minshi.errors import InputError
-from minshi.render.records import report_record
 from minshi.render.report_csv import report_csv
 from minshi.render.report_html import report_html
+from minshi.render.report_json import report_record
 from minshi.render.report_markdown import report_markdown
 from minshi.render.report_text import report_text
 from minshi.render.report_xlsx import report_xlsx

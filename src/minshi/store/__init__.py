@@ -7,7 +7,6 @@ from pathlib import Path
 from minshi.errors import InputError
 from minshi.store.entries import NewEntry, ProgressEntry, SeriesKey, journal_checksum
 from minshi.store.journal import CopyResult, Having, Store, copy_journal
-from minshi.store.postgres import PostgresStore
 from minshi.store.sqlite import SQLiteStore
 
 __all__ = [
@@ -40,5 +39,7 @@ def open_store(location: str | Path, *, create: bool) -> Store:
     if isinstance(location, str) and not location.strip():
         raise InputError("the store location is empty: give a file path or a postgresql:// URL")
     if is_server_url(location):
+        from minshi.store.postgres import PostgresStore  # a server store: most offices have none
+
         return PostgresStore(str(location), create=create)
     return SQLiteStore(Path(location).expanduser(), create=create)

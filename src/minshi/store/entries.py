@@ -7,7 +7,6 @@ which two stores are shown to hold the same journal.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -253,6 +252,8 @@ def journal_checksum(entries: Iterable[ProgressEntry]) -> str:
 
     Two stores holding the same journal give the same checksum whatever their backend.
     """
+    import hashlib  # OpenSSL: only a copy or a check of a journal needs it
+
     digest = hashlib.sha256()
     for e in sorted(entries, key=lambda e: e.id):
         fields = (
