@@ -2,7 +2,6 @@
 
 import importlib
 import os
-import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -175,10 +174,10 @@ def _completion_words() -> list[str] | None:
     if not any(k.startswith("_") and k.endswith("_COMPLETE") for k in os.environ):
         return None
     if "COMP_WORDS" in os.environ:
-        typed = shlex.split(os.environ["COMP_WORDS"])[: int(os.environ.get("COMP_CWORD", "0"))]
+        typed = os.environ["COMP_WORDS"].split()[: int(os.environ.get("COMP_CWORD", "0"))]
     else:
         line = os.environ.get("_TYPER_COMPLETE_ARGS", "")
-        typed = shlex.split(line)
+        typed = line.split()
         if typed and not line.endswith(" "):
             typed = typed[:-1]  # the word being completed
     return typed[1:]
@@ -187,10 +186,7 @@ def _completion_words() -> list[str] | None:
 def _register(argv: Sequence[str]) -> None:
     """Put on the app the command this run asks for (every command for help, an unknown word,
     or completing a command's name)."""
-    try:
-        completing = _completion_words()
-    except ValueError:  # an unfinished quote: offer everything
-        completing = []
+    completing = _completion_words()
     words = command_words(argv if completing is None else completing)
     modules = COMMAND_MODULES.get(words[0], ALL_MODULES) if words else ALL_MODULES
     for name in modules:

@@ -14,7 +14,6 @@ a backend (`sqlite`, `postgres`) says how to connect, lock, migrate and name its
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
@@ -87,7 +86,7 @@ _MISSING_SERIES = (
 )
 
 
-class Store(ABC):
+class Store:
     """The progress journal. Every write is one transaction: all of it is stored, or nothing.
 
     Opening never writes; the first write creates the store (when it was opened to write).
@@ -96,56 +95,56 @@ class Store(ABC):
     location: str  # human-readable: a path, or a URL without its password
     reader: RowReader  # how this backend's stored fields become Python values
 
-    # -- what a backend gives ----------------------------------------------------------------
+    # -- what a backend gives (a plain base class: abc would cost start-up time) -------------
 
-    @abstractmethod
     def _exists(self) -> bool:
         """Whether the store holds a journal yet (another process may have created it)."""
+        raise NotImplementedError
 
-    @abstractmethod
     def _read(self) -> AbstractContextManager[Cursor]:
         """A cursor for reading, its errors turned into StoreError."""
+        raise NotImplementedError
 
-    @abstractmethod
     def _snapshot(self) -> AbstractContextManager[Cursor]:
         """A cursor inside one read transaction: every statement sees the same moment."""
+        raise NotImplementedError
 
-    @abstractmethod
     def _write(self) -> AbstractContextManager[Cursor]:
         """A cursor inside one write transaction holding the writers' lock; the store is
         created and migrated first when needed."""
+        raise NotImplementedError
 
-    @abstractmethod
     def _clock(self, cur: Cursor) -> datetime:
         """The recording time (UTC), taken under the writers' lock."""
+        raise NotImplementedError
 
-    @abstractmethod
     def _sql(self, text: str) -> str:
         """`text` in this backend's dialect: its table names and parameter marks."""
+        raise NotImplementedError
 
-    @abstractmethod
     def _day(self, day: date) -> Any:
         """A date as this backend's parameter."""
+        raise NotImplementedError
 
-    @abstractmethod
     def _row(self, e: ProgressEntry) -> tuple[Any, ...]:
         """An entry as this backend's row, in the order of the INSERT."""
+        raise NotImplementedError
 
-    @abstractmethod
     def _backend_problems(self, cur: Cursor) -> tuple[list[str], bool]:
         """The backend's own integrity problems, and whether the store is sound enough for the
         journal's own checks to mean anything."""
+        raise NotImplementedError
 
-    @abstractmethod
     def migrate(self) -> int:
         """Create the store if needed, bring its schema up to date; the schema version."""
+        raise NotImplementedError
 
-    @abstractmethod
     def backup(self, dest: Path) -> None:
         """Write a consistent copy of the store to `dest` (which must not exist yet)."""
+        raise NotImplementedError
 
-    @abstractmethod
-    def close(self) -> None: ...
+    def close(self) -> None:
+        raise NotImplementedError
 
     def _refuse_unwritable(self, cur: Cursor, tasks: set[tuple[str, int]]) -> None:  # noqa: B027
         """InputError for tasks this connection may not write (a server with roles); a store
