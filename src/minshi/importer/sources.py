@@ -286,7 +286,7 @@ def _span(value: str | None) -> int:
 
 def cell_text(text: str) -> str:
     """A cell's paragraphs, one a line (a unit a line stays a unit a line); spaces trimmed."""
-    parts = (" ".join(part.split()) for part in text.replace("\xa0", " ").splitlines())
+    parts = (part.strip() for part in text.replace("\xa0", " ").splitlines())
     return "\n".join(part for part in parts if part)
 
 
