@@ -146,7 +146,6 @@ def test_files_that_are_not_files(cli: Invoke, tmp_path: Path) -> None:
 
 def test_a_large_page_is_read_in_seconds(cli: Invoke, tmp_path: Path) -> None:
     page = (NOTICES / "linan_2022.html").read_text(encoding="utf-8")
-    row = page[page.index("<tr><td rowspan") : page.index("</tbody>")]
     filler = "<div><p><span>&nbsp;说明文字</span></p></div>\n" * 4000
     wide = "<table>" + '<tr><td rowspan="2">甲</td>' + "<td>乙</td>" * 50 + "</tr>\n"
     big = page + wide * 3000 + "</table>" + filler * 65

@@ -170,14 +170,16 @@ def _chinese_small(text: str) -> Decimal | None:
     last_power = 4
     for ch in text:
         if ch in _CN_DIGIT:
-            if digit is not None and _CN_DIGIT[ch] != 0 and digit != 0:
+            if _CN_DIGIT[ch] == 0:
+                continue  # 三千零五, 二万零十: 零 only marks a gap
+            if digit is not None:
                 return None  # 二三: not how a number is written
-            digit = _CN_DIGIT[ch] if _CN_DIGIT[ch] != 0 or digit is None else digit
+            digit = _CN_DIGIT[ch]
         elif ch in _CN_SMALL:
             power = _CN_SMALL[ch]
             if power >= last_power:
                 return None  # 十百: powers must fall
-            value += (digit if digit else (1 if digit is None else 0)) * 10**power
+            value += (1 if digit is None else digit) * 10**power
             digit, last_power = None, power
         else:
             return None
