@@ -9,8 +9,10 @@ noise from the machine falls on all of them alike, and the median is shown (with
 CPU time beside it, which a busy machine disturbs less) and the highest peak.
 
 Two groups of ratios, each printed with its goal:
-- start-up: a command on the bundled notice (and a small journal) against `python -c pass`
-  with the same interpreter and the same environment;
+- start-up: a command on the bundled notice (and a small journal) against a bare typer app that
+  the bench writes itself (two commands, two options, prints), run by the same interpreter in
+  the same environment: the floor any typer CLI starts from. The ratio against
+  `python -c pass` is printed beside it, for the record;
 - province scale: 200 notices (copies of the bundled one with distinct ids, 4,200 tasks) and a
   journal of 100,000 entries imported through `minshi progress import`, against the same
   command on the bundled notice alone.
@@ -399,6 +401,26 @@ def prepare(work: Path) -> Setup:
     return Setup(minshi, env, district, empty, province, district_id, province_id, imports)
 
 
+BARE_TYPER_APP = """
+import typer
+
+app = typer.Typer()
+
+
+@app.command()
+def hello(name: str = typer.Option("x", "--name"), count: int = typer.Option(1, "--count")) -> None:
+    print(name * count)
+
+
+@app.command()
+def bye(name: str = typer.Option("x", "--name")) -> None:
+    print(name)
+
+
+app()
+"""
+
+
 def bench(work: Path, runs: int, cold_runs: int) -> dict[str, Any]:
     print(
         f"minshi bench · Python {platform.python_version()} · {os.cpu_count()} CPUs · "
@@ -431,16 +453,41 @@ def bench(work: Path, runs: int, cold_runs: int) -> dict[str, Any]:
 
     lead_json = [*minshi, "list", "--lead", LEAD, "--format", "json"]
     bare = Command("python -c pass", [sys.executable, "-c", "pass"], s.env)
+    (work / "bare_typer_app.py").write_text(BARE_TYPER_APP, encoding="utf-8")
+    typer_app = [sys.executable, str(work / "bare_typer_app.py"), "hello", "--name", "a"]
+    floor = Command(
+        "bare typer app (hello --name a --count 2)", [*typer_app, "--count", "2"], s.env
+    )
     list_json = Command(f"list --lead {LEAD} --format json", lead_json, s.district)
-    startup = [  # (command, goal)
-        (Command(f"list --lead {LEAD}", [*minshi, "list", "--lead", LEAD], s.district), 8.0),
-        (list_json, 6.0),
-        (Command("show 16", [*minshi, "show", "16"], s.district), 8.0),
+    completing = {  # what the shell sets when TAB is pressed after `minshi list --lead 区城`
+        **s.district,
+        "_MINSHI_COMPLETE": "complete_bash",
+        "COMP_WORDS": f"minshi list --lead {LEAD[:2]}",
+        "COMP_CWORD": "3",
+    }
+    startup = [  # (command, goal against the bare typer app)
+        (list_json, 1.25),
         (
-            Command("overdue --format json", [*minshi, "overdue", "--format", "json"], s.district),
-            6.0,
+            Command(f"list --lead {LEAD} (table)", [*minshi, "list", "--lead", LEAD], s.district),
+            1.35,
         ),
-        (Command("--help", [*minshi, "--help"], s.env), 6.0),
+        (
+            Command(
+                "overdue --as-of 2025-01-15 --format json",
+                [*minshi, "overdue", "--as-of", "2025-01-15", "--format", "json"],
+                s.district,
+            ),
+            1.25,
+        ),
+        (
+            Command(
+                "show 16 --format json", [*minshi, "show", "16", "--format", "json"], s.district
+            ),
+            1.25,
+        ),
+        (Command(f"progress update {UPDATE_TASK}", update(s.district_id), s.district), 1.5),
+        (Command("--help", [*minshi, "--help"], s.env), 1.25),
+        (Command(f"TAB after `list --lead {LEAD[:2]}`", [*minshi], completing), 1.25),
     ]
     scale = [  # (one notice, province, goal)
         (list_json, Command(list_json.name, lead_json, s.province), 3.0),
@@ -463,7 +510,7 @@ def bench(work: Path, runs: int, cold_runs: int) -> dict[str, Any]:
     report_available = code == 0
     if not report_available:
         scale = scale[:2]
-    commands = [bare, *(c for c, _ in startup)]
+    commands = [bare, floor, *(c for c, _ in startup)]
     commands += [c for one, many, _ in scale for c in (one, many) if c is not list_json]
 
     for cmd in commands:  # warm up: bytecode, catalog cache, page cache
@@ -516,9 +563,34 @@ def bench(work: Path, runs: int, cold_runs: int) -> dict[str, Any]:
     )
     print("  " + pad("", LABEL) + "wall ms  cpu ms  peak MiB  ratio  goal")
     show("python -c pass", bare)
-    print("start-up, against python -c pass:")
+    show(floor.name, floor)
+    if floor.samples and bare.samples:
+        print(
+            "  "
+            + pad("  … against python -c pass (for the record)", LABEL)
+            + " " * 24
+            + f"  {floor.wall / bare.wall:5.2f}×"
+        )
+    print("start-up, against the bare typer app (and python -c pass, for the record):")
     for cmd, goal in startup:
-        show(cmd.name, cmd, bare, goal)
+        show(cmd.name, cmd, floor, goal)
+        if cmd.samples and bare.samples:
+            figures["figures"][-1]["ratio_python"] = round(cmd.wall / bare.wall, 2)
+            print(
+                "  "
+                + pad("  … against python -c pass", LABEL)
+                + " " * 24
+                + f"  {cmd.wall / bare.wall:5.2f}×"
+            )
+    everyday = max((c.peak for c, _ in startup if c.samples), default=0)
+    fits = everyday < 40 * MIB
+    misses += not fits
+    print(
+        "  "
+        + pad("peak memory of these everyday commands", LABEL)
+        + f"{'':>16}{everyday / MIB:7.1f}  {'':7}  < 40 MiB     {'PASS' if fits else 'MISS'}"
+    )
+    figures["everyday_peak_mib"] = round(everyday / MIB, 1)
     print(
         f"province scale ({PROVINCE_NOTICES} notices, 4,200 tasks, {JOURNAL_ENTRIES:,} entries), "
         "against one notice:"

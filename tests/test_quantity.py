@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -180,3 +182,136 @@ def test_find_quantities_agrees_with_parse(value: Decimal, unit: str, word: str)
     assert text[slice(*found.span)] == written
     assert found.quantity == parse_quantity(written)
     assert found.before == "完成某项工作"
+
+
+# ---------------------------------------------------------------------------------------------
+# Chinese numerals and a clerk's single value (parse_value), one parser for both
+
+from minshi.quantity import chinese_number, parse_value  # noqa: E402
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese(n: int) -> str:
+    """How a notice writes 0 < n < 10⁸ in Chinese numerals (十二, 一百零五, 三万二千)."""
+    if n >= 10000:
+        high, low = divmod(n, 10000)
+        rest = _chinese(low) if low else ""
+        zero = "零" if 0 < low < 1000 else ""
+        return _chinese(high) + "万" + zero + rest
+    out, zero = "", False
+    for power, word in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // power % 10
+        if digit:
+            if zero and out:
+                out += "零"
+            out += _DIGITS[digit] + word
+            zero = False
+        else:
+            zero = bool(out)
+    return out.removeprefix("一") if 10 <= n < 20 else out  # 十二, not 一十二
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("四十", 40), ("一百二十", 120), ("两", 2), ("十", 10), ("十万", 100000), ("三千零五", 3005)],
+)
+def test_chinese_numerals(text: str, value: int) -> None:
+    assert chinese_number(text) == value
+
+
+@given(st.integers(min_value=1, max_value=99_999_999))
+def test_chinese_numerals_read_back(n: int) -> None:
+    assert chinese_number(_chinese(n)) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("两所", Quantity(Decimal(2), "所")),
+        ("十余个", Quantity(Decimal(10), "个", ">=")),
+        ("四十个以上", Quantity(Decimal(40), "个", ">=")),
+        ("３００余米", Quantity(Decimal(300), "米", ">=")),
+    ],
+)
+def test_parse_quantity_in_chinese(text: str, expected: Quantity) -> None:
+    assert parse_quantity(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("新建一所学校、两所幼儿园", [(Decimal(1), "所"), (Decimal(2), "所")]),
+        ("推进一批街心公园建设", []),  # 一批 says nothing countable
+        ("打造15分钟便民生活圈", []),  # a service circle, not a target
+        ("对100米以上高层建筑开展消防检查", []),  # which buildings, not how many metres
+        ("新增托位1000个以上", [(Decimal(1000), "个")]),
+    ],
+)
+def test_numbers_that_describe_are_not_targets(text: str, found: list[Any]) -> None:
+    assert [(f.value, f.unit) for f in find_quantities(text)] == found
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "value"),
+    [
+        ("40", "个", 40),
+        ("40个", "个", 40),
+        ("1,200", "个", 1200),
+        ("１，２００", "个", 1200),
+        ("四十", "个", 40),
+        ("1.2万", "人", 12000),
+        ("95%", "%", 95),
+        ("000040.50", "个", Decimal("40.5")),
+    ],
+)
+def test_parse_value(text: str, unit: str, value: Decimal) -> None:
+    assert parse_value(text, unit=unit) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1,2,3", "value '1,2,3' is not a number: commas go between groups of three digits"),
+        ("12,00", "commas go between groups of three digits"),
+        ("-5", "value '-5' is negative; progress is counted from 0 up"),
+        ("abc", "value 'abc' is not a number; write digits, e.g. 40"),
+        ("1e-99999999", "is not a number"),
+        ("0e-999999", "is not a number"),
+        ("NaN", "is not a number"),
+        ("30%", "is a percentage, but this figure counts 个"),
+        ("1.0000000000001", "more than 12 digits after the decimal point"),
+        ("9" * 31, "far too large"),
+    ],
+)
+def test_parse_value_refuses(text: str, message: str) -> None:
+    with pytest.raises(InputError, match=re.escape(message)):
+        parse_value(text, unit="个")
+
+
+def test_parse_value_in_万元_refuses_a_second_万() -> None:
+    with pytest.raises(InputError, match="counted in 万元 already"):
+        parse_value("12万", "invested", unit="万元", scaled=False)
+
+
+@given(
+    st.decimals(min_value=0, max_value=Decimal(10) ** 20, places=4, allow_nan=False).map(
+        lambda d: d.normalize()
+    )
+)
+def test_parse_value_reads_back_what_is_written(number: Decimal) -> None:
+    value = parse_value(f"{number:f}")
+    assert value == number
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int) and exponent >= -12 and value.adjusted() < 30
+
+
+@given(st.integers(min_value=1000, max_value=10**15))
+def test_parse_value_reads_thousands_separators(n: int) -> None:
+    assert parse_value(f"{n:,}") == n
+    assert parse_value(f"{n:,}".replace(",", "，")) == n
+
+
+@given(st.integers(min_value=1, max_value=99_999_999))
+def test_parse_value_reads_chinese_numerals_like_digits(n: int) -> None:
+    assert parse_value(_chinese(n), unit="个") == parse_value(f"{n}个", unit="个") == n

@@ -271,14 +271,11 @@ def test_a_plain_sheet_with_the_csv_header_is_read_too(cli: Invoke, tmp_path: Pa
     assert metric(cli, "2", "需求学生覆盖")["actual"] == 95
     assert metric(cli, "16", "改造面积")["actual"] == 120000
 
-    ws.append([None, 16, "老旧小区", "四十", "2024-06-30", None])
+    ws.append([None, 16, "老旧小区", "四十多", "2024-06-30", None])
     wb.save(path)
-    refused = cli("progress", "import", str(path))
+    refused = cli("progress", "import", str(path), "--again")
     assert refused.exit_code == 2
-    assert (
-        refused.stderr.splitlines()[1]
-        == "  Sheet1!D6: value '四十' is not a number; write digits, e.g. 40"
-    )
+    assert refused.stderr.splitlines()[1].startswith("  Sheet1!D6: value '四十多' is not a number")
 
     other = openpyxl.Workbook()
     sheet = other.active

@@ -11,9 +11,8 @@ Standard library only: the rest of the code (and the importer) can use it at no 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from minshi.errors import InputError
 
@@ -30,13 +29,13 @@ UNITS: tuple[str, ...] = _longest_first(
     个百分点 百分点 % ‰
     平方公里 平方米 立方米 公顷 亩 公里 千米 米 千瓦时 千瓦 兆瓦 吨 公斤 千克 元
     个 所 人次 人 户 件 家 台 套 条 只 次 场 项 处 座 栋 幢 间 张 床 辆 艘 名 位 班
-    批 支 部 本 册 株 棵 盏 根 块 片 口 眼 头 匹 例 份 种 类 门 组 队 趟 倍 天 小时 分钟
+    批 支 部 本 册 株 棵 盏 根 块 片 口 眼 头 匹 例 份 种 类 门 组 队 趟 倍 天
     """
 )
 # Units that describe a thing rather than count it: "10千伏线路98公里" is 98 公里 of 10 kV line,
 # "2～3岁幼儿" are children of an age, "2024年" is a year.
 DESCRIPTIVE_UNITS: tuple[str, ...] = _longest_first(
-    "千伏 伏 周岁 岁 年 月 日 号 级 星级 星 层 期 届 路"
+    "千伏 伏 周岁 岁 年 月 日 号 级 星级 星 层 期 届 路 分钟 小时 千米/小时"
 )
 MULTIPLIERS: dict[str, int] = {"亿": 8, "万": 4}  # powers of ten
 
@@ -72,14 +71,22 @@ COMPARATOR_AFTER: dict[str, Comparator] = {
 # Full-width digits and signs, mapped one character to one so that spans stay valid.
 _HALF_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 _NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?")
+# 四十, 一百二十, 两, 十万: read only where a unit follows (一是, 十四五 are words, not counts)
+_CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+_CN_SMALL = {"十": 1, "百": 2, "千": 3}
+_CHINESE = re.compile(
+    r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*(?:[万亿][零〇一二两三四五六七八九十百千]*)*"
+)
+_SCAN = re.compile(rf"{_NUMBER.pattern}|{_CHINESE.pattern}")
+# a lone 一 counts only after a verb that makes something (新建一所); 一批, 统一, 一件事 are words
+_ONE_AFTER = frozenset("建增设成造办开改装配置完")
 _CLAUSE_BREAKS = frozenset("，。；;：:！？!?\n")  # a thing counted never reaches across these
 _LIST_BREAKS = _CLAUSE_BREAKS | {"、", ","}
 _RANGE_SIGNS = frozenset("～~〜-—–至到")
 _OPENING = frozenset("〔[【(（")
 
 
-@dataclass(frozen=True, slots=True)
-class Quantity:
+class Quantity(NamedTuple):
     """A number in its base unit: 13万人 → Quantity(Decimal(130000), "人")."""
 
     value: Decimal
@@ -87,8 +94,7 @@ class Quantity:
     comparator: Comparator | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
+class Found(NamedTuple):
     """A target number found in a sentence, with the words around it.
 
     `span` covers the comparator words, the number, 万/亿 and the unit (`text[slice(*span)]` is
@@ -109,13 +115,13 @@ class Found:
         return Quantity(self.value, self.unit, self.comparator)
 
 
-@dataclass(frozen=True, slots=True)
-class _Match:
+class _Match(NamedTuple):
     start: int  # of the digits
     end: int  # after the unit (or the digits, 万/亿)
     value: Decimal
     unit: str | None
     descriptive: bool
+    more: bool = False  # 十余个: more than the number
 
 
 def _tidy(value: Decimal) -> Decimal:
@@ -125,8 +131,61 @@ def _tidy(value: Decimal) -> Decimal:
     return value.normalize()
 
 
+def chinese_number(text: str) -> Decimal | None:
+    """四十 → 40, 一百二十 → 120, 两 → 2, 十万 → 100000, 三千零五 → 3005; None if not one."""
+    if not text or not _CHINESE.fullmatch(text):
+        return None
+    total = Decimal(0)
+    for power, part in _chinese_parts(text):
+        small = _chinese_small(part)
+        if small is None:
+            return None
+        total += small.scaleb(power)
+    return total
+
+
+def _chinese_parts(text: str) -> list[tuple[int, str]]:
+    """一亿二千万 → [(8, 一), (4, 二千)]: the groups before 亿 and 万, with their powers of ten."""
+    parts: list[tuple[int, str]] = []
+    current = ""
+    for ch in text:
+        if ch in MULTIPLIERS:
+            parts.append((MULTIPLIERS[ch], current or "一"))
+            current = ""
+        else:
+            current += ch
+    if current:
+        parts.append((0, current))
+    return parts
+
+
+def _chinese_small(text: str) -> Decimal | None:
+    """A number below 一万: 九千九百九十九, 十二, 零五 (after 千, 三千零五)."""
+    value = 0
+    digit: int | None = None
+    last_power = 4
+    for ch in text:
+        if ch in _CN_DIGIT:
+            if _CN_DIGIT[ch] == 0:
+                continue  # 三千零五, 二万零十: 零 only marks a gap
+            if digit is not None:
+                return None  # 二三: not how a number is written
+            digit = _CN_DIGIT[ch]
+        elif ch in _CN_SMALL:
+            power = _CN_SMALL[ch]
+            if power >= last_power:
+                return None  # 十百: powers must fall
+            value += (1 if digit is None else digit) * 10**power
+            digit, last_power = None, power
+        else:
+            return None
+    return Decimal(value + (digit or 0))
+
+
 def _read_number(digits: str, multiplier: str | None) -> Decimal:
-    value = Decimal(digits.replace(",", ""))
+    value = chinese_number(digits)
+    if value is None:
+        value = Decimal(digits.replace(",", ""))
     if multiplier:
         value = value.scaleb(MULTIPLIERS[multiplier])  # exact: only the exponent changes
     return _tidy(value)
@@ -146,16 +205,22 @@ def _unit_at(text: str, pos: int) -> tuple[str | None, bool]:
 def _scan(text: str) -> list[_Match]:
     """Every number in `text` with its multiplier and unit, targets or not."""
     matches = []
-    for m in _NUMBER.finditer(text):
+    for m in _SCAN.finditer(text):
+        chinese = not m.group()[0].isdigit()
         pos = m.end()
         while pos < len(text) and text[pos] == " ":
             pos += 1
+        more = text.startswith("余", pos)  # 十余个, 300余米: more than the number
+        if more:
+            pos += 1
         unit, descriptive = _unit_at(text, pos)
         multiplier = None
-        if unit is None and pos < len(text) and text[pos] in MULTIPLIERS:
+        if unit is None and not chinese and pos < len(text) and text[pos] in MULTIPLIERS:
             multiplier = text[pos]
             pos += 1
             unit, descriptive = _unit_at(text, pos)
+        if chinese and (unit is None or _vague_one(text, m)):
+            continue  # a Chinese numeral counts only with its unit
         if unit is not None:
             end = pos + len(unit)
         elif multiplier is not None:
@@ -163,8 +228,16 @@ def _scan(text: str) -> list[_Match]:
         else:
             end = m.end()
         value = _read_number(m.group(), multiplier)
-        matches.append(_Match(m.start(), end, value, unit, descriptive))
+        matches.append(_Match(m.start(), end, value, unit, descriptive, more))
     return matches
+
+
+def _vague_one(text: str, m: re.Match[str]) -> bool:
+    """一批, 统一, 一件事: a lone 一 that is a word, not a count (新建一所 is a count)."""
+    if m.group() not in ("一", "两"):
+        return False
+    before = text[m.start() - 1] if m.start() > 0 else ""
+    return m.group() == "一" and before not in _ONE_AFTER
 
 
 def _is_target(text: str, match: _Match, previous: _Match | None, following: _Match | None) -> bool:
@@ -225,6 +298,10 @@ def find_quantities(text: str) -> list[Found]:
     for i, match in enumerate(targets):
         word_before, comparator = _comparator_before(plain, match.start)
         word_after, comparator_after = _comparator_after(plain, match.end)
+        if match.more and comparator_after is None:
+            comparator_after = ">="
+        if word_after in _BOUNDS and _describes(plain, match.end + len(word_after)):
+            continue  # 100米以上高层建筑: the number says which buildings, it sets nothing
         start = match.start
         if word_before:
             start = len(plain[: match.start].rstrip(" ")) - len(word_before)
@@ -257,6 +334,15 @@ def find_quantities(text: str) -> list[Found]:
     return found
 
 
+_BOUNDS = frozenset({"以上", "以下", "及以上"})
+_JOINING = frozenset("并和及且或")
+
+
+def _describes(text: str, pos: int) -> bool:
+    """A noun right after 以上/以下 (高层建筑, 的企业): the bound picks things out."""
+    return pos < len(text) and "\u4e00" <= text[pos] <= "\u9fff" and text[pos] not in _JOINING
+
+
 _SIGNS: dict[str, Comparator] = {">=": ">=", "≥": ">=", "<=": "<=", "≤": "<=", "~": "~"}
 
 
@@ -272,7 +358,9 @@ def parse_quantity(text: str) -> Quantity:
         if plain.startswith(sign):
             plain, comparator = plain[len(sign) :].lstrip(), meaning
             break
-    numbers = list(_NUMBER.finditer(plain))
+    numbers = [
+        m for m in _SCAN.finditer(plain) if m.group()[0].isdigit() or _unit_follows(plain, m)
+    ]
     if len(numbers) != 1:
         what = "no number" if not numbers else "more than one number"
         raise InputError(f"'{shown}' is not a quantity ({what}; e.g. 13万人, 约2万平方米)")
@@ -282,6 +370,8 @@ def parse_quantity(text: str) -> Quantity:
         raise InputError(f"'{shown}' is not a quantity (the number must come first)")
     comparator = comparator or meaning_before
     rest = plain[number.end() :].strip()
+    if rest.startswith("余"):
+        rest, comparator = rest[1:], comparator or ">="
     multiplier = None
     if _unit_at(rest, 0)[0] is None and rest[:1] in MULTIPLIERS:
         multiplier, rest = rest[0], rest[1:].strip()
@@ -293,6 +383,12 @@ def parse_quantity(text: str) -> Quantity:
     if any(ch.isdigit() or ch.isspace() for ch in rest):
         raise InputError(f"'{shown}' is not a quantity (unit '{rest}' not understood)")
     return Quantity(_read_number(number.group(), multiplier), rest or None, comparator)
+
+
+def _unit_follows(text: str, m: re.Match[str]) -> bool:
+    """A Chinese numeral followed by a unit, 余 or nothing (四十, 两所, 十余个)."""
+    rest = text[m.end() :].lstrip().removeprefix("余")
+    return not rest or _unit_at(rest, 0)[0] is not None or rest[:1] in MULTIPLIERS
 
 
 def format_quantity(value: Decimal, unit: str | None = None) -> str:
@@ -314,3 +410,74 @@ def format_quantity(value: Decimal, unit: str | None = None) -> str:
                 number, suffix = _tidy(scaled), multiplier
                 break
     return f"{number:f}{suffix}{unit}"
+
+
+# The bounds of a stored number (minshi.store.base: MAX_INTEGER_DIGITS, MAX_FRACTION_DIGITS),
+# repeated so that reading a value imports no store code.
+MAX_INTEGER_DIGITS = 30
+MAX_FRACTION_DIGITS = 12
+_VALUE = re.compile(
+    r"(?P<sign>[-−－]?)(?P<number>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+)
+
+
+def parse_value(
+    text: str, what: str = "value", *, unit: str | None = None, scaled: bool = True
+) -> Decimal:
+    """A clerk's figure: 40, 1,200, ４０, 四十, 1.2万, with the metric's unit after it (40个, 95%).
+
+    `scaled=False` for amounts already counted in 万 (万元), where a 万 would multiply them by
+    mistake. The result is exact and bounded (at most 30 digits before and 12 after the point);
+    InputError says what is wrong with `text`, naming it as `what`.
+    """
+    cleaned = text.strip().translate(_HALF_WIDTH).replace(" ", "")
+    if unit and cleaned.endswith(unit) and cleaned != unit:
+        cleaned = cleaned[: -len(unit)].strip()
+    elif cleaned.endswith(("%", "‰")):  # a rate given for a count: 30% of what?
+        raise InputError(
+            f"{what} '{text}' is a percentage, but this figure counts {unit or 'a number'}: "
+            "give the cumulative figure itself"
+        )
+    multiplier = cleaned[-1:] if cleaned[-1:] in MULTIPLIERS else None
+    if multiplier is not None and chinese_number(cleaned) is None:
+        if not scaled:
+            raise InputError(
+                f"{what} '{text}' is counted in {unit or '万元'} already: write the number alone "
+                f"(e.g. 100 for 100万元)"
+            )
+        cleaned = cleaned[:-1]
+    else:
+        multiplier = None
+    number = _number_of(cleaned, text, what, unit)
+    if multiplier:
+        number = number.scaleb(MULTIPLIERS[multiplier])
+    number = _tidy(number)
+    exponent = number.as_tuple().exponent
+    if number.adjusted() >= MAX_INTEGER_DIGITS:
+        raise InputError(f"{what} '{text}' is far too large")
+    if isinstance(exponent, int) and exponent < -MAX_FRACTION_DIGITS:
+        raise InputError(
+            f"{what} '{text}' has more than {MAX_FRACTION_DIGITS} digits after the decimal point"
+        )
+    return number
+
+
+def _number_of(cleaned: str, text: str, what: str, unit: str | None) -> Decimal:
+    chinese = chinese_number(cleaned)
+    if chinese is not None:
+        return chinese
+    m = _VALUE.fullmatch(cleaned)
+    if m is None:
+        example = "95" if unit == "%" else "40"
+        if re.fullmatch(r"[-−－]?[\d,，]+(?:\.\d+)?", cleaned):
+            raise InputError(
+                f"{what} '{text}' is not a number: commas go between groups of three digits "
+                f"(1,200), or leave them out"
+            )
+        raise InputError(f"{what} '{text}' is not a number; write digits, e.g. {example}")
+    if m["sign"] and Decimal(m["number"].replace(",", "").replace("，", "")) != 0:
+        raise InputError(f"{what} '{text}' is negative; progress is counted from 0 up")
+    digits = m["number"].replace(",", "").replace("，", "")
+    if len(digits.split(".")[0].lstrip("0")) > MAX_INTEGER_DIGITS + 8:  # before 万/亿 scaling
+        raise InputError(f"{what} '{text}' is far too large")
+    return Decimal(digits)

@@ -1,4 +1,4 @@
-"""import-notice: a published notice (text, web page, .docx) to a draft data file to review."""
+"""import-notice: a published notice (text, web page, .docx, .xlsx, PDF) to a draft to review."""
 
 import re
 from pathlib import Path
@@ -6,29 +6,36 @@ from typing import Annotated
 
 import typer
 
+from minshi.cli import state
 from minshi.cli.commands import Commands
 from minshi.errors import InputError
 from minshi.files import write_file
-from minshi.importer import import_notice as read_notice
+from minshi.importer import check_output, import_notice
+from minshi.importer.check import compare, read_reviewed
 
 _SLUG = re.compile(r"^[^\s/]+$")
 
+EPILOG = (
+    "Example: minshi import-notice 万州区2025年通知.txt -o targets_2025.yaml --id wanzhou-2025\n\n"
+    "Each item to review is printed after the place in the notice it comes from "
+    "(通知.txt:37: …). After the draft was reviewed, check it against the notice again:\n\n"
+    "Example: minshi import-notice 万州区2025年通知.txt --check targets_2025.yaml\n\n"
+    "--check prints only what differs (tasks added or gone, names, units, target texts, "
+    "targets, deadlines, investment) and exits 1 when something does, 0 when nothing does: "
+    "the run worked and found something, as with --fail-on."
+)
 
 commands = Commands()
 
 
-@commands.command(
-    "import-notice",
-    epilog=(
-        "Example: minshi import-notice 万州区2025年通知.txt -o targets_2025.yaml --id wanzhou-2025"
-    ),
-)
-def import_notice(
+@commands.command("import-notice", epilog=EPILOG)
+def import_notice_command(
     file: Annotated[
         Path,
         typer.Argument(
             metavar="FILE",
-            help="The notice: a .txt copy of it, the web page (.html) or the Word file (.docx).",
+            help="The notice: a .txt copy of it, the web page (.html), the Word file (.docx), "
+            "a spreadsheet (.xlsx) or a PDF.",
         ),
     ],
     output: Annotated[
@@ -43,43 +50,43 @@ def import_notice(
             "--id", metavar="SLUG", help="The notice's id, e.g. wanzhou-2025 (default: file name)."
         ),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Overwrite OUT.yaml if it exists.")
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace OUT.yaml if it exists.")
     ] = False,
+    force: Annotated[bool, typer.Option("--force", hidden=True)] = False,  # the older name
+    check: Annotated[
+        Path | None,
+        typer.Option(
+            "--check",
+            metavar="DRAFT.yaml",
+            help="Compare a reviewed draft with the notice; print what differs (exit 1 if any).",
+        ),
+    ] = None,
 ) -> None:
     """Turn a published notice into a draft data file, validated, for a clerk to review."""
     if notice_id is not None and not _SLUG.match(notice_id):
         raise InputError(f"--id '{notice_id}': use letters, digits and dashes, e.g. wanzhou-2025")
-    if output is not None:
-        _check_output(file, output, force)
-    draft = read_notice(file, notice_id=notice_id)
-    text = draft.to_yaml()
+    check_output(file, output, replace=overwrite or force, comparing=check is not None)
+    draft = import_notice(file, notice_id=notice_id)
+    if check is not None:
+        return _differences(check, compare(read_reviewed(check), draft.notice))
     if output is None:
-        typer.echo(text, nl=False)
+        state.emit(draft.to_yaml())
     else:
-        _write(output, text, force)
-        tasks = draft.notice.tasks
-        metrics = sum(len(t.metrics) for t in tasks)
-        typer.echo(f"wrote {output}: {len(tasks)} tasks, {metrics} metrics", err=True)
-    _say_review(draft.review)
-
-
-def _say_review(items: list[str]) -> None:
-    if items:
-        typer.echo(f"{len(items)} item{'s' if len(items) > 1 else ''} need review:", err=True)
-        for item in items:
+        write_file(output, draft.to_yaml().encode("utf-8"), replace=overwrite or force)
+        metrics = sum(len(t.metrics) for t in draft.notice.tasks)
+        state.say(f"wrote {output}: {len(draft.notice.tasks)} tasks, {metrics} metrics")
+    lines = draft.review_lines()
+    if lines:
+        state.say(f"{len(lines)} item{'s' if len(lines) > 1 else ''} need review:")
+        for item in lines:
             typer.echo(f"  {item}", err=True)
 
 
-def _check_output(source: Path, output: Path, force: bool) -> None:
-    if output.exists() and source.exists() and output.resolve() == source.resolve():
-        raise InputError(f"{output} is the notice being imported; write the draft elsewhere")
-    if output.is_dir():
-        raise InputError(f"{output} is a folder; give a file name, e.g. {output / 'notice.yaml'}")
-    if output.exists() and not force:
-        raise InputError(f"{output} already exists; add --force to replace it")
-
-
-def _write(path: Path, text: str, force: bool) -> None:
-    """Write the draft whole; without --force, never over a file that appeared meanwhile."""
-    write_file(path, text.encode("utf-8"), replace=force)
+def _differences(reviewed: Path, differences: list[str]) -> None:
+    if not differences:
+        return state.say(f"{reviewed}: says what the notice says")
+    for line in differences:
+        typer.echo(f"{reviewed}: {line}")
+    state.say(f"{len(differences)} difference{'s' if len(differences) > 1 else ''}")
+    raise typer.Exit(1)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from minshi.errors import DataFileError
-from minshi.importer.sources import Document, Line
+from minshi.importer.document import Document, Line
 
 _BRACKETED_YEAR = r"[〔［\[【(（]\s*(?:19|20)\d{2}\s*[〕］\]】)）]"
 DOC_NUMBER = re.compile(rf"^[\u4e00-\u9fffA-Za-z]{{1,20}}{_BRACKETED_YEAR}\s*第?\s*\d{{1,5}}\s*号$")
@@ -29,9 +29,15 @@ _DOC_NUMBER_FIELD = re.compile(
 )
 _DATE = re.compile(r"^((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 _DATE_FIELD = re.compile(
-    r"(?:成文日期|发文日期|印发日期)\s*[:：]\s*((?:19|20)\d{2})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})"
+    r"(?:成文日期|发文日期|印发日期)\s*[:：]?\s*((?:19|20)\d{2})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})"
 )
-_ISSUER_FIELD = re.compile(r"(?:发文机关|发布机构|发文单位)\s*[:：]\s*(\S+)")
+_ISSUER_FIELD = re.compile(r"(?:发文机关|发布机构|发文单位|发布单位)\s*[:：]?\s*(\S+)")
+_ANY_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_TITLE_WORDS = ("民生实事", "实事", "民生事项", "民心工程")
+# what a draft says where the notice says nothing; the review list asks a clerk to fill it in
+NO_DOC_NUMBER = "（未注明文号）"
+NO_ISSUER = "（未注明发文机关）"
+NO_TITLE = "（未注明标题）"
 _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0"}
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 _QUOTED_TITLE = re.compile(r"[《<〈]([^《》<>〈〉]*?(?:19|20)\d{2}年[^《》<>〈〉]*)[》>〉]")
@@ -56,6 +62,7 @@ class NoticeMeta:
     issued: date
     year: int
     forwarded_by: list[Issued] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # what the notice does not say, for review
 
 
 def parse_date(text: str) -> date | None:
@@ -168,35 +175,64 @@ def read_meta(doc: Document, table_index: int, table_title: str | None) -> Notic
     if not issuer and (m := _ISSUER_FIELD.search(text)):
         issuer = m[1]
 
-    title = _notice_title(table_title, main)
+    title = _notice_title(table_title, main) or _title_line(lines)
     year_match = _YEAR_IN_TITLE.search(title)
     year = int(year_match[1]) if year_match else (issued.year if issued else 0)
-
-    missing = []
-    if not doc_number:
-        missing.append(
-            "its document number (文号, e.g. 万州府办发〔2024〕18号, on a line of its own)"
-        )
-    if not issuer:
-        missing.append("its issuer (the office that signs it, on the line above the date)")
-    if issued is None:
-        missing.append("the date it was issued (e.g. 2024年3月9日, on a line of its own)")
-    if not title:
-        missing.append("its title (e.g. 万州区2024年重点民生实事工作目标任务)")
     if not year:
-        missing.append("the year it is for (e.g. 2024年 in its title)")
-    if missing:
+        year = _first_year(doc)
+    if not year:
         raise DataFileError(
-            f"{doc.path}: the notice's own details were not found above the table",
-            details=[f"missing {what}" for what in missing]
-            + ["import the whole notice (its text or web page), not only the attached table"],
+            f"{doc.path}: the year the notice is for was not found (e.g. 2024年 in its title)",
+            details=["import the whole notice (its text or web page), not only its table"],
         )
-    assert issued is not None
-    return NoticeMeta(title, doc_number, issuer, issued, year, forwarding)
+    missing = []  # a draft still comes out; the review list says what to fill in
+    if not doc_number:
+        doc_number = NO_DOC_NUMBER
+        missing.append("notice.doc_number: no document number (文号) found; write it in")
+    if not issuer:
+        issuer = NO_ISSUER
+        missing.append("notice.issuer: no issuer (the office that signs it) found; write it in")
+    if issued is None:
+        issued = date(year, 1, 1)
+        missing.append(
+            f"notice.issued: no date of issue found; {issued.isoformat()} stands in for it"
+        )
+    if not title:
+        title = NO_TITLE
+        missing.append("notice.title: no title found; write it in")
+    return NoticeMeta(title, doc_number, issuer, issued, year, forwarding, missing)
+
+
+def _title_line(lines: list[Line]) -> str:
+    """A line naming the notice's projects and a year: 成都市2023年民生实事工作目标."""
+    for line in lines:
+        text = line.text
+        if (
+            len(text) <= 60
+            and _YEAR_IN_TITLE.search(text)
+            and any(w in text for w in _TITLE_WORDS)
+            and not text.endswith(_SENTENCE_END)
+            and not text.startswith(("来源", "#", "<!--"))
+        ):
+            return text
+    return ""
+
+
+def _first_year(doc: Document) -> int:
+    """The first 20xx年 of the document (a column's header, 2022年度任务目标, counts too)."""
+    for line in doc.lines:
+        if line.text.startswith(("来源", "<!--")):
+            continue
+        m = _ANY_YEAR.search(line.text)
+        if m:
+            return int(m[1])
+    return 0
 
 
 def _notice_title(table_title: str | None, main: Issued | None) -> str:
     """The name of the work programme: the table's title, or the 《…》 in the notice's title."""
+    if table_title and (len(table_title) > 60 or table_title.endswith(_SENTENCE_END)):
+        table_title = None  # a paragraph of the notice's text, not a title
     if table_title and _YEAR_IN_TITLE.search(table_title) and "通知" not in table_title:
         return table_title
     if main is not None:

@@ -1,20 +1,27 @@
 """Reading a published notice into lines of text and tables of cells.
 
-Three layouts: plain text as copied from a government site (the table flattened to one cell per
-tab-indented line, rows separated by blank lines, or one tab-separated row per line), an HTML
-page, and a Word .docx. Each becomes a `Document`: its lines in reading order and its tables,
-merged cells repeated in every position they cover (as Word and a browser show them).
+Plain text as copied from a government site (the table flattened to one cell per tab-indented
+line or per paragraph, one tab-separated row per line, or numbered paragraphs: see `layouts`),
+an HTML page, a Word .docx, a spreadsheet .xlsx and a PDF's text layer (`binary`). Each becomes
+a `Document`: its lines in reading order and its tables, merged cells repeated in every position
+they cover (as Word and a browser show them).
 """
 
 from __future__ import annotations
 
 import re
+import stat
+from collections import deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from minshi.errors import DataFileError, FileAccessError
+from minshi.importer.binary import read_pdf, read_xlsx
+from minshi.importer.document import Document, Line, Row, cell_text
+from minshi.importer.layouts import numbered_items, paragraph_table
+from minshi.importer.table import column_of
 
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、\S{2,30}$")
 MAX_BYTES = 20 * 1024 * 1024  # a notice, even as .docx with images, is far smaller
@@ -23,34 +30,9 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 TOO_OLD = {
     ".doc": "an old Word .doc file: open it in Word or WPS and save it as .docx",
     ".wps": "a WPS file: save it as .docx",
-    ".pdf": "a PDF: copy its text into a .txt file, or use the .docx or web page of the notice",
-    ".xls": "a spreadsheet: save the table as .html or copy it into a .txt file",
-    ".xlsx": "a spreadsheet: save the table as .html or copy it into a .txt file",
+    ".xls": "an old Excel .xls file: open it in Excel or WPS and save it as .xlsx",
+    ".et": "a WPS spreadsheet: save it as .xlsx",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Line:
-    text: str
-    number: int | None = None  # 1-based line in a text file
-    table: int | None = None  # index of the table the text is a cell of
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    cells: list[str]
-    line: int | None = None  # where the row starts, in a text file
-
-
-@dataclass(slots=True)
-class Document:
-    path: Path
-    lines: list[Line] = field(default_factory=list)
-    tables: list[list[Row]] = field(default_factory=list)
-
-    def place(self, row: Row) -> str:
-        """`notice.txt:58` for a row of a text file, else the file name."""
-        return f"{self.path}:{row.line}" if row.line else str(self.path)
 
 
 def read_document(path: Path) -> Document:
@@ -62,15 +44,17 @@ def read_document(path: Path) -> Document:
     if not raw.strip():
         raise DataFileError(f"{path}: the file is empty")
     if raw.startswith(b"%PDF"):
-        raise DataFileError(f"{path}: this is {TOO_OLD['.pdf']}")
+        return read_pdf(path)
     if raw.startswith(b"PK\x03\x04"):
         if suffix in (".docx", ".docm", ".dotx") or b"word/" in raw[:4096]:
             return _read_docx(path)
-        raise DataFileError(f"{path}: a zip archive, not a notice (.txt, .html or .docx)")
+        if suffix in (".xlsx", ".xlsm") or b"xl/" in raw[:4096]:
+            return read_xlsx(path)
+        raise DataFileError(f"{path}: a zip archive, not a notice (.txt, .html, .docx, .xlsx)")
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise DataFileError(f"{path}: this is {TOO_OLD['.doc']}")
-    if suffix == ".docx":
-        raise DataFileError(f"{path}: not a Word .docx file (it does not open as one)")
+    if suffix in (".docx", ".xlsx", ".pdf"):
+        raise DataFileError(f"{path}: not a {suffix} file (it does not open as one)")
     text = _decode(raw, path)
     head = text.lstrip()[:200].lower()
     if suffix in HTML_SUFFIXES or head.startswith(("<!doctype html", "<html", "<?xml")):
@@ -80,16 +64,29 @@ def read_document(path: Path) -> Document:
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise DataFileError(f"{path}: {size / 1024 / 1024:.0f} MB is too large to be a notice")
-        return path.read_bytes()
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
+            raise DataFileError(f"{path}: not a regular file; import a saved notice file")
+        if info.st_size > MAX_BYTES:
+            raise DataFileError(
+                f"{path}: {info.st_size / 1024 / 1024:.0f} MB is too large to be a notice "
+                f"(at most {MAX_BYTES // 1024 // 1024} MB)"
+            )
+        with path.open("rb") as f:  # read no more than the limit, whatever the size said
+            raw = f.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise DataFileError(f"{path}: too large to be a notice (grew while being read)")
+        return raw
     except FileNotFoundError:
         raise DataFileError(f"{path}: no such file") from None
     except IsADirectoryError:
         raise DataFileError(f"{path}: is a folder, not a notice file") from None
     except PermissionError as e:
         raise FileAccessError(f"{path}: cannot read: {e.strerror}") from None
+    except OSError as e:
+        raise FileAccessError(f"{path}: cannot read: {e.strerror or e}") from None
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -146,6 +143,15 @@ def _read_text(path: Path, text: str) -> Document:
     end_row()
     if rows:
         doc.tables.append(rows)
+    else:  # no tabs: the table was copied one cell per paragraph, or is a numbered list
+        found = paragraph_table(doc.lines, column_of) or numbered_items(doc.lines)
+        if found:
+            doc.tables.append(found)
+            listed = {r.line for r in found}
+            doc.lines = [
+                Line(line.text, line.number, 0 if line.number in listed else None)
+                for line in doc.lines
+            ]
     return doc
 
 
@@ -163,6 +169,7 @@ _SKIPPED_TAGS = frozenset({"script", "style", "head", "noscript", "template"})
 class _Table:
     index: int
     rows: list[list[tuple[str, int, int]]] = field(default_factory=list)  # text, colspan, rowspan
+    lines: list[int] = field(default_factory=list)  # the line each row starts on
     cell: list[str] | None = None
     span: tuple[int, int] = (1, 1)
 
@@ -196,11 +203,13 @@ class _HtmlReader(HTMLParser):
         elif tag == "tr" and self._open:
             self._end_cell()
             self._open[-1].rows.append([])
+            self._open[-1].lines.append(self.getpos()[0])
         elif tag in ("td", "th") and self._open:
             self._end_cell()
             table = self._open[-1]
             if not table.rows:
                 table.rows.append([])
+                table.lines.append(self.getpos()[0])
             found = dict(attrs)
             table.cell = []
             table.span = (_span(found.get("colspan")), _span(found.get("rowspan")))
@@ -234,7 +243,7 @@ class _HtmlReader(HTMLParser):
         table = self._open[-1]
         if table.cell is not None:
             text = "".join(table.cell)
-            table.rows[-1].append((_cell_text(text), *table.span))
+            table.rows[-1].append((cell_text(text), *table.span))
             table.cell = None
 
 
@@ -245,20 +254,16 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def _cell_text(text: str) -> str:
-    """A cell's paragraphs joined: a line break inside Chinese text is no space."""
-    return "".join(part.strip() for part in text.replace("\xa0", " ").splitlines()).strip()
-
-
-def _grid(rows: list[list[tuple[str, int, int]]]) -> list[Row]:
+def _grid(rows: list[list[tuple[str, int, int]]], lines: list[int]) -> list[Row]:
     """Expand colspan and rowspan: a merged cell's text stands in every place it covers."""
     grid: list[Row] = []
     pending: dict[int, tuple[str, int]] = {}  # column → (text, rows still to fill)
-    for cells in rows:
+    for at, cells in enumerate(rows):
         out: list[str] = []
-        queue = list(cells)
+        queue = deque(cells)
         column = 0
-        while queue or any(c >= column for c in pending):
+        last = max(pending, default=-1)  # pending only shrinks within a row
+        while queue or column <= last:
             if column in pending:
                 text, left = pending[column]
                 out.append(text)
@@ -270,13 +275,13 @@ def _grid(rows: list[list[tuple[str, int, int]]]) -> list[Row]:
                 continue
             if not queue:
                 break
-            text, colspan, rowspan = queue.pop(0)
+            text, colspan, rowspan = queue.popleft()
             for _ in range(colspan):
                 out.append(text)
                 if rowspan > 1:
                     pending[column] = (text, rowspan - 1)
                 column += 1
-        grid.append(Row(out))
+        grid.append(Row(out, lines[at] if at < len(lines) else None))
     return grid
 
 
@@ -285,7 +290,7 @@ def _read_html(path: Path, text: str) -> Document:
     reader.feed(text)
     reader.close()
     reader._flush()
-    return Document(path, reader.lines, [_grid(t.rows) for t in reader.tables])
+    return Document(path, reader.lines, [_grid(t.rows, t.lines) for t in reader.tables])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,7 +313,7 @@ def _read_docx(path: Path) -> Document:
         if hasattr(block, "rows"):
             index = len(doc.tables)
             # row.cells repeats a merged cell in every column it covers, like _grid does
-            rows = [Row([_cell_text(c.text) for c in row.cells]) for row in block.rows]
+            rows = [Row([cell_text(c.text) for c in row.cells]) for row in block.rows]
             doc.tables.append(rows)
             doc.lines.extend(Line(c, table=index) for r in rows for c in r.cells if c)
         else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import partial
 from typing import NamedTuple, TypeVar
 
@@ -20,6 +20,7 @@ from minshi.catalog import Catalog
 from minshi.days import parse_day
 from minshi.errors import InputError
 from minshi.models import Metric, Notice, Task
+from minshi.quantity import parse_value
 from minshi.store import NewEntry, ProgressEntry
 
 T = TypeVar("T")
@@ -65,39 +66,10 @@ class Problems:
 
 
 def parse_number(text: str, what: str, *, unit: str | None = None, scaled: bool = True) -> Decimal:
-    """A finite, non-negative number as clerks write it: 1,200, full-width digits, 1.2万, and
-    with the metric's own unit after it (40个, 13万人, 95%). `scaled=False` for amounts already
-    counted in 万 (万元), where a 万 would multiply them by mistake."""
-    cleaned = text.strip().replace(",", "").replace("，", "")
-    cleaned = cleaned.translate(str.maketrans("０１２３４５６７８９．％", "0123456789.%"))
-    if unit and cleaned.endswith(unit) and cleaned != unit:
-        cleaned = cleaned[: -len(unit)].strip()
-    elif cleaned.endswith("%"):  # a rate given for a count: 30% of what?
-        raise InputError(
-            f"{what} '{text}' is a percentage, but this figure counts {unit or 'a number'}: "
-            "give the cumulative figure itself"
-        )
-    factor = {"万": Decimal(10000), "亿": Decimal(100000000)}.get(cleaned[-1:])
-    if factor is not None:
-        if not scaled:
-            raise InputError(
-                f"{what} '{text}' is counted in {unit or '万元'} already: write the number alone "
-                f"(e.g. 100 for 100万元)"
-            )
-        cleaned = cleaned[:-1]
-    try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        example = "95" if unit == "%" else "40"
-        raise InputError(f"{what} '{text}' is not a number; write digits, e.g. {example}") from None
-    if not number.is_finite():
-        raise InputError(f"{what} '{text}' is not a finite number")
-    if number < 0:
-        raise InputError(f"{what} '{text}' is negative; progress is counted from 0 up")
-    number *= factor or 1
-    if number.adjusted() > 20:
-        raise InputError(f"{what} '{text}' is far too large")
-    return number
+    """A finite, non-negative number as clerks write it (`quantity.parse_value`: 1,200, ４０,
+    四十, 1.2万, with the metric's unit after it); `scaled=False` for amounts counted in 万
+    already (万元), where a 万 would multiply them by mistake."""
+    return parse_value(text, what, unit=unit, scaled=scaled)
 
 
 def parse_flag(text: str, what: str) -> bool:
