@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -46,17 +47,22 @@ def rewrite(cache: Path, change: Callable[[dict[str, Any]], None]) -> None:
     cache.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
 
 
+def sealed(text: str) -> list[str]:
+    """A notice's text with the checksum minshi writes beside it, as a planter would write it."""
+    return [f"{zlib.crc32(text.encode()):08x}{zlib.adler32(text.encode()):08x}", text]
+
+
 def plant(cache: Path, key: Callable[[Any], Any] = lambda key: key) -> None:
     """Give task 16 another name inside the cache, under the same key or a changed one."""
 
     def change(record: dict[str, Any]) -> None:
         renamed = []
-        for text in record["notices"]:
+        for _, text in record["notices"]:
             notice = json.loads(text)
             for task in notice[1]:  # Notice(notice, tasks, …); Task(id, category, name, …)
                 if task[0] == 16:
                     task[2] = PLANTED
-            renamed.append(json.dumps(notice, ensure_ascii=False))
+            renamed.append(sealed(json.dumps(notice, ensure_ascii=False)))
         record["key"] = key(record["key"])
         record["notices"] = renamed
 
@@ -128,17 +134,18 @@ def keep_half(data: bytes) -> bytes:
 
 
 def damage_a_notice(record: dict[str, Any]) -> None:
-    record["notices"][0] = keep_half(record["notices"][0])
+    record["notices"][0][1] = keep_half(record["notices"][0][1])
 
 
 def replace_a_notice(record: dict[str, Any]) -> None:
-    record["notices"][0] = json.dumps("not a notice")
+    record["notices"][0] = sealed(json.dumps("not a notice"))
 
 
 def mistype_a_notice(record: dict[str, Any]) -> None:
-    notice = json.loads(record["notices"][0])
+    """A value changed inside the text, its checksum left as it was: damage, not a planter."""
+    notice = json.loads(record["notices"][0][1])
     notice[1][0][0] = "sixteen"  # a task id that is text
-    record["notices"][0] = json.dumps(notice, ensure_ascii=False)
+    record["notices"][0][1] = json.dumps(notice, ensure_ascii=False)
 
 
 DAMAGE: dict[str, Callable[[Path], None]] = {

@@ -10,6 +10,7 @@ Standard library only: the rest of the code (and the importer) can use it at no 
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 from typing import Literal, NamedTuple
@@ -70,14 +71,14 @@ COMPARATOR_AFTER: dict[str, Comparator] = {
 
 # Full-width digits and signs, mapped one character to one so that spans stay valid.
 _HALF_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
-_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?")
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?"
 # 四十, 一百二十, 两, 十万: read only where a unit follows (一是, 十四五 are words, not counts)
 _CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 _CN_SMALL = {"十": 1, "百": 2, "千": 3}
-_CHINESE = re.compile(
-    r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*(?:[万亿][零〇一二两三四五六七八九十百千]*)*"
+_CHINESE = (
+    r"[一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*"
+    r"(?:[万亿][零〇一二两三四五六七八九十百千]*)*"
 )
-_SCAN = re.compile(rf"{_NUMBER.pattern}|{_CHINESE.pattern}")
 # a lone 一 counts only after a verb that makes something (新建一所); 一批, 统一, 一件事 are words
 _ONE_AFTER = frozenset("建增设成造办开改装配置完")
 _CLAUSE_BREAKS = frozenset("，。；;：:！？!?\n")  # a thing counted never reaches across these
@@ -133,7 +134,7 @@ def _tidy(value: Decimal) -> Decimal:
 
 def chinese_number(text: str) -> Decimal | None:
     """四十 → 40, 一百二十 → 120, 两 → 2, 十万 → 100000, 三千零五 → 3005; None if not one."""
-    if not text or not _CHINESE.fullmatch(text):
+    if not text or not _pattern("chinese").fullmatch(text):
         return None
     total = Decimal(0)
     for power, part in _chinese_parts(text):
@@ -205,7 +206,7 @@ def _unit_at(text: str, pos: int) -> tuple[str | None, bool]:
 def _scan(text: str) -> list[_Match]:
     """Every number in `text` with its multiplier and unit, targets or not."""
     matches = []
-    for m in _SCAN.finditer(text):
+    for m in _pattern("scan").finditer(text):
         chinese = not m.group()[0].isdigit()
         pos = m.end()
         while pos < len(text) and text[pos] == " ":
@@ -359,7 +360,9 @@ def parse_quantity(text: str) -> Quantity:
             plain, comparator = plain[len(sign) :].lstrip(), meaning
             break
     numbers = [
-        m for m in _SCAN.finditer(plain) if m.group()[0].isdigit() or _unit_follows(plain, m)
+        m
+        for m in _pattern("scan").finditer(plain)
+        if m.group()[0].isdigit() or _unit_follows(plain, m)
     ]
     if len(numbers) != 1:
         what = "no number" if not numbers else "more than one number"
@@ -416,9 +419,15 @@ def format_quantity(value: Decimal, unit: str | None = None) -> str:
 # repeated so that reading a value imports no store code.
 MAX_INTEGER_DIGITS = 30
 MAX_FRACTION_DIGITS = 12
-_VALUE = re.compile(
-    r"(?P<sign>[-−－]?)(?P<number>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-)
+_VALUE = r"(?P<sign>[-−－]?)(?P<number>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+_PATTERNS = {"chinese": _CHINESE, "scan": f"{_NUMBER}|{_CHINESE}", "value": _VALUE}
+
+
+@functools.cache
+def _pattern(name: str) -> re.Pattern[str]:
+    """A regular expression of this module, compiled when first used: a run that only prints
+    numbers (every listing) does not pay for compiling the parser's."""
+    return re.compile(_PATTERNS[name])
 
 
 def parse_value(
@@ -466,7 +475,7 @@ def _number_of(cleaned: str, text: str, what: str, unit: str | None) -> Decimal:
     chinese = chinese_number(cleaned)
     if chinese is not None:
         return chinese
-    m = _VALUE.fullmatch(cleaned)
+    m = _pattern("value").fullmatch(cleaned)
     if m is None:
         example = "95" if unit == "%" else "40"
         if re.fullmatch(r"[-−－]?[\d,，]+(?:\.\d+)?", cleaned):

@@ -97,7 +97,7 @@ def _from_cache(cache_path: Path, key: list[object], files: list[Path]) -> Catal
 
     def build(index: int) -> Notice:
         try:
-            notice = _cache.decode_notice(texts[index])
+            notice = _cache.decode_notice(*texts[index])
             if notice.id != ids[index]:
                 raise _cache.Damaged("another notice")
             return notice

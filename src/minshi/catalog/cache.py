@@ -33,7 +33,7 @@ from minshi.config import cache_dir
 from minshi.files import write_private
 from minshi.models import Notice, is_model
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 MAX_CACHE_BYTES = 64 * 1024 * 1024  # 200 notices take about 5 MB
 
 Fingerprint = list[tuple[str, int, int, str]]
@@ -108,17 +108,6 @@ def _schema() -> list[list[Any]]:
     return [[name, list(cls._fields)] for name, cls in _model_classes().items()]
 
 
-_PLAIN = (str, int, bool, type(None))
-
-
-def _plain(raw: Any) -> Any:
-    if isinstance(raw, _PLAIN) or (
-        isinstance(raw, list) and all(isinstance(item, str) for item in raw)
-    ):
-        return raw
-    raise Damaged(f"unexpected {type(raw).__name__}")
-
-
 def _decimal(raw: Any) -> Decimal | None:
     if raw is None:
         return None
@@ -141,28 +130,31 @@ def _date(raw: Any) -> date | None:
 @functools.cache
 def _decoder(name: str) -> Callable[[Any], Any]:
     """A function making a model object of class `name` from its JSON list, directed by the
-    types its fields declare (read once per class, from the annotations' text)."""
+    types its fields declare (read once per class, from the annotations' text). Only the
+    fields that are not plain JSON values (numbers, dates, nested models) cost a call: a
+    province's cache holds tens of thousands of objects."""
     classes = _model_classes()
     cls = classes[name]
-    readers: list[Callable[[Any], Any]] = []
-    for field_name in cls._fields:
+    readers: list[tuple[int, Callable[[Any], Any]]] = []
+    for position, field_name in enumerate(cls._fields):
         kind = str(cls.__annotations__[field_name])
         nested = [n for n in classes if re.search(rf"\b{n}\b", kind)]
         if nested and f"list[{nested[0]}]" in kind:
-            readers.append(_many(nested[0]))
+            readers.append((position, _many(nested[0])))
         elif nested:
-            readers.append(_one(nested[0]))
+            readers.append((position, _one(nested[0])))
         elif "Decimal" in kind:
-            readers.append(_decimal)
+            readers.append((position, _decimal))
         elif re.search(r"\b(date|Day)\b", kind):
-            readers.append(_date)
-        else:
-            readers.append(_plain)
+            readers.append((position, _date))
+    size, make = len(cls._fields), cls._make
 
     def decode(raw: Any) -> Any:
-        if not isinstance(raw, list) or len(raw) != len(readers):
+        if type(raw) is not list or len(raw) != size:
             raise Damaged(f"not a {name}")
-        return cls(*(read(item) for read, item in zip(readers, raw, strict=True)))
+        for position, read in readers:
+            raw[position] = read(raw[position])
+        return make(raw)
 
     return decode
 
@@ -176,7 +168,7 @@ def _one(name: str) -> Callable[[Any], Any]:
 
 def _many(name: str) -> Callable[[Any], Any]:
     def read(raw: Any) -> Any:
-        if not isinstance(raw, list):
+        if type(raw) is not list:
             raise Damaged(f"not a list of {name}")
         decode = _decoder(name)
         return [decode(item) for item in raw]
@@ -184,8 +176,12 @@ def _many(name: str) -> Callable[[Any], Any]:
     return read
 
 
-def decode_notice(text: str) -> Notice:
-    """A notice from its JSON text; Damaged when the text is not one."""
+def decode_notice(text: str, checksum: str) -> Notice:
+    """A notice from its JSON text; Damaged when the text is not one, or not the text that was
+    written (its `checksum`, which catches a damaged file where checking the type of every
+    value would cost a province's start-up)."""
+    if _digest(text.encode("utf-8")) != checksum:
+        raise Damaged("a notice's text was changed")
     try:
         notice = _decoder("Notice")(json.loads(text))
     except (ValueError, TypeError, ArithmeticError) as exc:
@@ -220,9 +216,12 @@ def _readable(path: Path) -> bytes | None:
         os.close(fd)
 
 
-def read(cache: Path, key: list[Any]) -> tuple[list[str], dict[str, str], list[str], list[str]]:
-    """(notice ids, unit spellings, warnings, each notice's JSON text) from the cache;
-    Damaged when it may not be believed."""
+Texts = list[tuple[str, str]]  # each notice's JSON text and its checksum
+
+
+def read(cache: Path, key: list[Any]) -> tuple[list[str], dict[str, str], list[str], Texts]:
+    """(notice ids, unit spellings, warnings, each notice's JSON text and checksum) from the
+    cache; Damaged when it may not be believed."""
     raw = _readable(cache)
     if raw is None:
         raise Damaged("no cache of this user's")
@@ -242,22 +241,26 @@ def read(cache: Path, key: list[Any]) -> tuple[list[str], dict[str, str], list[s
         and isinstance(warnings, list)
         and all(isinstance(w, str) for w in warnings)
         and isinstance(notices, list)
-        and all(isinstance(n, str) for n in notices)
+        and all(
+            isinstance(n, list) and len(n) == 2 and all(isinstance(x, str) for x in n)
+            for n in notices
+        )
         and len(ids) == len(notices)
     ):
         raise Damaged("not a catalog cache")
-    return ids, units, warnings, notices
+    return ids, units, warnings, [(text, checksum) for checksum, text in notices]
 
 
 def write(
     cache: Path, key: list[Any], notices: list[Notice], units: dict[str, str], warnings: list[str]
 ) -> None:
+    texts = [json.dumps(encode(n), ensure_ascii=False) for n in notices]
     record = {
         "key": key,
         "ids": [n.id for n in notices],
         "units": units,
         "warnings": warnings,
-        "notices": [json.dumps(encode(n), ensure_ascii=False) for n in notices],
+        "notices": [[_digest(t.encode("utf-8")), t] for t in texts],
     }
     data = json.dumps(record, ensure_ascii=False).encode("utf-8")
     try:

@@ -10,7 +10,7 @@ import bisect
 import getpass
 import os
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -147,14 +147,20 @@ def _key(entry: NewEntry | ProgressEntry) -> SeriesKey:
 
 
 def _standing(store: Store, checked: Sequence[Checked]) -> list[ProgressEntry]:
-    """The journal's standing entries of the file's tasks up to its last day."""
+    """What a file is judged against: the journal's standing entries of its tasks dated within
+    the file's days, and for each metric the one standing just before them. (Only these can
+    repeat a row or stand before one: reading the whole journal would make every import slower
+    than the last.)"""
     tasks = {c.entry.task for c in checked}
+    first = min(c.entry.date for c in checked)
     last = max(c.entry.date for c in checked)
-    return [
-        e
-        for notice in sorted({c.entry.notice for c in checked})
-        for e in store.log(notice=notice, tasks=tasks, until=last, include_retracted=False)
-    ]
+    found: list[ProgressEntry] = []
+    for notice in sorted({c.entry.notice for c in checked}):
+        found += store.latest(first - timedelta(days=1), notice=notice, tasks=tasks).values()
+        found += store.log(
+            notice=notice, tasks=tasks, since=first, until=last, include_retracted=False
+        )
+    return found
 
 
 def _same_report(entry: NewEntry | ProgressEntry) -> tuple[object, ...]:
