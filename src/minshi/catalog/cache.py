@@ -108,9 +108,7 @@ def _schema() -> list[list[Any]]:
     return [[name, list(cls._fields)] for name, cls in _model_classes().items()]
 
 
-def _decimal(raw: Any) -> Decimal | None:
-    if raw is None:
-        return None
+def _decimal(raw: Any) -> Decimal:
     if not isinstance(raw, str):
         raise Damaged("a number that is not text")
     number = Decimal(raw)
@@ -119,9 +117,7 @@ def _decimal(raw: Any) -> Decimal | None:
     return number
 
 
-def _date(raw: Any) -> date | None:
-    if raw is None:
-        return None
+def _date(raw: Any) -> date:
     if not isinstance(raw, str):
         raise Damaged("a date that is not text")
     return date.fromisoformat(raw)
@@ -131,49 +127,46 @@ def _date(raw: Any) -> date | None:
 def _decoder(name: str) -> Callable[[Any], Any]:
     """A function making a model object of class `name` from its JSON list, directed by the
     types its fields declare (read once per class, from the annotations' text). Only the
-    fields that are not plain JSON values (numbers, dates, nested models) cost a call: a
+    fields that are not plain JSON values (numbers, dates, nested models) cost any work: a
     province's cache holds tens of thousands of objects."""
     classes = _model_classes()
     cls = classes[name]
-    readers: list[tuple[int, Callable[[Any], Any]]] = []
+    decimals, dates, ones, manys = [], [], [], []
     for position, field_name in enumerate(cls._fields):
         kind = str(cls.__annotations__[field_name])
         nested = [n for n in classes if re.search(rf"\b{n}\b", kind)]
         if nested and f"list[{nested[0]}]" in kind:
-            readers.append((position, _many(nested[0])))
+            manys.append((position, nested[0]))
         elif nested:
-            readers.append((position, _one(nested[0])))
+            ones.append((position, nested[0]))
         elif "Decimal" in kind:
-            readers.append((position, _decimal))
+            decimals.append(position)
         elif re.search(r"\b(date|Day)\b", kind):
-            readers.append((position, _date))
-    size, make = len(cls._fields), cls._make
+            dates.append(position)
+    size, new = len(cls._fields), tuple.__new__
 
     def decode(raw: Any) -> Any:
         if type(raw) is not list or len(raw) != size:
             raise Damaged(f"not a {name}")
-        for position, read in readers:
-            raw[position] = read(raw[position])
-        return make(raw)
+        for position in decimals:
+            if raw[position] is not None:
+                raw[position] = _decimal(raw[position])
+        for position in dates:
+            if raw[position] is not None:
+                raw[position] = _date(raw[position])
+        for position, inner in ones:
+            if raw[position] is not None:
+                raw[position] = _decoder(inner)(raw[position])
+        for position, inner in manys:
+            items = raw[position]
+            if type(items) is not list:
+                raise Damaged(f"not a list of {inner}")
+            if items:
+                make = _decoder(inner)
+                raw[position] = [make(item) for item in items]
+        return new(cls, raw)
 
     return decode
-
-
-def _one(name: str) -> Callable[[Any], Any]:
-    def read(raw: Any) -> Any:
-        return None if raw is None else _decoder(name)(raw)
-
-    return read
-
-
-def _many(name: str) -> Callable[[Any], Any]:
-    def read(raw: Any) -> Any:
-        if type(raw) is not list:
-            raise Damaged(f"not a list of {name}")
-        decode = _decoder(name)
-        return [decode(item) for item in raw]
-
-    return read
 
 
 def decode_notice(text: str, checksum: str) -> Notice:
