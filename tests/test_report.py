@@ -34,9 +34,10 @@ INVESTED = {1: Decimal("1800"), 16: Decimal("30000"), 21: Decimal("900.5")}
 #  eleven far behind (nothing reported).
 SUMMARY = (
     "截至2024年6月30日，21件民生实事中已完成1件，超序时进度1件，按序时推进5件，滞后1件，"
-    "严重滞后12件，逾期未完成1件；已完成投资32700.5万元，占年度计划61.12%。"
+    "严重滞后12件，逾期未完成1件；已完成投资32700.5万元，占年度计划61.12%；其中7项数据待审核。"
 )
 COUNTS = {
+    "closed": 0,
     "done": 1,
     "ahead": 1,
     "on_track": 5,
@@ -124,7 +125,7 @@ tasks:
 """
 UNPLANNED_SUMMARY = (
     "截至2024年6月30日，2件民生实事中按序时推进2件；"
-    "已完成投资1100万元，其中计划内500万元、占年度计划50.00%，计划外600万元。"
+    "已完成投资1100万元，其中计划内500万元、占年度计划50.00%，计划外600万元；其中2项数据待审核。"
 )
 UNPLANNED_REMARK = "含计划外投资600万元，占比按计划内500万元计"
 
@@ -180,7 +181,7 @@ def test_text_report_reads_right(cli: Invoke, journal: Path) -> None:
     block = block[: block.index("\n\n")]
     assert "责任单位：区住房城乡建委" in block
     assert "完成情况（序时进度50%）：" in block
-    assert "· 新开工改造老旧小区：40/95 个 (42%)，按序时" in block
+    assert "· 新开工改造老旧小区：40/95 个 (42%)·待审核，按序时" in block
     assert "· 外墙砖整治试点：未报，按序时" in block
     assert f"进展情况（2024-06-28）：{SCRIPT_NOTE}" in block
     assert "投资：计划50000万元，完成30000万元，占比60.00%" in block
@@ -322,7 +323,7 @@ def test_markdown_report(cli: Invoke, journal: Path) -> None:
         "| 状态 | 进展情况 | 投资完成额度(万元) | 占比(%) | 备注 |"
     ) in text
     row = next(line for line in text.splitlines() if line.startswith("| 16 |"))
-    assert "新开工改造老旧小区：40/95 个 (42%)<br>" in row
+    assert "新开工改造老旧小区：40/95 个 (42%)·待审核<br>" in row
     assert "&lt;script&gt;" in row and "<script>" not in text
     assert "| 50000 |" in row and "| 30000 | 60.00 |" in row
     assert "| **市级小计（11件）** |" in text
@@ -342,7 +343,7 @@ def test_csv_on_stdout_is_plain_utf8_with_subtotals_that_add_up(cli: Invoke, jou
     tasks = [r for r in rows if r["序号"]]
     assert [int(r["序号"]) for r in tasks] == list(range(1, 22))
     row16 = next(r for r in tasks if r["序号"] == "16")
-    assert row16["完成情况"].startswith("新开工改造老旧小区：40/95 个 (42%)；")
+    assert row16["完成情况"].startswith("新开工改造老旧小区：40/95 个 (42%)·待审核；")
     assert row16["序时进度(%)"] == "50"
     assert row16["状态"] == "按序时" and row16["status"] == "on_track"
     assert row16["进展情况"] == SCRIPT_NOTE and row16["报送日期"] == "2024-06-28"
@@ -448,7 +449,7 @@ def test_unit_category_and_their_summary(cli: Invoke, journal: Path) -> None:
     assert report["scope"] == "区城市管理局牵头或配合 · 区级"
     assert report["summary"] == (
         "截至2024年6月30日，区城市管理局牵头或配合的4件区级民生实事中按序时推进4件；"
-        "已完成投资30000万元，占年度计划60.00%。"
+        "已完成投资30000万元，占年度计划60.00%；其中2项数据待审核。"
     )
 
 

@@ -78,7 +78,7 @@ def test_the_page_has_the_summary_counts_table_and_sections(cli: Invoke) -> None
         r'<tr class="task" data-status="on_track"><td class="num">16</td>.*?</tr>', page
     )
     assert row is not None
-    assert '新开工改造老旧小区：<span class="mval">40/95 个 (42%)</span>' in row.group()
+    assert '新开工改造老旧小区：<span class="mval">40/95 个 (42%)·待审核</span>' in row.group()
     assert '<span class="badge s-on_track">按序时</span>' in row.group()
     assert '<span class="date">2024-06-28</span>' in row.group()
     assert (

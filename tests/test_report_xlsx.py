@@ -107,7 +107,7 @@ def test_numbers_are_numbers_with_formats(xlsx: Path) -> None:
     assert row["序时进度"].value == pytest.approx(182 / 366)
     assert row["序时进度"].number_format == "0%"
     assert row["报送日期"].value == datetime(2024, 6, 28)
-    assert row["完成情况"].value.startswith("新开工改造老旧小区：40/95 个 (42%)\n")
+    assert row["完成情况"].value.startswith("新开工改造老旧小区：40/95 个 (42%)·待审核\n")
     assert row["进展情况"].value == SCRIPT_NOTE
 
 

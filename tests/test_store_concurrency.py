@@ -67,7 +67,7 @@ def test_a_snapshot_never_mixes_entries_of_different_moments(
         deadline = time.monotonic() + 120
         # until the writer has changed what a snapshot shows many times over
         while len(seen) < 300 and writer.poll() is None and time.monotonic() < deadline:
-            latest, noted, funded = store.snapshot(date(2024, 12, 31))
+            latest, noted, funded, _ = store.snapshot(date(2024, 12, 31))
             for key, shown in latest.items():
                 assert shown.value is not None
                 assert noted[key].note == f"n={shown.value}"

@@ -1,7 +1,8 @@
 """Where the notice data and the progress store are: resolved in one place.
 
 Precedence: flag > environment (MINSHI_DATA, MINSHI_DB) > a minshi.toml in the current folder or
-any parent (paths relative to that file) > built-in default.
+any parent (paths relative to that file) > built-in default. The same for `basis` (which figures
+count: reported, or verified by the office), set by `--basis` or in minshi.toml.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ class Settings(NamedTuple):
     data: Setting
     db: Setting
     config_file: Path | None
+    # which figures statuses and reports use: those reported, or those the office verified
+    basis: Setting = Setting("reported", "default")
+
+
+BASES = ("reported", "verified")
 
 
 def bundled_notice() -> Path:
@@ -81,9 +87,15 @@ def _read_config(path: Path) -> dict[str, str]:
         if "://" not in value:
             value = str((path.parent / value).resolve())
         values[key] = value
-    unknown = sorted(set(raw) - {"data", "db"})
+    basis = raw.get("basis")
+    if basis is not None:
+        if basis not in BASES:
+            raise DataFileError(f'{path}: basis must be "reported" or "verified", not {basis!r}')
+        values["basis"] = basis
+    unknown = sorted(set(raw) - {"data", "db", "basis"})
     if unknown:
-        raise DataFileError(f"{path}: unknown setting {', '.join(unknown)} (known: data, db)")
+        known = "data, db, basis"
+        raise DataFileError(f"{path}: unknown setting {', '.join(unknown)} (known: {known})")
     return values
 
 
@@ -104,7 +116,8 @@ def resolve(data_flag: str | None = None, db_flag: str | None = None) -> Setting
 
     data = pick(data_flag, "--data", "MINSHI_DATA", "data", bundled_notice)
     db = pick(db_flag, "--db", "MINSHI_DB", "db", default_db)
-    return Settings(data=data, db=db, config_file=config_path)
+    basis = Setting(file_values["basis"], str(config_path)) if "basis" in file_values else None
+    return Settings(data, db, config_path, basis or Setting("reported", "default"))
 
 
 def redact(url: str) -> str:

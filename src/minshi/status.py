@@ -35,9 +35,12 @@ from typing import Literal, NamedTuple
 
 from minshi.models import Bands, Metric, Period
 
-Status = Literal["done", "overdue", "ahead", "on_track", "behind", "far_behind", "not_measured"]
+Status = Literal[
+    "done", "overdue", "ahead", "on_track", "behind", "far_behind", "not_measured", "closed"
+]
 
-# Worst first; a task's status is the worst of its metrics.
+# Worst first; a task's status is the worst of its metrics. `closed` (已销号) is a task's only,
+# once the office has closed it (it is done, on verified figures).
 STATUS_ORDER: tuple[Status, ...] = (
     "overdue",
     "far_behind",
@@ -46,7 +49,10 @@ STATUS_ORDER: tuple[Status, ...] = (
     "on_track",
     "ahead",
     "done",
+    "closed",
 )
+
+FINISHED: frozenset[Status] = frozenset({"done", "closed"})  # nothing more to do: not incomplete
 
 _RANK: dict[Status, int] = {status: rank for rank, status in enumerate(STATUS_ORDER)}
 _HUNDRED = Fraction(100)

@@ -78,6 +78,23 @@ UnitOpt = Annotated[
         autocompletion=complete_units,
     ),
 ]
+
+
+class BasisChoice(StrEnum):
+    reported = "reported"
+    verified = "verified"
+
+
+BasisOpt = Annotated[
+    BasisChoice | None,
+    typer.Option(
+        "--basis",
+        help="Which figures count: those reported, or those the office verified "
+        "[default: reported, or basis in minshi.toml].",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
 AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", metavar="YYYY-MM-DD", help="Status as of this date (default: today)."),

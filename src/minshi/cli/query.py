@@ -10,6 +10,7 @@ from minshi.cli import state
 from minshi.cli.commands import Commands
 from minshi.cli.options import (
     AsOfOpt,
+    BasisOpt,
     Format,
     FormatOpt,
     LeadOpt,
@@ -73,6 +74,7 @@ def list_tasks(
     notice: NoticeOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
+    basis: BasisOpt = None,
 ) -> None:
     """List tasks (重点民生实事) with their lead units and status."""
     views = tasks_as_of(
@@ -86,6 +88,7 @@ def list_tasks(
         category=category,
         search=search,
         statuses=statuses(status),
+        basis=state.basis(basis),
     )
     if fmt == Format.table and not views:
         return state.say("(no tasks match)")
@@ -94,18 +97,22 @@ def list_tasks(
 
 @commands.command("show", epilog="Example: minshi show 16 --format json")
 def show(
-    task: TaskArg, notice: NoticeOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table
+    task: TaskArg,
+    notice: NoticeOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+    basis: BasisOpt = None,
 ) -> None:
     """Show one task in full: target text, units, and every metric with its progress."""
-    day = as_of_date(as_of)
-    view = task_as_of(state.catalog(), state.store(), task, day, notice)
+    day, on = as_of_date(as_of), state.basis(basis)
+    view = task_as_of(state.catalog(), state.store(), task, day, notice, on)
     record = task_record(view)
     if fmt != Format.table:
         state.emit(render(record["metrics"], fmt.value, METRIC_COLUMNS, json_obj=record))
         return
     state.emit(task_heading(record) + render(record["metrics"], "table", metric_columns()))
     if is_terminal():  # a person reads it: the history as a chart
-        chart = history_chart(view, history_of(state.store(), view, day), color=use_color())
+        chart = history_chart(view, history_of(state.store(), view, day, on), color=use_color())
         state.emit("\n" + chart)
 
 
@@ -153,6 +160,7 @@ def config(fmt: FormatOpt = Format.table) -> None:
     records = [
         {"setting": "data", "value": s.data.value, "source": s.data.source},
         {"setting": "db", "value": redact(s.db.value), "source": s.db.source},
+        {"setting": "basis", "value": s.basis.value, "source": s.basis.source},
         {"setting": "config file", "value": str(s.config_file or "(none)"), "source": "search"},
     ]
     state.emit(render(records, fmt.value, CONFIG_COLUMNS))

@@ -8,7 +8,7 @@ import typer
 
 from minshi.cli import state
 from minshi.cli.commands import Commands
-from minshi.cli.options import AsOfOpt, LeadOpt, NoticeOpt, UnitOpt, as_of_date, statuses
+from minshi.cli.options import AsOfOpt, BasisOpt, LeadOpt, NoticeOpt, UnitOpt, as_of_date, statuses
 from minshi.render.report import render_report, report_format
 from minshi.render.terminal import is_terminal
 from minshi.report import DEFAULT_STALE_DAYS, build_report, failing
@@ -84,6 +84,7 @@ def report(
     output: OutputOpt = None,
     stale_days: StaleDaysOpt = DEFAULT_STALE_DAYS,
     fail_on: FailOnOpt = None,
+    basis: BasisOpt = None,
 ) -> None:
     """The progress report (推进情况表): summary, table with subtotals, what is late."""
     chosen = report_format(fmt.value if fmt else None, output, is_terminal())
@@ -97,6 +98,7 @@ def report(
         unit=unit,
         category=category,
         stale_days=stale_days,
+        basis=state.basis(basis),
     )
     data = render_report(built, chosen, pretty=output is None and is_terminal())
     state.output(data, output, text=chosen not in ("xlsx",), bom=chosen == "csv")

@@ -10,7 +10,7 @@ from minshi.errors import StoreError
 from minshi.files import write_file
 from minshi.render.terminal import for_stream
 from minshi.render.text import safe_text
-from minshi.store import Store, is_server_url, open_store
+from minshi.store import Basis, Store, is_server_url, open_store
 
 
 class _State:
@@ -52,6 +52,12 @@ def settings() -> Settings:
     if _state.settings is None:
         _state.settings = resolve(_state.data_flag, _state.db_flag)
     return _state.settings
+
+
+def basis(flag: str | None = None) -> Basis:
+    """The basis asked for (`--basis`), else the one in force (minshi.toml, or reported)."""
+    chosen = str(flag) if flag else settings().basis.value
+    return "verified" if chosen == "verified" else "reported"
 
 
 def catalog() -> Catalog:

@@ -22,7 +22,7 @@ from minshi.followup.evaluate import (
 )
 from minshi.followup.history import MetricHistory, history, history_of
 from minshi.status import Status
-from minshi.store import Store
+from minshi.store import Basis, Store
 
 __all__ = [
     "MetricHistory",
@@ -53,21 +53,28 @@ def tasks_as_of(
     category: str | None = None,
     search: str | None = None,
     statuses: set[Status] | None = None,
+    basis: Basis = "reported",
 ) -> list[TaskView]:
-    """The tasks chosen (`Catalog.select`) as of a date, of the given statuses if any."""
+    """The tasks chosen (`Catalog.select`) as of a date, on a basis (the figures reported, or
+    those the office verified), of the given statuses if any."""
     pairs = catalog.select(
         notice=notice, lead=lead, coop=coop, unit=unit, category=category, search=search
     )
-    views = evaluate(store, as_of, pairs, notice)
+    views = evaluate(store, as_of, pairs, notice, basis)
     return [v for v in views if not statuses or v.status in statuses]
 
 
 def task_as_of(
-    catalog: Catalog, store: Store, ref: str, as_of: date, notice: str | None = None
+    catalog: Catalog,
+    store: Store,
+    ref: str,
+    as_of: date,
+    notice: str | None = None,
+    basis: Basis = "reported",
 ) -> TaskView:
-    """One task (`16`, or `ID/16`) as of a date."""
+    """One task (`16`, or `ID/16`) as of a date, on a basis."""
     found_notice, found = catalog.find_task(ref, notice)
-    return evaluate(store, as_of, [(found_notice, found)], found_notice.id)[0]
+    return evaluate(store, as_of, [(found_notice, found)], found_notice.id, basis)[0]
 
 
 def metrics_as_of(
@@ -79,11 +86,12 @@ def metrics_as_of(
     lead: str | None = None,
     unit: str | None = None,
     keep: Callable[[Status], bool] | None = None,
+    basis: Basis = "reported",
 ) -> list[tuple[TaskView, MetricView]]:
     """Metric by metric as of a date: every metric, or with `lead` / `unit` the metrics that
     unit answers for (`catalog.answers_for`; `lead` when both are given); only those whose
     status `keep` accepts."""
-    views = tasks_as_of(catalog, store, as_of, notice=notice, lead=lead, unit=unit)
+    views = tasks_as_of(catalog, store, as_of, notice=notice, lead=lead, unit=unit, basis=basis)
     name = lead or unit
     role: Role = "lead" if lead else "any"
     who = catalog.resolve_unit(name) if name else None
@@ -92,6 +100,7 @@ def metrics_as_of(
         mine = None if who is None else {m.key for m in answers_for(view.task, who, role)}
         for mv in view.metrics:
             answered = mine is None or mv.metric.key in mine
-            if answered and (keep is None or keep(mv.state.status)):
+            status: Status = "closed" if view.closure else mv.state.status
+            if answered and (keep is None or keep(status)):
                 rows.append((view, mv))
     return rows

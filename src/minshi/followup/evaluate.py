@@ -11,7 +11,8 @@ from typing import NamedTuple
 
 from minshi.models import Metric, Notice, Task
 from minshi.status import MetricState, Reading, Status, metric_state, task_status
-from minshi.store import ProgressEntry, SeriesKey, Store
+from minshi.store import Basis, ProgressEntry, SeriesKey, Store
+from minshi.store.entries import Closure
 
 
 class MetricView(NamedTuple):
@@ -19,6 +20,9 @@ class MetricView(NamedTuple):
     state: MetricState
     reading: Reading | None
     entry: ProgressEntry | None  # the entry behind the reading (None for a sum of parts)
+    reported: Decimal | None = None  # the latest figure reported (and not returned)
+    verified: Decimal | None = None  # the latest figure the office verified
+    pending: bool = False  # the figure shown awaits the office's check (待审核)
 
 
 class TaskView(NamedTuple):
@@ -29,6 +33,7 @@ class TaskView(NamedTuple):
     latest: ProgressEntry | None  # the newest entry of any metric of the task
     note_entry: ProgressEntry | None  # the newest entry with a note: the task's 进展情况
     invested: Decimal | None  # 投资完成额度 (万元), latest reported for the task
+    closure: Closure | None = None  # the office closed the task (销号): its record
 
     def metric(self, key: str) -> MetricView:
         return next(mv for mv in self.metrics if mv.metric.key == key)
@@ -42,15 +47,33 @@ class Snapshot(NamedTuple):
     latest: Mapping[SeriesKey, ProgressEntry]
     noted: Mapping[SeriesKey, ProgressEntry]
     funded: Mapping[SeriesKey, ProgressEntry]
+    other: Mapping[SeriesKey, ProgressEntry] = {}  # the latest on the other basis
+    basis: Basis = "reported"
+    closures: Mapping[tuple[str, int], Closure] = {}
 
 
 def read_snapshot(
-    store: Store, as_of: date, notice: str | None = None, tasks: Collection[int] | None = None
+    store: Store,
+    as_of: date,
+    notice: str | None = None,
+    tasks: Collection[int] | None = None,
+    basis: Basis = "reported",
 ) -> Snapshot:
-    """The journal as of a date, for one notice or all, for some tasks or all: one read
-    transaction, so a note is never newer than the figure beside it while others write."""
-    latest, noted, funded = store.snapshot(as_of, notice=notice, tasks=tasks)
-    return Snapshot(latest=latest, noted=noted, funded=funded)
+    """The journal as of a date on a basis (the figures reported, or those the office
+    verified), for one notice or all, for some tasks or all: one read transaction, so a note
+    is never newer than the figure beside it while others write."""
+    latest, noted, funded, other = store.snapshot(as_of, notice=notice, tasks=tasks, basis=basis)
+    closures = store.closures(notice=notice, tasks=tasks)
+    return Snapshot(latest, noted, funded, other, basis, closures)
+
+
+def figure(entry: ProgressEntry | None) -> Decimal | None:
+    """The figure an entry reports: its value, or a milestone's 形象进度 (100 when done)."""
+    if entry is None:
+        return None
+    if entry.value is not None:
+        return entry.value
+    return Decimal(100) if entry.done else entry.percent
 
 
 def reading_of(entry: ProgressEntry) -> Reading:
@@ -80,27 +103,48 @@ def evaluate_task(notice: Notice, task: Task, snapshot: Snapshot, as_of: date) -
     info = notice.notice
     keys = [(notice.id, task.id, m.key) for m in task.metrics]
     entries = {m.key: snapshot.latest.get(k) for m, k in zip(task.metrics, keys, strict=True)}
+    others = {m.key: snapshot.other.get(k) for m, k in zip(task.metrics, keys, strict=True)}
     readings = {k: reading_of(e) for k, e in entries.items() if e is not None}
     views: list[MetricView] = []
     for metric in task.metrics:
         reading = readings.get(metric.key)
         parts = [m.key for m in task.metrics if m.parent == metric.key]
+        mine = parts or [metric.key]  # the entries this metric's figure comes from
         if reading is None and parts:  # a split target is the sum of its parts
             reading = _sum_of_parts([readings[k] for k in parts if k in readings])
         state = metric_state(metric, reading, as_of=as_of, period=info.period, bands=info.bands)
-        views.append(MetricView(metric, state, reading, entries[metric.key]))
+        on_basis = _figure_of(entries, mine)
+        on_other = _figure_of(others, mine)
+        reported, verified = (
+            (on_basis, on_other) if snapshot.basis == "reported" else (on_other, on_basis)
+        )
+        pending = any(e is not None and e.state != "verified" for e in map(entries.get, mine))
+        views.append(
+            MetricView(metric, state, reading, entries[metric.key], reported, verified, pending)
+        )
     newest = _newest(entries.values())
     note_entry = _newest(snapshot.noted.get(k) for k in keys)
     funded = _newest(snapshot.funded.get(k) for k in keys)
-    status = task_status(v.state.status for v in views)
+    closure = snapshot.closures.get((notice.id, task.id))
+    status: Status = "closed" if closure else task_status(v.state.status for v in views)
     invested = funded.invested if funded else None
-    return TaskView(notice, task, views, status, newest, note_entry, invested)
+    return TaskView(notice, task, views, status, newest, note_entry, invested, closure)
+
+
+def _figure_of(entries: Mapping[str, ProgressEntry | None], keys: list[str]) -> Decimal | None:
+    """The figure of one metric, or the sum of its parts' (None when none was reported)."""
+    figures = [f for f in (figure(entries.get(k)) for k in keys) if f is not None]
+    return sum(figures, Decimal(0)) if figures else None
 
 
 def evaluate(
-    store: Store, as_of: date, pairs: Iterable[tuple[Notice, Task]], notice: str | None = None
+    store: Store,
+    as_of: date,
+    pairs: Iterable[tuple[Notice, Task]],
+    notice: str | None = None,
+    basis: Basis = "reported",
 ) -> list[TaskView]:
-    """The tasks `pairs` as of a date, reading the journal of those tasks only."""
+    """The tasks `pairs` as of a date on a basis, reading the journal of those tasks only."""
     pairs = list(pairs)
-    snapshot = read_snapshot(store, as_of, notice, {t.id for _, t in pairs})
+    snapshot = read_snapshot(store, as_of, notice, {t.id for _, t in pairs}, basis)
     return [evaluate_task(n, t, snapshot, as_of) for n, t in pairs]

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from minshi.followup.evaluate import MetricView, Snapshot, TaskView, evaluate_task
 from minshi.models import Metric, Notice, Task
-from minshi.store import ProgressEntry, SeriesKey, Store
+from minshi.store import Basis, ProgressEntry, SeriesKey, Store
 
 
 class MetricHistory(NamedTuple):
@@ -48,7 +48,17 @@ def history(
     return [MetricHistory(m, list(months[m.key].values())) for m in task.metrics]
 
 
-def history_of(store: Store, view: TaskView, as_of: date) -> list[MetricHistory]:
-    """`history` of a task as evaluated in `view`, from its journal in `store`."""
+def history_of(
+    store: Store, view: TaskView, as_of: date, basis: Basis = "reported"
+) -> list[MetricHistory]:
+    """`history` of a task as evaluated in `view`, from its journal in `store`, on a basis."""
     entries = store.log(notice=view.notice.id, tasks={view.task.id}, until=as_of)
-    return history(view.notice, view.task, entries, as_of)
+    counted = [e for e in entries if _on_basis(e, basis)]
+    return history(view.notice, view.task, counted, as_of)
+
+
+def _on_basis(entry: ProgressEntry, basis: Basis) -> bool:
+    """Whether an entry counts on a basis: not returned; verified, for the verified basis."""
+    if entry.is_retraction:
+        return True  # a retraction takes back what it names, on every basis
+    return entry.state != "returned" and (basis == "reported" or entry.state == "verified")

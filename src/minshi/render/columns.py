@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from minshi.render.labels import ANSI, reading_text
+from minshi.render.labels import ANSI, marked, reading_text
 from minshi.render.terminal import BAR_HEADER, bar, bar_cells, is_terminal
 from minshi.render.text import Column, field, percent, safe_text
 from minshi.store import ProgressEntry
@@ -24,7 +24,7 @@ def status_color(record: Record) -> str | None:
 def metric_summary(m: Record, named: bool = False) -> str:
     """A metric record's summary ('40/95 个 (42%)'); `named` puts a milestone's name before it,
     where the column does not say which metric it is."""
-    text: str = m["summary"]
+    text = marked(m["summary"], bool(m.get("pending")))
     return f"{m['name']}：{text}" if named and m["kind"] == "milestone" else text
 
 

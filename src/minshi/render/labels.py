@@ -26,6 +26,7 @@ STATUS_LABELS: dict[str, str] = {
     "behind": "滞后",
     "far_behind": "严重滞后",
     "not_measured": "待评估",  # no rate reported yet, or no target in force
+    "closed": "已销号",  # the office has closed the task, on verified figures
 }
 
 # How the summary sentence names each status ("超序时进度2件，按序时推进12件").
@@ -37,6 +38,7 @@ SENTENCE_LABELS: dict[str, str] = {
     "far_behind": "严重滞后",
     "overdue": "逾期未完成",
     "not_measured": "待评估",
+    "closed": "已销号",
 }
 
 # ANSI colour per status, used only on a terminal without NO_COLOR
@@ -48,6 +50,7 @@ ANSI: dict[str, str] = {
     "far_behind": "31",  # red
     "overdue": "1;31",
     "not_measured": "2",
+    "closed": "36",  # cyan
 }
 
 
@@ -76,6 +79,7 @@ _GREEN = Shade(("dcfce7", "14532d", "16a34a", "C6EFCE"))
 _YELLOW = Shade(("fef3c7", "713f12", "eab308", "FFEB9C"))
 _RED = Shade(("fee2e2", "7f1d1d", "dc2626", "FFC7CE"))
 _GREY = Shade(("f3f4f6", "374151", "9ca3af", "EDEDED"))
+_TEAL = Shade(("ccfbf1", "134e4a", "0d9488", "B4E5E0"))
 # blue done, green on track or ahead, yellow behind, red far behind or overdue, grey unmeasured
 PALETTE: dict[str, Shade] = {
     "done": _BLUE,
@@ -85,6 +89,7 @@ PALETTE: dict[str, Shade] = {
     "far_behind": _RED,
     "overdue": _RED,
     "not_measured": _GREY,
+    "closed": _TEAL,
 }
 
 
@@ -107,6 +112,9 @@ def parse_statuses(text: str) -> set[Status]:
         known = ", ".join(f"{s} ({STATUS_LABELS[s]})" for s in STATUS_ORDER)
         raise InputError(f"unknown status {', '.join(unknown)} (use {known})")
     return wanted
+
+
+PENDING = "待审核"  # a figure the office has not verified yet
 
 
 # ---------------------------------------------------------------------------------------------
@@ -169,6 +177,16 @@ def metric_summary(view: MetricView) -> str:
     return f"{actual}/{target} {metric.unit or ''}{share}".replace(" %", "%")
 
 
+def marked(summary: str, pending: bool) -> str:
+    """A figure's words, marked when the office has not verified it yet: '40/95 个 (42%)·待审核'."""
+    return f"{summary}·{PENDING}" if pending else summary
+
+
+def shown_summary(view: MetricView) -> str:
+    """`metric_summary`, marked when it awaits the office's check (tables and reports)."""
+    return marked(metric_summary(view), view.pending)
+
+
 def summary_with_status(summary: str, status: str) -> str:
     """'40/95 个 (42%)，按序时'; a finished milestone says 已完成 once, not twice."""
     label = STATUS_LABELS[status]
@@ -182,4 +200,4 @@ def metric_state_text(view: MetricView) -> str:
         why = f"截止{state.deadline.isoformat()}"
     else:
         why = f"序时进度{percent(state.expected)}"
-    return f"{summary_with_status(metric_summary(view), state.status)}（{why}）"
+    return f"{summary_with_status(shown_summary(view), state.status)}（{why}）"

@@ -13,6 +13,7 @@ from minshi.models import Notice, metric_deadline
 from minshi.render.labels import STATUS_LABELS, metric_summary
 from minshi.render.text import number
 from minshi.store import ProgressEntry
+from minshi.store.entries import Closure
 
 
 def ratio(value: Decimal | float | None) -> float | None:
@@ -42,6 +43,9 @@ def metric_record(view: MetricView, notice: Notice) -> dict[str, Any]:
         "parent": m.parent,
         "stage": view.reading.stage if view.reading else None,
         "summary": metric_summary(view),
+        "reported": number(view.reported),
+        "verified": number(view.verified),
+        "pending": view.pending,
     }
 
 
@@ -64,6 +68,22 @@ def task_record(view: TaskView) -> dict[str, Any]:
         "note_date": view.note_entry.date.isoformat() if view.note_entry else None,
         "last_reported": view.latest.date.isoformat() if view.latest else None,
         "metrics": [metric_record(m, view.notice) for m in view.metrics],
+        "closed": closure_record(view.closure),
+    }
+
+
+def closure_record(closure: Closure | None) -> dict[str, Any] | None:
+    """The office's closure of a task (销号), or None while it is open."""
+    if closure is None:
+        return None
+    return {
+        "date": closure.date.isoformat(),
+        "by": closure.by,
+        "note": closure.note,
+        "evidence": [
+            {"id": e.id, "name": e.name, "sha256": e.sha256, "bytes": e.bytes}
+            for e in closure.evidence
+        ],
     }
 
 
@@ -87,6 +107,7 @@ def metric_rows(pairs: Iterable[tuple[TaskView, MetricView]]) -> list[dict[str, 
                 "last_reported": record["last_reported"],
                 "stage": record["stage"],
                 "summary": record["summary"],
+                "pending": record["pending"],
             }
         )
     return rows
@@ -111,4 +132,9 @@ def entry_record(e: ProgressEntry) -> dict[str, Any]:
         "invested": e.invested,
         "retracts": e.retracts,
         "retracted_by": e.retracted_by,
+        "written_as": e.written_as or None,
+        "state": e.state,
+        "reviewed_by": e.reviewed_by or None,
+        "reviewed_at": e.reviewed_at.isoformat(timespec="seconds") if e.reviewed_at else None,
+        "reason": e.reason or None,
     }

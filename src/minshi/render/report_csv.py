@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from minshi.render.labels import STATUS_LABELS, metric_summary
+from minshi.render.labels import STATUS_LABELS, shown_summary
 from minshi.render.report_words import counts_text, share_text, totals_remark
 from minshi.render.text import Column, csv_text
 from minshi.report import Report, Totals
@@ -23,9 +23,7 @@ def _table_records(report: Report) -> list[dict[str, Any]]:
                     "target_text": row.task.target_text,
                     "plan": row.plan,
                     "lead": "、".join(row.task.lead),
-                    "metrics": "；".join(
-                        f"{m.name}：{metric_summary(m.view)}" for m in row.metrics
-                    ),
+                    "metrics": "；".join(f"{m.name}：{shown_summary(m.view)}" for m in row.metrics),
                     "expected": round(row.expected * 100),
                     "status": STATUS_LABELS[row.status],
                     "status_code": row.status,

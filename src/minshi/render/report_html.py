@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from minshi.render.labels import PALETTE, STATUS_LABELS, metric_state_text, metric_summary
+from minshi.render.labels import PALETTE, STATUS_LABELS, metric_state_text, shown_summary
 from minshi.render.report_words import (
     counts_text,
     money,
@@ -131,7 +131,7 @@ def _bar(line: MetricLine) -> str:
 def _metric(line: MetricLine) -> str:
     return (
         f'<div class="metric"><div class="mname">{esc(line.name)}：'
-        f'<span class="mval">{esc(metric_summary(line.view))}</span></div>{_bar(line)}</div>'
+        f'<span class="mval">{esc(shown_summary(line.view))}</span></div>{_bar(line)}</div>'
     )
 
 

@@ -44,6 +44,8 @@ def report_record(report: Report) -> dict[str, Any]:
         "scope": report.scope,
         "expected": ratio(report.expected),
         "summary": summary_sentence(report),
+        "basis": report.basis,
+        "unverified": report.unverified,
         "counts": dict(report.total.counts),
         "categories": [
             {

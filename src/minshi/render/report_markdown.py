@@ -5,7 +5,7 @@ Every value from the data is escaped: no live link, emphasis or markup comes fro
 
 from __future__ import annotations
 
-from minshi.render.labels import STATUS_LABELS, metric_state_text, metric_summary
+from minshi.render.labels import STATUS_LABELS, metric_state_text, shown_summary
 from minshi.render.report_words import (
     counts_text,
     money,
@@ -69,7 +69,7 @@ def report_markdown(report: Report) -> str:
                 values += [money(row.plan)] if investment else []
                 values += [
                     _md("、".join(row.task.lead)),
-                    "<br>".join(_md(f"{m.name}：{metric_summary(m.view)}") for m in row.metrics),
+                    "<br>".join(_md(f"{m.name}：{shown_summary(m.view)}") for m in row.metrics),
                     percent(row.expected),
                     STATUS_LABELS[row.status],
                     _md(note_text(row)),

@@ -7,7 +7,7 @@ from decimal import Decimal
 from minshi.render.labels import (
     STATUS_LABELS,
     metric_state_text,
-    metric_summary,
+    shown_summary,
     summary_with_status,
 )
 from minshi.render.report_words import (
@@ -88,7 +88,7 @@ def _row_lines(row: ReportRow, investment: bool) -> list[str]:
     lines += _wrapped(f"完成情况（序时进度{percent(row.expected)}）：", body)
     for m in row.metrics:
         lines += _wrapped(
-            f"· {m.name}：{summary_with_status(metric_summary(m.view), m.status)}", body + 2, 2
+            f"· {m.name}：{summary_with_status(shown_summary(m.view), m.status)}", body + 2, 2
         )
     if row.note is not None:
         note = f"进展情况（{row.note.date.isoformat()}）：{row.note.note.strip()}"

@@ -73,6 +73,8 @@ def summary_sentence(report: Report) -> str:
             text += "，占年度计划0.00%"  # plans, and nothing reported yet
         else:
             text += share_clause(total, "占年度计划")
+    if report.unverified:
+        text += f"；其中{report.unverified}项数据待审核"
     return text + "。"
 
 
@@ -80,6 +82,8 @@ def subtitle(report: Report) -> str:
     """'万州府办发〔2024〕18号 · 截至2024年6月30日 · 序时进度50%' (and the scope, if any)."""
     parts = [report.notice.notice.doc_number, f"截至{chinese_date(report.as_of)}"]
     parts.append(f"序时进度{percent(report.expected)}")
+    if report.basis == "verified":
+        parts.append("按审核通过的数据")
     if report.scope:
         parts.append(report.scope)
     return " · ".join(parts)

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
-from minshi.render.labels import PALETTE, STATUS_LABELS, metric_summary
+from minshi.render.labels import PALETTE, STATUS_LABELS, shown_summary
 from minshi.render.report_words import (
     counts_text,
     stale_heading,
@@ -202,7 +202,7 @@ def _task(sheet: _Sheet, row: int, col: dict[str, int], task_row: ReportRow) -> 
     sheet.text(
         row,
         col["完成情况"],
-        "\n".join(f"{m.name}：{metric_summary(m.view)}" for m in task_row.metrics),
+        "\n".join(f"{m.name}：{shown_summary(m.view)}" for m in task_row.metrics),
     )
     sheet.num(row, col["序时进度"], task_row.expected, EXPECTED_FORMAT)
     status = sheet.text(row, col["状态"], STATUS_LABELS[task_row.status], bold=True)
@@ -271,7 +271,7 @@ def _attention_sheet(report: Report, sheet: _Sheet) -> None:
             sheet.num(row, 2, task_row.task.id, "0")
             sheet.text(row, 3, task_row.task.name)
             sheet.text(row, 4, line.name)
-            sheet.text(row, 5, metric_summary(line.view))
+            sheet.text(row, 5, shown_summary(line.view))
             sheet.num(row, 6, line.expected, EXPECTED_FORMAT)
             status = sheet.text(row, 7, STATUS_LABELS[line.status], bold=True)
             sheet.fill(status, PALETTE[line.status].sheet)

@@ -44,7 +44,7 @@ from minshi.report.model import (
     Totals,
 )
 from minshi.status import Status, expected_progress
-from minshi.store import Store
+from minshi.store import Basis, Store
 
 CHINESE_ORDINALS = "一二三四五六七八九十"
 
@@ -59,6 +59,7 @@ def build_report(
     unit: str | None = None,
     category: str | None = None,
     stale_days: int = DEFAULT_STALE_DAYS,
+    basis: Basis = "reported",
 ) -> Report:
     """The report on one notice as of a date, for all its tasks or those of a unit / category.
 
@@ -78,7 +79,7 @@ def build_report(
         scope.append(f"{name}牵头" if lead else f"{name}牵头或配合")
     if category:
         scope.append(category)
-    rows = [_row(v) for v in evaluate(store, as_of, pairs, chosen.id)]
+    rows = [_row(v) for v in evaluate(store, as_of, pairs, chosen.id, basis)]
 
     sections = []
     categories = list(dict.fromkeys(r.task.category for r in rows))
@@ -103,6 +104,8 @@ def build_report(
         stale_days=stale_days,
         stale_units=_stale_units(chosen, rows, as_of, stale_days, lead_unit),
         has_investment=any(r.plan is not None or r.invested is not None for r in rows),
+        basis=basis,
+        unverified=sum(line.view.pending for row in rows for line in row.metrics),
     )
 
 

@@ -19,6 +19,7 @@ DEFAULT_STALE_DAYS = 35
 
 # Best first, the order of the summary sentence and of every count.
 SUMMARY_ORDER: tuple[Status, ...] = (
+    "closed",
     "done",
     "ahead",
     "on_track",
@@ -162,6 +163,8 @@ class Report(NamedTuple):
     stale_days: int
     stale_units: list[StaleUnit]
     has_investment: bool
+    basis: str = "reported"  # the figures it counts: reported, or verified by the office
+    unverified: int = 0  # figures shown that await the office's check (待审核)
 
     @property
     def rows(self) -> list[ReportRow]:

@@ -6,11 +6,16 @@ from pathlib import Path
 
 from minshi.errors import InputError
 from minshi.store.entries import NewEntry, ProgressEntry, SeriesKey, journal_checksum
-from minshi.store.journal import CopyResult, Having, Store, copy_journal
+from minshi.store.journal import BASES, Basis, Having
+from minshi.store.office import CopyResult, EvidenceFile, OfficeRecords, Store, copy_journal
 from minshi.store.sqlite import SQLiteStore
 
 __all__ = [
+    "BASES",
+    "Basis",
     "CopyResult",
+    "EvidenceFile",
+    "OfficeRecords",
     "Having",
     "NewEntry",
     "ProgressEntry",

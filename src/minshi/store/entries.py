@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from minshi.errors import InputError, StoreError
 
@@ -43,10 +43,11 @@ class RowReader(NamedTuple):
 
 
 def entry_from_row(row: Sequence[Any], read: RowReader) -> ProgressEntry:
-    """The entry a row holds, in the column order every backend selects (`id … retracts`,
-    then the id of the entry's retraction)."""
+    """The entry a row holds, in the column order every backend selects (`id … written_as`,
+    then the id of the entry's retraction, then the office's review of it)."""
     (id_, notice, task, metric, day, recorded_at, value, done, stage, percent, invested,
-     note, by, retracts, retracted_by) = row  # fmt: skip
+     note, by, retracts, written_as, retracted_by, decision, reviewed_by, reviewed_at,
+     reason) = row  # fmt: skip
     return ProgressEntry(
         id=int(id_),
         notice=notice,
@@ -63,6 +64,11 @@ def entry_from_row(row: Sequence[Any], read: RowReader) -> ProgressEntry:
         by=by,
         retracts=None if retracts is None else int(retracts),
         retracted_by=None if retracted_by is None else int(retracted_by),
+        written_as=written_as or "",
+        state=decision or "reported",
+        reviewed_by=reviewed_by or "",
+        reviewed_at=None if reviewed_at is None else read.moment(reviewed_at),
+        reason=reason or "",
     )
 
 
@@ -105,6 +111,12 @@ class ProgressEntry(NamedTuple):
     by: str = ""
     retracts: int | None = None  # id of the entry this one retracts
     retracted_by: int | None = None  # id of the retraction of this entry, if any
+    written_as: str = ""  # the database role that wrote it (a server store), else ""
+    # the office's check (审核): reported (as written), verified, or returned (退回)
+    state: str = "reported"
+    reviewed_by: str = ""  # who verified or returned it
+    reviewed_at: datetime | None = None
+    reason: str = ""  # why it was returned (or the note of its verification)
 
     @property
     def key(self) -> SeriesKey:
@@ -117,6 +129,51 @@ class ProgressEntry(NamedTuple):
     @property
     def is_retracted(self) -> bool:
         return self.retracted_by is not None
+
+    @property
+    def counts(self) -> bool:
+        """Whether it may count for its metric: not a retraction, not retracted, not returned."""
+        return self.retracts is None and self.retracted_by is None and self.state != "returned"
+
+
+Decision = Literal["verified", "returned"]
+
+
+class Review(NamedTuple):
+    """The office's check of one entry (审核通过 or 退回), recorded once and never changed."""
+
+    id: int
+    entry: int
+    decision: str  # "verified" or "returned"
+    reason: str
+    recorded_at: datetime
+    by: str
+    written_as: str = ""
+
+
+class Evidence(NamedTuple):
+    """A document kept with a closure (佐证材料): its name, size and SHA-256."""
+
+    id: int
+    closure: int
+    name: str
+    sha256: str
+    bytes: int
+
+
+class Closure(NamedTuple):
+    """The office closing a task (销号), or taking that back (reopen)."""
+
+    id: int
+    notice: str
+    task: int
+    action: str  # "close" or "reopen"
+    date: date
+    note: str
+    recorded_at: datetime
+    by: str
+    written_as: str = ""
+    evidence: list[Evidence] = []
 
 
 def validate_entry(entry: NewEntry, position: int | None = None) -> None:

@@ -18,7 +18,7 @@ from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from minshi.errors import InputError, StoreError
 from minshi.store.entries import (
@@ -39,6 +39,8 @@ from minshi.store.entries import (
 )
 
 Having = Literal["note", "invested"]
+Basis = Literal["reported", "verified"]
+BASES: tuple[Basis, ...] = ("reported", "verified")
 Latest = dict[SeriesKey, ProgressEntry]
 Cursor = Any  # a DB-API cursor of the backend (sqlite3 or psycopg)
 
@@ -46,28 +48,45 @@ Cursor = Any  # a DB-API cursor of the backend (sqlite3 or psycopg)
 _HAVING = {"note": "AND x.note <> ''", "invested": "AND x.invested IS NOT NULL"}
 _COLUMNS = (
     "e.id, e.notice, e.task, e.metric, e.date, e.recorded_at, e.value, e.done, e.stage, "
-    "e.percent, e.invested, e.note, e.recorded_by, e.retracts"
+    "e.percent, e.invested, e.note, e.recorded_by, e.retracts, e.written_as"
 )
-_SELECT = f"SELECT {_COLUMNS}, r.id FROM {{entry}} e LEFT JOIN {{entry}} r ON r.retracts = e.id"
+# an entry's standing with the office: returned if it ever was (that is final), else its latest
+# verification, if any
+_REVIEW_JOIN = (
+    " LEFT JOIN {review} v ON v.id = (SELECT v2.id FROM {review} v2 WHERE v2.entry = e.id"
+    " ORDER BY CASE WHEN v2.decision = 'returned' THEN 0 ELSE 1 END, v2.id DESC LIMIT 1)"
+)
+_REVIEW_COLUMNS = "v.decision, v.recorded_by, v.recorded_at, v.reason"
+_SELECT = (
+    f"SELECT {_COLUMNS}, r.id, {_REVIEW_COLUMNS} FROM {{entry}} e"
+    f" LEFT JOIN {{entry}} r ON r.retracts = e.id{_REVIEW_JOIN}"
+)
 _INSERT = (
     "INSERT INTO {entry} (id, notice, task, metric, date, recorded_at, value, done, stage, "
-    "percent, invested, note, recorded_by, retracts)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "percent, invested, note, recorded_by, retracts, written_as)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_RETURNED = "EXISTS (SELECT 1 FROM {review} v3 WHERE v3.entry = x.id AND v3.decision = 'returned')"
+_VERIFIED = "EXISTS (SELECT 1 FROM {review} v4 WHERE v4.entry = x.id AND v4.decision = 'verified')"
+# which entries count, on each basis: a returned entry counts for nothing, like a retraction
+_BASIS = {
+    "reported": f"AND NOT {_RETURNED}",
+    "verified": f"AND NOT {_RETURNED} AND {_VERIFIED}",
+}
 _NOT_RETRACTED = "NOT EXISTS (SELECT 1 FROM {{entry}} r2 WHERE r2.retracts = {alias}.id)"
 # per metric ever reported (the series table), the entry that counts as of a date: the index on
 # (notice, task, metric, date) is walked backwards, one step per metric
 _LATEST = f"""
-    SELECT {_COLUMNS}, NULL
+    SELECT {_COLUMNS}, NULL, {_REVIEW_COLUMNS}
     FROM {{series}} s
     JOIN {{entry}} e ON e.id = (
         SELECT x.id FROM {{entry}} x
         WHERE x.notice = s.notice AND x.task = s.task AND x.metric = s.metric
           AND x.retracts IS NULL AND x.date <= ?
-          AND {_NOT_RETRACTED.format(alias="x")} {{having}}
+          AND {_NOT_RETRACTED.format(alias="x")} {{basis}} {{having}}
         ORDER BY x.date DESC, x.id DESC
         LIMIT 1
-    )
+    ){_REVIEW_JOIN}
     WHERE {{where}}
 """
 _BAD_RETRACTIONS = """
@@ -86,8 +105,9 @@ _MISSING_SERIES = (
 )
 
 
-class Store:
-    """The progress journal. Every write is one transaction: all of it is stored, or nothing.
+class Journal:
+    """The progress journal's entries (the office's checks of them: `store.office.Store`).
+    Every write is one transaction: all of it is stored, or nothing.
 
     Opening never writes; the first write creates the store (when it was opened to write).
     """
@@ -146,6 +166,9 @@ class Store:
     def close(self) -> None:
         raise NotImplementedError
 
+    def _copying(self, cur: Cursor) -> None:  # noqa: B027
+        """Tell a server that this transaction copies a journal (ids, times, roles kept)."""
+
     def _refuse_unwritable(self, cur: Cursor, tasks: set[tuple[str, int]]) -> None:  # noqa: B027
         """InputError for tasks this connection may not write (a server with roles); a store
         without roles lets every writer write every task."""
@@ -161,7 +184,7 @@ class Store:
             "db grant needs a PostgreSQL store (--db postgresql://…); a SQLite file has no roles"
         )
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Journal:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -176,28 +199,39 @@ class Store:
         notice: str | None = None,
         having: Having | None = None,
         tasks: Collection[int] | None = None,
+        basis: Basis = "reported",
     ) -> Latest:
-        """Per (notice, task, metric): the entry counting as of `as_of`; with `having`, the
-        newest such entry that carries a note (进展情况) or an invested amount. `notice` and
-        `tasks` limit it to those series (reading only what will be shown)."""
+        """Per (notice, task, metric): the entry counting as of `as_of` on a basis (reported:
+        the latest not returned; verified: the latest verified); with `having`, the newest such
+        entry that carries a note (进展情况) or an invested amount. `notice` and `tasks` limit it
+        to those series (reading only what will be shown)."""
         if (tasks is not None and not tasks) or not self._exists():
             return {}
         with self._read() as cur:
-            return self._latest(cur, as_of, notice, having, tasks)
+            return self._latest(cur, as_of, notice, having, tasks, basis, {})
 
     def snapshot(
-        self, as_of: date, *, notice: str | None = None, tasks: Collection[int] | None = None
-    ) -> tuple[Latest, Latest, Latest]:
-        """`latest` plain, with `having="note"` and with `having="invested"`, all three read in
-        one read transaction: a note or an amount never comes from an entry newer than the
-        value shown beside it, however many writers are at work."""
+        self,
+        as_of: date,
+        *,
+        notice: str | None = None,
+        tasks: Collection[int] | None = None,
+        basis: Basis = "reported",
+    ) -> tuple[Latest, Latest, Latest, Latest]:
+        """`latest` on the basis plain, with a note and with an invested amount, and `latest`
+        on the other basis, all four read in one read transaction: a note or an amount never
+        comes from an entry newer than the value shown beside it, however many writers are at
+        work."""
         if (tasks is not None and not tasks) or not self._exists():
-            return {}, {}, {}
+            return {}, {}, {}, {}
+        other: Basis = "verified" if basis == "reported" else "reported"
+        seen: dict[int, ProgressEntry] = {}  # one entry is often latest in several ways
         with self._snapshot() as cur:
             return (
-                self._latest(cur, as_of, notice, None, tasks),
-                self._latest(cur, as_of, notice, "note", tasks),
-                self._latest(cur, as_of, notice, "invested", tasks),
+                self._latest(cur, as_of, notice, None, tasks, basis, seen),
+                self._latest(cur, as_of, notice, "note", tasks, basis, seen),
+                self._latest(cur, as_of, notice, "invested", tasks, basis, seen),
+                self._latest(cur, as_of, notice, None, tasks, other, seen),
             )
 
     def log(
@@ -240,8 +274,8 @@ class Store:
         if not self._exists():
             return None
         sql = (
-            f"SELECT {_COLUMNS}, NULL FROM {{entry}} e WHERE e.retracts IS NULL"
-            f" AND {_NOT_RETRACTED.format(alias='e')}"
+            f"SELECT {_COLUMNS}, NULL, {_REVIEW_COLUMNS} FROM {{entry}} e{_REVIEW_JOIN}"
+            f" WHERE e.retracts IS NULL AND {_NOT_RETRACTED.format(alias='e')}"
             + (" AND e.recorded_by = ?" if by is not None else "")
             + " ORDER BY e.id DESC LIMIT 1"
         )
@@ -275,7 +309,9 @@ class Store:
             first, now = self._next_id(cur), self._clock(cur)
             stored = [stored_entry(new, first + n, now) for n, new in enumerate(entries)]
             cur.executemany(self._sql(_INSERT), [self._row(e) for e in stored])
-        return stored
+            # as the store keeps them: a server sets the time and the writing role itself
+            cur.execute(self._sql(_SELECT + " WHERE e.id >= ? ORDER BY e.id"), [first])
+            return [self._entry(row) for row in cur.fetchall()]
 
     def retract(self, entry_id: int, *, by: str, note: str = "") -> ProgressEntry:
         """Record the retraction of an entry; InputError if unknown or already retracted."""
@@ -301,26 +337,27 @@ class Store:
                 retracts=target.id,
             )
             cur.execute(self._sql(_INSERT), self._row(retraction))
-        return retraction
+            cur.execute(self._sql(_SELECT + " WHERE e.id = ?"), [retraction.id])
+            return self._entry(cur.fetchone())
 
-    def fill(self, entries: Sequence[ProgressEntry]) -> None:
-        """Write a whole journal, ids and times kept, into this empty store (one transaction),
-        verified by its checksum before it is committed."""
+    def _fill_entries(self, cur: Cursor, entries: Sequence[ProgressEntry]) -> None:
+        """Write a whole journal, ids, times and roles kept, into this empty store, inside the
+        caller's write transaction, verified by its checksum (`office.Store.fill`)."""
         check_loadable(entries)
         expected = journal_checksum(entries)
-        with self._write() as cur:
-            cur.execute(self._sql("SELECT count(*) FROM {entry}"))
-            held = cur.fetchone()[0]
-            if held:
-                raise StoreError(
-                    f"the store {self.location} already holds {held} entries:"
-                    " a journal is copied only into an empty store"
-                )
-            self._refuse_unwritable(cur, {(e.notice, e.task) for e in entries})
-            cur.executemany(self._sql(_INSERT), [self._row(e) for e in entries])
-            cur.execute(self._sql(_SELECT))
-            if journal_checksum(self._entry(row) for row in cur.fetchall()) != expected:
-                raise StoreError(f"the copy in {self.location} does not match its source")
+        cur.execute(self._sql("SELECT count(*) FROM {entry}"))
+        held = cur.fetchone()[0]
+        if held:
+            raise StoreError(
+                f"the store {self.location} already holds {held} entries:"
+                " a journal is copied only into an empty store"
+            )
+        self._refuse_unwritable(cur, {(e.notice, e.task) for e in entries})
+        self._copying(cur)
+        cur.executemany(self._sql(_INSERT), [self._row(e) for e in entries])
+        cur.execute(self._sql(_SELECT))
+        if journal_checksum(self._entry(row) for row in cur.fetchall()) != expected:
+            raise StoreError(f"the copy in {self.location} does not match its source")
 
     # -- maintenance -------------------------------------------------------------------------
 
@@ -338,6 +375,8 @@ class Store:
             missing = cur.fetchone()[0]
             if missing:
                 problems.append(f"{missing} metrics are missing from the series table")
+            cur.execute(self._sql("SELECT id, recorded_at FROM {entry} ORDER BY id"))
+            problems += _out_of_sequence(cur.fetchall(), self.reader)
             cur.execute(self._sql(_SELECT))
             problems += _unreadable(cur.fetchall(), self.reader)
         return problems
@@ -351,6 +390,8 @@ class Store:
         notice: str | None,
         having: Having | None,
         tasks: Collection[int] | None,
+        basis: Basis,
+        seen: dict[int, ProgressEntry],
     ) -> Latest:
         where, params = [], [self._day(as_of)]
         if notice is not None:
@@ -358,9 +399,15 @@ class Store:
             params.append(notice)
         if tasks is not None:  # integers only, so they can stand in the text
             where.append(f"s.task IN ({_integers(tasks)})")
+        if basis not in _BASIS:
+            raise InputError(f"unknown basis '{basis}' (use reported or verified)")
         sql = _LATEST.replace("{having}", _HAVING[having] if having else "")
-        cur.execute(self._sql(sql.replace("{where}", " AND ".join(where) or "1 = 1")), params)
-        entries = [self._entry(row) for row in cur.fetchall()]  # the whole answer, then parse
+        sql = sql.replace("{basis}", _BASIS[basis]).replace(
+            "{where}", " AND ".join(where) or "1 = 1"
+        )
+        cur.execute(self._sql(sql), params)
+        rows = cur.fetchall()  # the whole answer, then parse
+        entries = [seen.get(row[0]) or seen.setdefault(row[0], self._entry(row)) for row in rows]
         return {e.key: e for e in entries}
 
     def _fetch_entries(self, sql: str, params: Sequence[Any]) -> list[ProgressEntry]:
@@ -412,24 +459,23 @@ def _unreadable(rows: Sequence[Sequence[Any]], reader: RowReader) -> list[str]:
     return problems
 
 
-class CopyResult(NamedTuple):
-    entries: int
-    checksum: str  # journal_checksum of what both stores now hold
-
-
-def copy_journal(src: Store, dst: Store) -> CopyResult:
-    """Copy the whole journal of `src` into the empty store `dst` in one transaction.
-
-    Ids, recording times and retractions are kept; the copy is verified by its count and
-    checksum, inside the transaction and again after it.
-    """
-    entries = sorted(src.log(), key=lambda e: e.id)  # one consistent snapshot of src
-    expected = journal_checksum(entries)
-    dst.fill(entries)
-    copied = dst.log()
-    if len(copied) != len(entries) or journal_checksum(copied) != expected:
-        raise StoreError(
-            f"the copy in {dst.location} does not match {src.location}: "
-            f"{len(copied)} entries copied of {len(entries)}"
-        )
-    return CopyResult(len(entries), expected)
+def _out_of_sequence(rows: Sequence[Sequence[Any]], reader: RowReader) -> list[str]:
+    """Entries whose id or recording time no minshi could have given: ids are 1, 2, 3 … and
+    times never go back (a row written around minshi, e.g. a forged id or date)."""
+    problems = []
+    expected, before = 1, None
+    for id_, recorded_at in rows:
+        if int(id_) != expected:
+            problems.append(f"entry {id_} is out of sequence: the next id would be {expected}")
+        try:
+            moment = reader.moment(recorded_at)
+        except Damaged:
+            moment = None  # named by the check of unreadable entries
+        if moment is not None and before is not None and moment < before:
+            problems.append(
+                f"entry {id_} was recorded at {moment.isoformat(timespec='seconds')},"
+                f" before the entry ahead of it ({before.isoformat(timespec='seconds')})"
+            )
+        before = moment or before
+        expected = int(id_) + 1
+    return problems

@@ -16,6 +16,7 @@ psycopg is imported only when a server URL is opened.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -26,120 +27,37 @@ from typing import TYPE_CHECKING, Any
 from minshi.config import redact
 from minshi.errors import FileAccessError, InputError, StoreError
 from minshi.store.entries import Damaged, ProgressEntry, RowReader, canonical_decimal
-from minshi.store.journal import Cursor, Store, copy_journal
+from minshi.store.journal import Cursor
+from minshi.store.office import Store, copy_journal
+from minshi.store.postgres_schema import MIGRATIONS, WRITE_LOCK
 from minshi.store.sqlite import SQLiteStore, busy_timeout
 
 if TYPE_CHECKING:
     import psycopg
 
 SCHEMA = "minshi"
-WRITE_LOCK = 0x6D6E7368  # advisory lock key serialising minshi writers ("mnsh")
 CONNECT_TIMEOUT = 10  # seconds
+_TABLE = re.compile(r"\{(\w+)\}")  # {entry} in the journal's SQL: the table minshi.entry
 
-# Ordered migrations: MIGRATIONS[n] takes a store from schema version n to n + 1.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        "CREATE SCHEMA IF NOT EXISTS minshi",
-        "CREATE TABLE minshi.meta (schema_version integer NOT NULL)",
-        "INSERT INTO minshi.meta VALUES (0)",
-        """
-        CREATE TABLE minshi.entry (
-            id          bigint  PRIMARY KEY CHECK (id >= 1),
-            notice      text    NOT NULL CHECK (notice <> ''),
-            task        integer NOT NULL CHECK (task >= 1),
-            metric      text    NOT NULL CHECK (metric <> ''),
-            date        date    NOT NULL,
-            recorded_at timestamptz NOT NULL,
-            value       numeric CHECK (value >= 0 AND value < 1e30),  -- no NaN, no Infinity
-            done        boolean,
-            stage       text,
-            percent     numeric CHECK (percent BETWEEN 0 AND 100),
-            invested    numeric CHECK (invested >= 0 AND invested < 1e30),
-            note        text    NOT NULL DEFAULT '',
-            recorded_by text    NOT NULL DEFAULT '',
-            written_as  name    NOT NULL DEFAULT current_user,  -- the database role
-            retracts    bigint  UNIQUE REFERENCES minshi.entry (id),
-            CHECK (retracts IS NULL OR retracts < id)
-        )
-        """,
-        """
-        CREATE INDEX entry_by_series ON minshi.entry (notice, task, metric, date, id)
-        WHERE retracts IS NULL
-        """,
-        """
-        CREATE TABLE minshi.series (
-            notice text NOT NULL, task integer NOT NULL, metric text NOT NULL,
-            PRIMARY KEY (notice, task, metric)
-        )
-        """,
-        # which units lead which task (from the notices), and which role speaks for a unit
-        """
-        CREATE TABLE minshi.task_lead (
-            notice text NOT NULL, task integer NOT NULL, unit text NOT NULL,
-            PRIMARY KEY (notice, task, unit)
-        )
-        """,
-        """
-        CREATE TABLE minshi.unit_role (
-            unit text NOT NULL, role name NOT NULL, all_tasks boolean NOT NULL DEFAULT false,
-            PRIMARY KEY (unit, role)
-        )
-        """,
-        """
-        CREATE FUNCTION minshi.may_write(p_notice text, p_task integer) RETURNS boolean
-        LANGUAGE sql STABLE SET search_path = minshi, pg_catalog AS $$
-            SELECT EXISTS (
-                SELECT 1 FROM minshi.unit_role u
-                JOIN pg_catalog.pg_roles r ON r.rolname = u.role
-                WHERE pg_catalog.pg_has_role(current_user, r.oid, 'MEMBER')
-                  AND (u.all_tasks OR EXISTS (
-                      SELECT 1 FROM minshi.task_lead l
-                      WHERE l.notice = p_notice AND l.task = p_task AND l.unit = u.unit))
-            )
-        $$
-        """,
-        """
-        CREATE FUNCTION minshi.entry_guard() RETURNS trigger
-        LANGUAGE plpgsql SECURITY DEFINER SET search_path = minshi, pg_catalog AS $$
-        BEGIN
-            IF TG_OP <> 'INSERT' THEN
-                RAISE EXCEPTION 'the progress journal is append-only: entries are never changed'
-                    USING ERRCODE = 'integrity_constraint_violation';
-            END IF;
-            IF NEW.retracts IS NULL THEN
-                INSERT INTO minshi.series VALUES (NEW.notice, NEW.task, NEW.metric)
-                ON CONFLICT DO NOTHING;
-            ELSIF NOT EXISTS (
-                SELECT 1 FROM minshi.entry t
-                WHERE t.id = NEW.retracts AND t.retracts IS NULL AND t.notice = NEW.notice
-                  AND t.task = NEW.task AND t.metric = NEW.metric) THEN
-                RAISE EXCEPTION 'a retraction must name an entry of the same metric'
-                    USING ERRCODE = 'integrity_constraint_violation';
-            END IF;
-            RETURN NEW;
-        END
-        $$
-        """,
-        """
-        CREATE TRIGGER entry_guard BEFORE INSERT OR UPDATE OR DELETE ON minshi.entry
-        FOR EACH ROW EXECUTE FUNCTION minshi.entry_guard()
-        """,
-        """
-        CREATE TRIGGER entry_no_truncate BEFORE TRUNCATE ON minshi.entry
-        FOR EACH STATEMENT EXECUTE FUNCTION minshi.entry_guard()
-        """,
-        "ALTER TABLE minshi.entry ENABLE ROW LEVEL SECURITY",
-        "CREATE POLICY entry_read ON minshi.entry FOR SELECT USING (true)",
-        """
-        CREATE POLICY entry_write ON minshi.entry FOR INSERT
-        WITH CHECK (written_as = current_user AND minshi.may_write(notice, task))
-        """,
-        "GRANT USAGE ON SCHEMA minshi TO PUBLIC",
-        "GRANT SELECT ON ALL TABLES IN SCHEMA minshi TO PUBLIC",
-    ),
-)
 SCHEMA_VERSION = len(MIGRATIONS)
-_SCHEMA_OBJECTS = {"entry", "series", "task_lead", "unit_role", "meta"}
+_SCHEMA_OBJECTS = {
+    "entry",
+    "series",
+    "task_lead",
+    "unit_role",
+    "meta",
+    "review",
+    "closure",
+    "evidence",
+    "verifier",
+}
+_TRIGGERS = {
+    "entry": {"entry_guard", "entry_no_truncate", "entry_stamp"},
+    **{
+        t: {f"{t}_guard", f"{t}_no_truncate", f"{t}_stamp"}
+        for t in ("review", "closure", "evidence")
+    },
+}
 
 
 def _psycopg() -> Any:
@@ -224,11 +142,7 @@ class PostgresStore(Store):
         return moment
 
     def _sql(self, text: str) -> str:
-        return (
-            text.replace("{entry}", "minshi.entry")
-            .replace("{series}", "minshi.series")
-            .replace("?", "%s")
-        )
+        return _TABLE.sub(r"minshi.\1", text).replace("?", "%s")
 
     def _day(self, day: date) -> Any:
         return day
@@ -249,7 +163,15 @@ class PostgresStore(Store):
             e.note,
             e.by,
             e.retracts,
+            e.written_as,
         )
+
+    def _blob(self, content: bytes) -> Any:
+        return self._psycopg.Binary(content)
+
+    def _copying(self, cur: Cursor) -> None:
+        # the owner copying a journal keeps its ids, times and roles (minshi.stamp)
+        cur.execute("SET LOCAL minshi.copying = 'on'")
 
     def _backend_problems(self, cur: Cursor) -> tuple[list[str], bool]:
         cur.execute(
@@ -261,16 +183,74 @@ class PostgresStore(Store):
         ]
         if problems:
             return problems, False
-        cur.execute("SELECT tgname FROM pg_trigger WHERE tgrelid = 'minshi.entry'::regclass")
-        triggers = {name for (name,) in cur.fetchall()}
-        problems += [
-            f"the trigger {name} is missing"
-            for name in sorted({"entry_guard", "entry_no_truncate"} - triggers)
-        ]
-        cur.execute("SELECT relrowsecurity FROM pg_class WHERE oid = 'minshi.entry'::regclass")
-        if not cur.fetchone()[0]:
-            problems.append("row-level security is switched off on minshi.entry")
+        for table, wanted in _TRIGGERS.items():
+            cur.execute(f"SELECT tgname FROM pg_trigger WHERE tgrelid = 'minshi.{table}'::regclass")
+            triggers = {name for (name,) in cur.fetchall()}
+            problems += [f"the trigger {name} is missing" for name in sorted(wanted - triggers)]
+            cur.execute(
+                f"SELECT relrowsecurity FROM pg_class WHERE oid = 'minshi.{table}'::regclass"
+            )
+            if not cur.fetchone()[0]:
+                problems.append(f"row-level security is switched off on minshi.{table}")
         return problems, True
+
+    def _refuse_unreviewable(self, cur: Cursor, entries: Sequence[ProgressEntry]) -> None:
+        """Say in one line why the server will refuse (it refuses whatever the client says)."""
+        if self._owner_or_verifier(cur):
+            own = [e.id for e in entries if e.written_as and e.written_as == self._role(cur)]
+            if own:
+                raise InputError(
+                    f"the role {self._role(cur)} wrote entry {own[0]}: nobody verifies or "
+                    "returns an entry of their own (another verifier must)"
+                )
+            return
+        raise InputError(
+            f"the role {self._role(cur)} may not verify or return entries: that is the office's "
+            "right (minshi db grant --verifier ROLE)"
+        )
+
+    def _refuse_unwritable_closure(self, cur: Cursor) -> None:
+        if not self._owner_or_verifier(cur):
+            raise InputError(
+                f"the role {self._role(cur)} may not close or reopen tasks: that is the office's "
+                "right (minshi db grant --verifier ROLE)"
+            )
+
+    def _role(self, cur: Cursor) -> str:
+        cur.execute("SELECT current_user")
+        role: str = cur.fetchone()[0]
+        return role
+
+    def _owner_or_verifier(self, cur: Cursor) -> bool:
+        cur.execute(
+            "SELECT minshi.is_verifier() OR EXISTS (SELECT 1 FROM pg_tables"
+            " WHERE schemaname = 'minshi' AND tablename = 'entry' AND tableowner = current_user)"
+        )
+        return bool(cur.fetchone()[0])
+
+    def grant_verifier(self, role: str) -> None:
+        """Give a role the office's right: verify, return, close, reopen (its own entries
+        excepted)."""
+        sql = self._psycopg.sql
+        with self._write() as cur:
+            self._refuse_missing_role(cur, role)
+            cur.execute(
+                "INSERT INTO minshi.verifier (role) VALUES (%s) ON CONFLICT DO NOTHING", [role]
+            )
+            for table in ("review", "closure", "evidence"):
+                cur.execute(
+                    sql.SQL("GRANT INSERT ON minshi.{} TO {}").format(
+                        sql.Identifier(table), sql.Identifier(role)
+                    )
+                )
+
+    def _refuse_missing_role(self, cur: Cursor, role: str) -> None:
+        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
+        if cur.fetchone() is None:
+            raise InputError(
+                f"there is no role {role!r} on the server of {self.location}:"
+                " create it first (CREATE ROLE … LOGIN)"
+            )
 
     def _refuse_unwritable(self, cur: Cursor, tasks: set[tuple[str, int]]) -> None:
         self._refuse_unled(cur, tasks)
@@ -286,12 +266,7 @@ class PostgresStore(Store):
         self._writable()
         sql = self._psycopg.sql
         with self._write() as cur:
-            cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
-            if cur.fetchone() is None:
-                raise InputError(
-                    f"there is no role {role!r} on the server of {self.location}:"
-                    " create it first (CREATE ROLE … LOGIN)"
-                )
+            self._refuse_missing_role(cur, role)
             cur.execute(
                 "INSERT INTO minshi.unit_role (unit, role, all_tasks) VALUES (%s, %s, %s)"
                 " ON CONFLICT (unit, role) DO UPDATE SET all_tasks = EXCLUDED.all_tasks",

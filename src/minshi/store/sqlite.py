@@ -27,102 +27,16 @@ from typing import Any
 
 from minshi.errors import FileAccessError, InputError, StoreError
 from minshi.store.entries import Damaged, ProgressEntry, RowReader, decimal_text
-from minshi.store.journal import Cursor, Store
+from minshi.store.journal import Cursor
+from minshi.store.office import Store
+from minshi.store.sqlite_schema import MIGRATIONS, SCHEMA_OBJECTS, SCHEMA_VERSION
 
 APPLICATION_ID = 0x6D6E7368  # "mnsh" in the file header: marks a minshi store
 DEFAULT_BUSY_TIMEOUT = 10.0  # seconds a writer waits for another one
 BUSY_TIMEOUT_ENV = "MINSHI_BUSY_TIMEOUT"
 
 
-def _number_check(column: str) -> str:
-    """A number as every store keeps it (`decimal_text`): digits, at most one point between
-    digits. (Stores created before this check was tightened hold digits and points only; a
-    reader refuses what does not parse, and `check` names it.)"""
-    return (
-        f"CHECK ({column} GLOB '[0-9]*' AND {column} NOT GLOB '*[^0-9.]*'"
-        f" AND {column} NOT GLOB '*.*.*' AND {column} NOT GLOB '*.')"
-    )
-
-
-# Ordered migrations: MIGRATIONS[n] takes a store from schema version n to n + 1.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (
-    (
-        f"""
-        CREATE TABLE entry (
-            id          INTEGER PRIMARY KEY,
-            notice      TEXT    NOT NULL CHECK (length(notice) > 0),
-            task        INTEGER NOT NULL CHECK (typeof(task) = 'integer' AND task >= 1),
-            metric      TEXT    NOT NULL CHECK (length(metric) > 0),
-            date        TEXT    NOT NULL CHECK (date IS strftime('%Y-%m-%d', date)),
-            recorded_at TEXT    NOT NULL,
-            value       TEXT    {_number_check("value")},
-            done        INTEGER CHECK (done IN (0, 1)),
-            stage       TEXT,
-            percent     TEXT    {_number_check("percent")},
-            invested    TEXT    {_number_check("invested")},
-            note        TEXT    NOT NULL DEFAULT '',
-            recorded_by TEXT    NOT NULL DEFAULT '',
-            retracts    INTEGER UNIQUE REFERENCES entry (id),
-            CHECK (retracts IS NULL OR retracts < id)
-        )
-        """,
-        # latest(as_of) walks this index backwards from as_of, one step per metric
-        """
-        CREATE INDEX entry_by_series ON entry (notice, task, metric, date)
-        WHERE retracts IS NULL
-        """,
-        # every (notice, task, metric) ever reported, kept by the database itself
-        """
-        CREATE TABLE series (
-            notice TEXT    NOT NULL,
-            task   INTEGER NOT NULL,
-            metric TEXT    NOT NULL,
-            PRIMARY KEY (notice, task, metric)
-        ) WITHOUT ROWID
-        """,
-        """
-        CREATE TRIGGER entry_series AFTER INSERT ON entry WHEN NEW.retracts IS NULL
-        BEGIN
-            INSERT OR IGNORE INTO series (notice, task, metric)
-            VALUES (NEW.notice, NEW.task, NEW.metric);
-        END
-        """,
-        """
-        CREATE TRIGGER entry_retraction BEFORE INSERT ON entry WHEN NEW.retracts IS NOT NULL
-        BEGIN
-            SELECT RAISE(ABORT, 'a retraction must name an entry of the same metric')
-            WHERE NOT EXISTS (
-                SELECT 1 FROM entry t
-                WHERE t.id = NEW.retracts AND t.retracts IS NULL AND t.notice = NEW.notice
-                  AND t.task = NEW.task AND t.metric = NEW.metric
-            );
-        END
-        """,
-        """
-        CREATE TRIGGER entry_no_update BEFORE UPDATE ON entry
-        BEGIN
-            SELECT RAISE(ABORT, 'the progress journal is append-only: entries are never changed');
-        END
-        """,
-        """
-        CREATE TRIGGER entry_no_delete BEFORE DELETE ON entry
-        BEGIN
-            SELECT RAISE(ABORT, 'the progress journal is append-only: entries are never deleted');
-        END
-        """,
-    ),
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-_SCHEMA_OBJECTS = {
-    "entry",
-    "series",
-    "entry_by_series",
-    "entry_series",
-    "entry_retraction",
-    "entry_no_update",
-    "entry_no_delete",
-}
-
+_TABLE = re.compile(r"\{(\w+)\}")  # {entry} in the journal's SQL: the table entry
 _NUMBER = re.compile(r"[0-9]+(\.[0-9]+)?")  # what `_number_check` allows
 # what PRAGMA integrity_check says of a row the schema forbids (rather than of a damaged file)
 _ROW_PROBLEMS = ("integrity: CHECK constraint failed", "integrity: NULL value in")
@@ -189,7 +103,7 @@ class SQLiteStore(Store):
         return datetime.now(UTC)
 
     def _sql(self, text: str) -> str:
-        return text.replace("{entry}", "entry").replace("{series}", "series")
+        return _TABLE.sub(r"\1", text)
 
     def _day(self, day: date) -> Any:
         return day.isoformat()
@@ -210,7 +124,11 @@ class SQLiteStore(Store):
             e.note,
             e.by,
             e.retracts,
+            e.written_as,
         )
+
+    def _moment(self, value: Any) -> Any:
+        return value.isoformat(timespec="microseconds")
 
     def _backend_problems(self, cur: Cursor) -> tuple[list[str], bool]:
         problems = [
@@ -225,7 +143,7 @@ class SQLiteStore(Store):
             for table, rowid, parent, _ in cur.execute("PRAGMA foreign_key_check").fetchall()
         ]
         present = {name for (name,) in cur.execute("SELECT name FROM sqlite_master").fetchall()}
-        missing = sorted(_SCHEMA_OBJECTS - present)
+        missing = sorted(SCHEMA_OBJECTS - present)
         problems += [f"the schema object {name} is missing" for name in missing]
         return problems, not missing
 
@@ -304,17 +222,27 @@ class SQLiteStore(Store):
             raise self._open_error(exc) from exc
         try:
             version = self._version = self._inspect(conn)
-            if 0 < version < SCHEMA_VERSION and not self._create:
-                raise StoreError(
-                    f"the store {self.location} has schema version {version}, older than this "
-                    f"minshi's {SCHEMA_VERSION}: run `minshi db migrate` to upgrade it"
-                )
+            if 0 < version < SCHEMA_VERSION:
+                self._upgrade_older(conn, version)
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = FULL")  # a committed entry survives a power cut
         except BaseException:
             conn.close()
             raise
         return conn
+
+    def _upgrade_older(self, conn: sqlite3.Connection, version: int) -> None:
+        """A store written by an older minshi is brought up to date when first opened: its
+        entries stay as they are (old entries count as reported), tables are added."""
+        try:
+            self._upgrade(conn)
+        except StoreError as exc:
+            raise StoreError(
+                f"the store {self.location} has schema version {version}, older than this "
+                f"minshi's {SCHEMA_VERSION}, and cannot be upgraded now ({exc.message}): run "
+                "`minshi db migrate` as a user who may write it"
+            ) from exc
+        self._version = SCHEMA_VERSION
 
     def _inspect(self, conn: sqlite3.Connection) -> int:
         """The schema version of the file, refusing what is not a minshi store (writes nothing)."""
