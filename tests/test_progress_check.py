@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -236,6 +237,54 @@ def test_a_stage_over_the_limit_is_refused_naming_the_stage() -> None:
     message = refusal(task="20", metric="其芳小学", stage="字" * (MAX_TEXT + 1))
     assert message.endswith(f"longer than {MAX_TEXT} characters")
     assert "stage" in message  # the clerk wrote no note at all
+
+
+REVISED = """\
+notice:
+  id: rev-2024
+  title: 停车泊位民生实事工作目标任务
+  doc_number: 万州府办发〔2024〕7号
+  issuer: 重庆市万州区人民政府办公室
+  issued: 2024-01-01
+  period: {start: 2024-01-01, end: 2024-12-31}
+tasks:
+  - id: 9
+    category: 市级
+    name: 推进“错时共享”停车泊位建设
+    target_text: 新增“错时共享”停车泊位1000个（以市级实际下达为准）。
+    lead: [区城市管理局]
+    metrics:
+      - key: 泊位
+        name: 新增“错时共享”停车泊位
+        kind: quantity
+        target: 1000
+        unit: 个
+        comparator: ">="
+        provisional: true
+        revisions:
+          - {date: 2024-05-01, target: 5000, reason: 市级实际下达5000个}
+"""
+
+
+def test_a_figure_is_judged_plausible_against_the_target_in_force(tmp_path: Path) -> None:
+    # 以市级实际下达为准: the city set 5000 on 2024-05-01. 3500 in June is 70% of the target in
+    # force (the status says 超序时), not "more than 3× the target 1000"
+    path = tmp_path / "rev.yaml"
+    path.write_text(REVISED, encoding="utf-8")
+    revised = load(path, use_cache=False)
+
+    def judge(value: str, day: str) -> Decimal | None:
+        report = Submission(task="9", value=value, date=day)
+        return check_submission(report, revised, today=TODAY, by="测试员").entry.value
+
+    with pytest.raises(InputError, match="3500 个 is more than 3× the target 1000 个"):
+        judge("3500", "2024-04-30")  # before the revision: 1000 is in force
+    assert judge("3500", "2024-06-30") == 3500
+    with pytest.raises(InputError) as caught:
+        judge("16000", "2024-06-30")
+    assert caught.value.message == (
+        "task 9 泊位: 16000 个 is more than 3× the target 5000 个; if that is right, add --force"
+    )
 
 
 def test_a_value_with_more_decimals_than_the_journal_keeps_is_refused_when_checked() -> None:
