@@ -293,3 +293,39 @@ def test_tasks_of_a_unit_by_role() -> None:
     assert of("区教委", "coop") == [1]
     assert of("区教委", "any") == [1, 2, 3, 20]
     assert of("区供销合作社", "lead") == [11]
+
+
+OWNED_PART = """\
+notice:
+  id: own-2024
+  title: 农业民生实事工作目标任务
+  doc_number: 万州府办发〔2024〕8号
+  issuer: 重庆市万州区人民政府办公室
+  issued: 2024-01-01
+  period: {start: 2024-01-01, end: 2024-12-31}
+tasks:
+  - id: 1
+    category: 市级
+    name: 实施农业社会化服务惠农工程
+    target_text: 开展农业社会化服务6万亩，其中区农业农村委4万亩、区供销合作社2万亩。
+    lead: [区农业农村委]
+    cooperating: [区供销合作社, 区财政局]
+    metrics:
+      - {key: 服务, name: 农业社会化服务, kind: quantity, target: 60000, unit: 亩, comparator: ">="}
+      - {key: 农委, name: 农委承担, kind: quantity, target: 40000, unit: 亩, comparator: ">=",
+         owner: 区农业农村委, parent: 服务}
+      - {key: 供销社, name: 供销社承担, kind: quantity, target: 20000, unit: 亩, comparator: ">=",
+         owner: 区供销合作社, parent: 服务}
+"""
+
+
+def test_unit_index_counts_a_part_owned_as_a_task_led(tmp_path: Path) -> None:
+    # 区供销合作社 owns a part without being named a lead: `select(lead=…)`, `tasks_of_unit` and
+    # `answers_for` all treat it as leading task 1, so the index of units must say so too
+    path = tmp_path / "own.yaml"
+    path.write_text(OWNED_PART, encoding="utf-8")
+    catalog = load(path, use_cache=False)
+    assert task_ids(catalog.select(lead="区供销合作社")) == [1]
+    assert task_ids(catalog.tasks_of_unit("区供销合作社", "lead")) == [1]
+    (row,) = [r for r in catalog.unit_index() if r["unit"] == "区供销合作社"]
+    assert row["lead"] == [1]
