@@ -342,7 +342,7 @@ def test_undo_of_a_notice_no_longer_loaded_still_works(store: Store) -> None:
 
 @pytest.fixture
 def year(store: Store) -> Store:
-    """Six reports of three units, entered out of date order, one of them taken back."""
+    """Six reports on four tasks, entered out of date order, one of them taken back."""
     for task, metric, value, day in [
         ("16", "老旧小区", "20", "2024-04-30"),  # 1 区住房城乡建委
         ("5", "街头绿地", "1", "2024-05-31"),  # 2 区城市管理局
@@ -385,10 +385,7 @@ def test_journal_filters(year: Store, choice: dict[str, object], expected: list[
 
 
 def test_journal_marks_what_was_taken_back(year: Store) -> None:
-    taken_back, retraction = (
-        journal(CATALOG, year, task="16", limit=4)[2],
-        journal(CATALOG, year)[0],
-    )
+    retraction, _, taken_back, _ = journal(CATALOG, year, task="16")
     assert (taken_back.id, taken_back.retracted_by) == (3, 7)
     assert (retraction.id, retraction.retracts, retraction.value) == (7, 3, None)
 
