@@ -84,7 +84,7 @@ def test_check_names_every_damaged_entry(store: Store, path: Path) -> None:
     tamper(
         path,
         "INSERT INTO entry (id, notice, task, metric, date, recorded_at, value)"
-        " VALUES (5, 'wanzhou-2024', 16, '老旧小区', '2024-06-01', '2024-06-01T00:00:00+00:00',"
+        " VALUES (5, 'wanzhou-2024', 16, '老旧小区', '2024-06-01', '2100-06-01T00:00:00+00:00',"
         " 'abc')",
         "INSERT INTO entry (id, notice, task, metric, date, recorded_at, value)"
         " VALUES (6, 'wanzhou-2024', 16, '老旧小区', '2024-06-02', 'yesterday', '7')",
@@ -114,7 +114,7 @@ def test_check_names_a_retraction_of_another_metric(store: Store, path: Path) ->
         path,
         "DROP TRIGGER entry_retraction",
         "INSERT INTO entry (id, notice, task, metric, date, recorded_at, retracts) VALUES"
-        " (5, 'wanzhou-2024', 16, '改造面积', '2024-05-01', '2024-05-01T00:00:00+00:00', 1)",
+        " (5, 'wanzhou-2024', 16, '改造面积', '2024-05-01', '2100-05-01T00:00:00+00:00', 1)",
         MIGRATIONS[0][4],  # the guard back in place
     )
     assert problems_of(path) == (
@@ -129,7 +129,8 @@ def test_check_finds_a_file_damaged_on_disk(tmp_path: Path) -> None:
         writer.add([entry(n, note="进展" * 100) for n in range(300)])
     damaged = bytearray(path.read_bytes())
     page = 4096
-    damaged[5 * page + 100 : 5 * page + 2100] = b"\xff" * 2000  # a page of entries scribbled on
+    for at in range(5, 40, 5):  # pages of entries and their index scribbled on
+        damaged[at * page + 100 : at * page + 2100] = b"\xff" * 2000
     path.write_bytes(bytes(damaged))
     message, details = problems_of(path)
     assert re.fullmatch(rf"{re.escape(str(path))}: \d+ problem\(s\) found", message)

@@ -154,9 +154,9 @@ def test_a_note_of_exactly_the_limit_is_accepted() -> None:
         # the value
         ({"value": "abc"}, "value 'abc' is not a number; write digits, e.g. 40"),
         ({"value": "-5"}, "value '-5' is negative; progress is counted from 0 up"),
-        ({"value": "Infinity"}, "value 'Infinity' is not a finite number"),
-        ({"value": "NaN"}, "value 'NaN' is not a finite number"),
-        ({"value": "1e21"}, "value '1e21' is far too large"),
+        ({"value": "Infinity"}, "value 'Infinity' is not a number; write digits, e.g. 40"),
+        ({"value": "NaN"}, "value 'NaN' is not a number; write digits, e.g. 40"),
+        ({"value": "1e21"}, "value '1e21' is not a number; write digits, e.g. 40"),
         (
             {"value": "30%"},
             "value '30%' is a percentage, but this figure counts 个: give the cumulative figure "
@@ -319,7 +319,6 @@ def test_a_value_with_more_decimals_than_the_journal_keeps_is_refused_when_check
         ("95%", "%", 95),
         ("９５％", "%", 95),
         ("0", None, 0),
-        ("1e20", None, Decimal("1e20")),
     ],
 )
 def test_numbers_are_read_as_clerks_write_them(text: str, unit: str | None, number: int) -> None:
@@ -337,7 +336,7 @@ def test_an_amount_in_wan_yuan_is_read_without_scaling() -> None:
         ("个", "个", "value '个' is not a number; write digits, e.g. 40"),
         ("", "个", "value '' is not a number; write digits, e.g. 40"),
         ("0x10", None, "value '0x10' is not a number; write digits, e.g. 40"),
-        ("八十", "%", "value '八十' is not a number; write digits, e.g. 95"),
+        ("八十多", "%", "value '八十多' is not a number; write digits, e.g. 95"),
         ("13万人", "个", "value '13万人' is not a number; write digits, e.g. 40"),  # another unit
         (
             "30%",
@@ -346,7 +345,8 @@ def test_an_amount_in_wan_yuan_is_read_without_scaling() -> None:
             "figure itself",
         ),
         ("-0.5", None, "value '-0.5' is negative; progress is counted from 0 up"),
-        ("1e13亿", None, "value '1e13亿' is far too large"),
+        ("1e13亿", None, "value '1e13亿' is not a number; write digits, e.g. 40"),
+        ("1" * 40, None, f"value '{'1' * 40}' is far too large"),
     ],
 )
 def test_what_is_not_a_sound_number_is_refused(text: str, unit: str | None, message: str) -> None:

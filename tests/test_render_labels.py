@@ -72,6 +72,7 @@ def test_the_office_words_for_each_status() -> None:
         "behind": "滞后",
         "far_behind": "严重滞后",
         "not_measured": "待评估",
+        "closed": "已销号",
     }
     assert PALETTE["far_behind"] == PALETTE["overdue"]  # both red
     assert PALETTE["done"] != PALETTE["on_track"]
@@ -103,7 +104,8 @@ def test_unknown_statuses_are_all_named_with_the_known_ones() -> None:
         parse_statuses("behind, 落后, late")
     assert caught.value.message == (
         "unknown status 落后, late (use overdue (逾期未完成), far_behind (严重滞后), "
-        "behind (滞后), not_measured (待评估), on_track (按序时), ahead (超序时), done (已完成))"
+        "behind (滞后), not_measured (待评估), on_track (按序时), ahead (超序时), done (已完成), "
+        "closed (已销号))"
     )
 
 

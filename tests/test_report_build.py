@@ -156,7 +156,16 @@ def report(five: Catalog, store: Store) -> Report:
 
 
 def counts(**nonzero: int) -> dict[str, int]:
-    every = ("done", "ahead", "on_track", "behind", "far_behind", "overdue", "not_measured")
+    every = (
+        "closed",
+        "done",
+        "ahead",
+        "on_track",
+        "behind",
+        "far_behind",
+        "overdue",
+        "not_measured",
+    )
     return {status: nonzero.get(status, 0) for status in every}
 
 

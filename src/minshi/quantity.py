@@ -10,6 +10,7 @@ Standard library only: the rest of the code (and the importer) can use it at no 
 
 from __future__ import annotations
 
+import decimal
 import functools
 import re
 from decimal import Decimal
@@ -404,15 +405,17 @@ def format_quantity(value: Decimal, unit: str | None = None) -> str:
     if not value.is_finite() or value < 0:
         raise ValueError(f"cannot format {value} as a quantity")
     unit = unit or ""
-    number = _tidy(value)
-    suffix = ""
-    if unit not in ("%", "‰") and not unit.startswith(tuple(MULTIPLIERS)):
-        for multiplier, power in MULTIPLIERS.items():  # 亿 first
-            scaled = number.scaleb(-power)
-            if scaled >= 1 and _tidy(scaled).as_tuple().exponent >= -2:  # type: ignore[operator]
-                number, suffix = _tidy(scaled), multiplier
-                break
-    return f"{number:f}{suffix}{unit}"
+    with decimal.localcontext() as exact:  # every digit a store keeps, not 28 significant
+        exact.prec = MAX_INTEGER_DIGITS + MAX_FRACTION_DIGITS + 8
+        number = _tidy(value)
+        suffix = ""
+        if unit not in ("%", "‰") and not unit.startswith(tuple(MULTIPLIERS)):
+            for multiplier, power in MULTIPLIERS.items():  # 亿 first
+                scaled = number.scaleb(-power)
+                if scaled >= 1 and _tidy(scaled).as_tuple().exponent >= -2:  # type: ignore[operator]
+                    number, suffix = _tidy(scaled), multiplier
+                    break
+        return f"{number:f}{suffix}{unit}"
 
 
 # The bounds of a stored number (minshi.store.base: MAX_INTEGER_DIGITS, MAX_FRACTION_DIGITS),

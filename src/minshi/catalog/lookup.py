@@ -186,7 +186,10 @@ class Catalog:
         for n in chosen:
             for task in n.tasks:
                 ref = task.id if self.single else f"{n.id}/{task.id}"
-                for role, names in (("lead", task.lead), ("cooperating", task.cooperating)):
+                owners = [m.owner for m in task.metrics if m.owner]  # a part's owner leads it
+                leads = list(dict.fromkeys([*task.lead, *owners]))
+                cooperating = [u for u in task.cooperating if u not in leads]
+                for role, names in (("lead", leads), ("cooperating", cooperating)):
                     for name in names:
                         row = rows.setdefault(name, {"unit": name, "lead": [], "cooperating": []})
                         row[role].append(ref)

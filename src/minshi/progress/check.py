@@ -21,6 +21,7 @@ from minshi.days import parse_day
 from minshi.errors import InputError
 from minshi.models import Metric, Notice, Task
 from minshi.quantity import parse_value
+from minshi.status import target_as_of
 from minshi.store import NewEntry, ProgressEntry
 
 T = TypeVar("T")
@@ -123,8 +124,9 @@ def check_submission(
     done = _optional(report.done, parse_flag, "done")
     stage = _text(report.stage or "", "stage").strip() or None
     note = _text(report.note, "note").strip()
-    if len(note) > MAX_TEXT or len(stage or "") > MAX_TEXT:
-        raise InputError(f"the note is longer than {MAX_TEXT} characters")
+    for what, text in (("note", note), ("stage", stage or "")):
+        if len(text) > MAX_TEXT:
+            raise InputError(f"the {what} is longer than {MAX_TEXT} characters")
     label = f"task {task.id} {metric.key}"
     if metric.kind == "milestone":
         if value is not None:
@@ -154,7 +156,7 @@ def check_submission(
                 "also when only the note or the investment is new"
             )
         if not force:
-            _check_plausible(value, metric, label)
+            _check_plausible(value, metric, label, target_as_of(metric, day))
     entry = NewEntry(
         notice=notice.id,
         task=task.id,
@@ -232,11 +234,12 @@ def _optional(text: str | None, parse: Callable[[str, str], T], what: str) -> T 
     return parse(text, what) if text is not None and text.strip() else None
 
 
-def _check_plausible(value: Decimal, metric: Metric, label: str) -> None:
+def _check_plausible(value: Decimal, metric: Metric, label: str, target: Decimal | None) -> None:
+    """Refuse what looks like a typo (40 vs 4000), against the target in force on the day."""
     if metric.kind == "percent" and value > 100:
         raise InputError(f"{label}: {value}% is above 100%; if that is right, add --force")
     # a "<=" target (控制在…以内) is met from above: the scale to compare with is its baseline
-    scale = metric.baseline if metric.comparator == "<=" else metric.target
+    scale = metric.baseline if metric.comparator == "<=" else target
     if scale is not None and scale > 0 and value > scale * FAR_ABOVE:
         unit = metric.unit or ""
         what = "baseline" if metric.comparator == "<=" else "target"

@@ -288,6 +288,8 @@ def journal(
     limit: int | None = None,
 ) -> list[ProgressEntry]:
     """The journal newest first, of a task, of the tasks of a unit, between two dates."""
+    if limit is not None and limit < 0:
+        raise InputError(f"the number of entries must not be negative, not {limit}")
     if notice is not None:
         notice = catalog.notice(notice).id
     wanted: set[tuple[str, int]] | None = None  # (notice, task) pairs, when narrowed

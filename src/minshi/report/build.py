@@ -157,13 +157,17 @@ def _totals(label: str, rows: Sequence[ReportRow]) -> Totals:
 
 
 def _attention(rows: Sequence[ReportRow], lead: str | None) -> list[AttentionGroup]:
+    """Per lead unit, the overdue and far-behind metrics it answers for (`answers_for`): a
+    sum of parts lagging names the owners of the parts, each for their own part."""
     groups: dict[str, list[tuple[ReportRow, MetricLine]]] = {}
     for row in rows:
-        for line in row.metrics:
-            if line.status not in ATTENTION:
+        owners = [m.owner for m in row.task.metrics if m.owner]
+        for unit in dict.fromkeys([*row.task.lead, *owners]):
+            if lead is not None and unit != lead:
                 continue
-            for unit in line.lead:
-                if lead is None or unit == lead:
+            keys = {m.key for m in answers_for(row.task, unit, "lead")}
+            for line in row.metrics:
+                if line.status in ATTENTION and line.view.metric.key in keys:
                     groups.setdefault(unit, []).append((row, line))
     return [AttentionGroup(unit, items) for unit, items in groups.items()]
 
