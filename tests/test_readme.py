@@ -19,6 +19,7 @@ JUNE_CSV = (
     ",99,,1,2024-07-01,\n"
     ",16,,abc,2024-07-01,\n"
 )
+ACCEPTANCE_REPORT = "%PDF-1.4\n% 江南水厂竣工验收报告\n%%EOF\n".encode()
 
 
 def examples() -> list[tuple[str, str | None]]:
@@ -51,6 +52,7 @@ def test_every_console_example_prints_what_the_readme_shows(
     (office / "data").mkdir(parents=True)
     shutil.copy(BUNDLED, office / "data" / "targets_2024.yaml")
     (office / "6月.csv").write_text(JUNE_CSV, encoding="utf-8")
+    (office / "验收报告.pdf").write_bytes(ACCEPTANCE_REPORT)
     text = BUNDLED.read_text(encoding="utf-8")
     broken = text.replace("target: 95,", "target: -95,", 1).replace(
         "category: 区级", "category: 省级", 1
@@ -60,7 +62,7 @@ def test_every_console_example_prints_what_the_readme_shows(
     for command, expected in examples():
         argv = shlex.split(command)
         assert argv[0] == "minshi", command
-        result = run_minshi(*argv[1:], cwd=office, env={"COLUMNS": "100"})
+        result = run_minshi(*argv[1:], cwd=office, env={"COLUMNS": "100", "LOGNAME": "zhangmin"})
         assert result.returncode in (0, 1, 2), (command, result.stderr)
         if expected is not None:
             shown = (result.stdout + result.stderr).rstrip()

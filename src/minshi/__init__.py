@@ -33,6 +33,11 @@ _EXPORTS = {
     "import_file": "minshi.progress.record",
     "undo": "minshi.progress.record",
     "journal": "minshi.progress.record",
+    "verify": "minshi.progress.review",
+    "send_back": "minshi.progress.review",
+    "returned": "minshi.progress.review",
+    "close": "minshi.progress.review",
+    "reopen": "minshi.progress.review",
     "tasks_as_of": "minshi.followup",
     "task_as_of": "minshi.followup",
     "metrics_as_of": "minshi.followup",
@@ -55,6 +60,11 @@ __all__ = [
     "import_file",
     "undo",
     "journal",
+    "verify",
+    "send_back",
+    "returned",
+    "close",
+    "reopen",
     "tasks_as_of",
     "task_as_of",
     "metrics_as_of",
@@ -73,6 +83,7 @@ if TYPE_CHECKING:
     from minshi.followup import metrics_as_of, task_as_of, tasks_as_of
     from minshi.progress.check import Submission
     from minshi.progress.record import import_file, journal, record, undo
+    from minshi.progress.review import close, reopen, returned, send_back, verify
     from minshi.render.report import render_report
     from minshi.report import build_report
     from minshi.store import Store

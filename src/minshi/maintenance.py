@@ -55,8 +55,19 @@ class Granted(NamedTuple):
     tasks: list[int] | None  # the tasks the unit leads; None for every task
 
 
+def grant_verifier(store: Store, role: str, unit: str | None, other: str | None) -> None:
+    """Give a server role the office's right to verify, return, close and reopen."""
+    if unit or other:
+        raise InputError("--verifier ROLE grants the office's right alone: leave out UNIT ROLE")
+    if not role.strip():
+        raise InputError("--verifier needs a role name")
+    store.grant_verifier(role)
+
+
 def grant(store: Store, catalog: Catalog, unit: str, role: str, *, all_tasks: bool) -> Granted:
     """Let a server role write progress for a unit: the tasks it leads, or all of them."""
+    if not unit or not role:
+        raise InputError("give the UNIT and the ROLE that speaks for it (or --verifier ROLE)")
     name = catalog.resolve_unit(unit)
     sync_leads(store, catalog)
     store.grant(name, role, all_tasks=all_tasks)  # a store without roles refuses

@@ -134,13 +134,26 @@ COMMAND_MODULES = {
     "config": ("query",),
     "overdue": ("followup",),
     "incomplete": ("followup",),
-    "progress": ("progress",),
+    "progress": ("progress", "review"),
     "report": ("report",),
     "import-notice": ("notice",),
     "db": ("db",),
+    "close": ("office",),
+    "reopen": ("office",),
+    "evidence": ("evidence",),
 }
-ALL_MODULES = ("query", "followup", "progress", "report", "notice", "db")
-GROUPS = ("progress", "db")  # commands with subcommands
+ALL_MODULES = (
+    "query",
+    "followup",
+    "progress",
+    "review",
+    "report",
+    "office",
+    "evidence",
+    "notice",
+    "db",
+)
+GROUPS = ("progress", "db", "evidence")  # commands with subcommands
 
 
 def command_words(argv: Sequence[str]) -> list[str]:
@@ -189,8 +202,9 @@ def _register(argv: Sequence[str]) -> None:
     completing = _completion_words()
     words = command_words(argv if completing is None else completing)
     modules = COMMAND_MODULES.get(words[0], ALL_MODULES) if words else ALL_MODULES
-    for name in modules:
-        importlib.import_module(f"minshi.cli.{name}").commands.register(app, words)
+    found = [importlib.import_module(f"minshi.cli.{name}").commands for name in modules]
+    for commands in dict.fromkeys(found):  # a group's commands may live in several modules
+        commands.register(app, words)
 
 
 _register(sys.argv[1:] if Path(sys.argv[0]).name in ("minshi", "__main__.py") else [])

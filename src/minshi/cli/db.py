@@ -56,21 +56,37 @@ def migrate() -> None:
     "grant",
     epilog=(
         "Examples: minshi --db postgresql://admin@db/minshi db grant 区教委 edu_clerk  ·  "
-        "minshi db grant 区发展改革委 supervision --all"
+        "minshi db grant 区发展改革委 supervision --all  ·  "
+        "minshi db grant --verifier supervision"
     ),
 )
 def grant(
-    unit: Annotated[str, typer.Argument(metavar="UNIT", help="The unit, e.g. 区教委.")],
+    unit: Annotated[
+        str | None, typer.Argument(metavar="[UNIT]", help="The unit, e.g. 区教委.")
+    ] = None,
     role: Annotated[
-        str, typer.Argument(metavar="ROLE", help="The database role that speaks for it.")
-    ],
+        str | None,
+        typer.Argument(metavar="[ROLE]", help="The database role that speaks for it."),
+    ] = None,
     all_tasks: Annotated[
         bool, typer.Option("--all", help="May write every task (the supervision office).")
     ] = False,
+    verifier: Annotated[
+        str | None,
+        typer.Option(
+            "--verifier",
+            metavar="ROLE",
+            help="Give ROLE the office's right: verify, return, close and reopen.",
+        ),
+    ] = None,
 ) -> None:
-    """Let a PostgreSQL role write progress for a unit: the tasks it leads, or all of them."""
+    """Let a PostgreSQL role write progress for a unit (the tasks it leads, or all of them),
+    or give a role the office's right to check (--verifier)."""
     store, catalog = state.store(write=True), state.catalog()
-    granted = maintenance.grant(store, catalog, unit, role, all_tasks=all_tasks)
+    if verifier is not None:
+        maintenance.grant_verifier(store, verifier, unit, role)
+        return typer.echo(f"{verifier} may now verify, return, close and reopen")
+    granted = maintenance.grant(store, catalog, unit or "", role or "", all_tasks=all_tasks)
     led = "、".join(map(str, granted.tasks or [])) or "none"
     scope = "every task" if granted.tasks is None else f"the tasks {granted.unit} leads ({led})"
     typer.echo(f"{role} may now write progress for {scope}")

@@ -95,6 +95,10 @@ BasisOpt = Annotated[
         show_default=False,
     ),
 ]
+OfficerOpt = Annotated[
+    str | None,
+    typer.Option("--by", metavar="NAME", help="Who in the office does it (default: your login)."),
+]
 AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", metavar="YYYY-MM-DD", help="Status as of this date (default: today)."),

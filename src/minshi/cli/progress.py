@@ -9,6 +9,7 @@ from minshi.cli import state
 from minshi.cli.commands import Commands
 from minshi.cli.options import (
     AsOfOpt,
+    BasisOpt,
     Format,
     FormatOpt,
     LeadOpt,
@@ -182,10 +183,11 @@ def export(
         typer.Option("--output", "-o", metavar="FILE", help="Write to a file (UTF-8 with BOM)."),
     ] = None,
     notice: NoticeOpt = None,
+    basis: BasisOpt = None,
 ) -> None:
     """Write the standing reports as CSV, in the format `progress import` reads."""
     entries = journal(state.catalog(), state.store(), notice=notice)
-    text = export_csv(sorted(entries, key=lambda e: e.id))
+    text = export_csv(sorted(entries, key=lambda e: e.id), state.basis(basis))
     if output is None:
         return state.emit(for_stream(text))
     write_file(output, text.encode("utf-8-sig"))
@@ -218,11 +220,12 @@ def template(
     notice: NoticeOpt = None,
     overwrite: OverwriteOpt = False,
     force: OldForceOpt = False,
+    basis: BasisOpt = None,
 ) -> None:
     """Write a unit's fill-in sheet (.xlsx): its metrics, current values, cells to fill in."""
     day = as_of_date(as_of)
     catalog = state.catalog()
-    rows = sheet_rows(catalog, state.store(), lead, day, notice)
+    rows = sheet_rows(catalog, state.store(), lead, day, notice, state.basis(basis))
     unit = catalog.resolve_unit(lead)
     path = check_sheet_path(output or Path(default_name(unit, day)))
     write_file(path, fill_in_sheet(rows, unit=unit, as_of=day), replace=overwrite or force)

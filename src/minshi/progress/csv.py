@@ -130,8 +130,9 @@ def _cell(value: object) -> str:
     return unneutralize("" if value is None else str(value))
 
 
-def export_csv(entries: Iterable[ProgressEntry]) -> str:
-    """The journal's standing entries (not retracted), oldest first, as an importable CSV."""
+def export_csv(entries: Iterable[ProgressEntry], basis: str = "reported") -> str:
+    """The journal's standing entries (not taken back, not returned; on the verified basis,
+    verified only), oldest first, as an importable CSV."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([*COLUMNS, *OPTIONAL_COLUMNS])
@@ -140,7 +141,7 @@ def export_csv(entries: Iterable[ProgressEntry]) -> str:
         return "" if value is None else decimal_text(value.normalize()) or ""
 
     for e in entries:
-        if e.is_retraction or e.is_retracted:
+        if not e.counts or (basis == "verified" and e.state != "verified"):
             continue
         writer.writerow(
             [

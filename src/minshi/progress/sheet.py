@@ -25,8 +25,8 @@ from minshi.errors import DataFileError, FileAccessError, InputError, MinshiErro
 from minshi.followup import MetricView, TaskView, tasks_as_of
 from minshi.progress.check import Submission, parse_flag, parse_number
 from minshi.progress.csv import COLUMNS, submissions_from_rows
-from minshi.store import Store
-from minshi.store.entries import decimal_text
+from minshi.store import Basis, ProgressEntry, Store
+from minshi.store.entries import awaiting_correction, decimal_text
 
 SHEET = "进度填报"
 HEADER_ROW = 3  # the Chinese column names
@@ -42,22 +42,35 @@ class SheetRow(NamedTuple):
     view: TaskView
     metric: MetricView
     first: bool  # the task's first row (it carries the task's investment)
+    returned: ProgressEntry | None = None  # a report the office returned, not yet corrected
 
 
 def sheet_rows(
-    catalog: Catalog, store: Store, unit: str, as_of: date, notice: str | None = None
+    catalog: Catalog,
+    store: Store,
+    unit: str,
+    as_of: date,
+    notice: str | None = None,
+    basis: Basis = "reported",
 ) -> list[SheetRow]:
     """The rows of a lead unit's sheet as of a date: the metrics it answers for, task by task
-    in the notice's order. InputError when it leads no task."""
+    in the notice's order, each with a report the office returned and the unit must correct.
+    InputError when it leads no task."""
     name = catalog.resolve_unit(unit)
-    views = tasks_as_of(catalog, store, as_of, notice=notice, lead=name)
+    views = tasks_as_of(catalog, store, as_of, notice=notice, lead=name, basis=basis)
     if not views:
         raise InputError(f"{name} leads no task; a template is for a lead unit (see: minshi units)")
+    tasks = {v.task.id for v in views}
+    log = store.log(notice=notice, tasks=tasks, until=as_of) if tasks else []
+    back = {e.key: e for e in awaiting_correction(log)}  # the newest of each metric
     rows: list[SheetRow] = []
     for view in views:
         keys = {m.key for m in answers_for(view.task, name, "lead")}
         mine = [mv for mv in view.metrics if mv.metric.key in keys]
-        rows.extend(SheetRow(view, mv, first=i == 0) for i, mv in enumerate(mine))
+        rows.extend(
+            SheetRow(view, mv, i == 0, back.get((view.notice.id, view.task.id, mv.metric.key)))
+            for i, mv in enumerate(mine)
+        )
     if not rows:
         raise InputError(f"{name} reports on no metric here; nothing to fill in")
     return rows

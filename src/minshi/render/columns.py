@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from minshi.render.labels import ANSI, marked, reading_text
+from minshi.render.labels import ANSI, ENTRY_STATES, marked, reading_text
 from minshi.render.terminal import BAR_HEADER, bar, bar_cells, is_terminal
 from minshi.render.text import Column, field, percent, safe_text
 from minshi.store import ProgressEntry
@@ -139,6 +139,16 @@ def entry_columns(
         text = reading_text(by_id[r["id"]], None)
         return f"{text}（已撤回）" if r["retracted_by"] else text
 
+    def checked(r: Record) -> str:
+        if r["retracts"] or r["retracted_by"]:
+            return ""
+        word = ENTRY_STATES[r["state"]]
+        return f"{word}：{r['reason']}" if r["state"] == "returned" else word
+
+    def who(r: Record) -> str:
+        role = r["written_as"]
+        return f"{r['by']}（{role}）" if role and role != r["by"] else r["by"]
+
     return [
         field("#", "id", right=True),
         field("日期", "date"),
@@ -146,7 +156,8 @@ def entry_columns(
         field("指标", "metric"),
         Column("数值", shown),
         field("进展情况", "note", wrap=True),
-        field("报送人", "by"),
+        Column("报送人", who),
+        Column("审核", checked, wrap=True),
     ]
 
 
@@ -161,4 +172,8 @@ def task_heading(record: Record) -> str:
     ]
     if record["note"]:
         lines.append(f"进展情况（{record['note_date']}）：{record['note']}")
+    if closed := record["closed"]:
+        note = f"，{closed['note']}" if closed["note"] else ""
+        lines.append(f"销号：{closed['date']} {closed['by']}{note}")
+        lines += [f"  佐证材料 {e['id']}：{e['name']}" for e in closed["evidence"]]
     return safe_text("\n".join(lines)) + "\n\n"

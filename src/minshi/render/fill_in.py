@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from minshi.progress.check import MAX_TEXT
 from minshi.progress.sheet import FIRST_ROW, HEADER_ROW, KEY_ROW, SHEET, SheetRow
-from minshi.render.labels import STATUS_LABELS, milestone_text
+from minshi.render.labels import STATUS_LABELS, milestone_text, reading_text
 from minshi.render.text import plain, width
 
 if TYPE_CHECKING:
@@ -67,8 +67,10 @@ def _columns(rows: Sequence[SheetRow], as_of: date) -> list[_Column]:
     ]
     if _has_plan(rows):
         cols.append(_Column("投资计划\n（万元）", width=11, per_task=True))
+    cols.append(_Column("已报投资\n（万元）", width=11, per_task=True))
+    if any(r.returned for r in rows):
+        cols.append(_Column("退回待更正\n（原因）", width=30, wrap=True))
     cols += [
-        _Column("已报投资\n（万元）", width=11, per_task=True),
         _Column(
             "本次累计完成值",
             "value",
@@ -100,7 +102,7 @@ def _columns(rows: Sequence[SheetRow], as_of: date) -> list[_Column]:
     return cols
 
 
-def _shown_values(row: SheetRow, planned: bool) -> list[Any]:
+def _shown_values(row: SheetRow, planned: bool, returned_column: bool) -> list[Any]:
     """The values of the shown columns, in `_columns` order."""
     view, mv = row.view, row.metric
     metric, state = mv.metric, mv.state
@@ -128,7 +130,18 @@ def _shown_values(row: SheetRow, planned: bool) -> list[Any]:
     if planned:
         values.append(view.task.investment_plan)
     values.append(view.invested)
+    if returned_column:
+        values.append(_returned_text(row))
     return values
+
+
+def _returned_text(row: SheetRow) -> str | None:
+    """'已退回 38 个（2024-06-30）：台账显示已开工38个，请核实' for a report to correct."""
+    back = row.returned
+    if back is None:
+        return None
+    said = reading_text(back, row.metric.metric.unit)
+    return f"已退回 {said}（{back.date.isoformat()}）：{back.reason}"
 
 
 def _number_cell(value: Any) -> Any:
@@ -225,8 +238,10 @@ def _body(ws: Worksheet, rows: Sequence[SheetRow], cols: list[_Column]) -> None:
     validations = _validations(DataValidation, start)
     widths = [width(c.header.split("\n")[0]) for c in cols]
     planned = _has_plan(rows)
+    returned_column = any(r.returned for r in rows)
     for n, row in enumerate(rows, start=FIRST_ROW):
-        for i, (col, value) in enumerate(zip(shown, _shown_values(row, planned), strict=True), 1):
+        values = _shown_values(row, planned, returned_column)
+        for i, (col, value) in enumerate(zip(shown, values, strict=True), 1):
             cell = ws.cell(n, i)
             _set(cell, _number_cell(value))
             cell.number_format = "yyyy-mm-dd" if isinstance(value, date) else col.number_format

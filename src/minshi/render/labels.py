@@ -115,6 +115,8 @@ def parse_statuses(text: str) -> set[Status]:
 
 
 PENDING = "待审核"  # a figure the office has not verified yet
+# what the office made of a report (progress log)
+ENTRY_STATES = {"reported": PENDING, "verified": "审核通过", "returned": "已退回"}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from minshi.progress.record import Imported, Recorded, Undone
+from minshi.progress.review import Reviewed
 from minshi.render.labels import STATUS_LABELS, reading_text
 from minshi.render.text import percent
+from minshi.store.entries import Closure
 
 
 def recorded(done: Recorded) -> str:
@@ -45,3 +47,33 @@ def sheet_written(path: str, rows: int, tasks: int, unit: str, as_of: str) -> st
         f"wrote {path}: {metrics} of {tasks} task{'' if tasks == 1 else 's'} for {unit}, "
         f"values as of {as_of}\n"
     )
+
+
+def reviewed(done: Reviewed, decision: str) -> str:
+    """'verified 3 entries: 12, 13, 14' (or, on a dry run, what would be), with what a batch
+    left out."""
+    ids = "、".join(str(e.id) for e in done.entries) or "none"
+    count = f"{len(done.entries)} entr{'y' if len(done.entries) == 1 else 'ies'}"
+    if decision == "returned":
+        reason = done.reviews[0].reason if done.reviews else ""
+        text = f"returned {count} to the unit ({ids}): {reason}\n"
+    elif done.reviews or not done.entries:
+        text = f"verified {count} ({ids})\n"
+    else:
+        text = f"would verify {count} ({ids}); nothing written (--dry-run)\n"
+    if done.skipped:
+        own = "、".join(str(e.id) for e in done.skipped)
+        text += f"left for another verifier: {own} (reported by the one verifying)\n"
+    return text
+
+
+def closed(closure: Closure) -> str:
+    """'task 20 of wanzhou-2024 closed (已销号) as of 2024-12-20, with 1 document kept'."""
+    where = f"task {closure.task} of {closure.notice}"
+    if closure.action == "reopen":
+        return f"{where} reopened as of {closure.date}: {closure.note}\n"
+    kept = "".join(
+        f"\n  evidence {e.id}: {e.name} ({e.bytes} bytes, sha256 {e.sha256[:12]}…)"
+        for e in closure.evidence
+    )
+    return f"{where} closed (已销号) as of {closure.date}{kept}\n"

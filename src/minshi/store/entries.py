@@ -353,3 +353,15 @@ def check_retraction_args(entry_id: int, by: str, note: str) -> None:
     for name, text in (("by", by), ("note", note)):
         if not isinstance(text, str) or "\x00" in text:
             raise InputError(f"{name} must be text without NUL characters")
+
+
+def awaiting_correction(entries: Iterable[ProgressEntry]) -> list[ProgressEntry]:
+    """The returned entries among `entries` with no later report of the same metric standing:
+    what units must still correct, oldest first."""
+    entries = list(entries)
+    later: dict[SeriesKey, int] = {}
+    for e in entries:
+        if e.counts:
+            later[e.key] = max(later.get(e.key, 0), e.id)
+    back = [e for e in entries if e.state == "returned" and later.get(e.key, 0) < e.id]
+    return sorted(back, key=lambda e: e.id)

@@ -187,13 +187,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
                 RAISE EXCEPTION 'the office''s records are append-only: never changed'
                     USING ERRCODE = 'integrity_constraint_violation';
             END IF;
-            IF TG_TABLE_NAME = 'review' AND (
-                NOT EXISTS (SELECT 1 FROM minshi.entry t
-                            WHERE t.id = NEW.entry AND t.retracts IS NULL)
-                OR EXISTS (SELECT 1 FROM minshi.review v
-                           WHERE v.entry = NEW.entry AND v.decision = 'returned')) THEN
-                RAISE EXCEPTION 'a review must name a report that stands and was not returned'
-                    USING ERRCODE = 'integrity_constraint_violation';
+            IF TG_TABLE_NAME = 'review' THEN
+                IF NOT EXISTS (SELECT 1 FROM minshi.entry t
+                               WHERE t.id = NEW.entry AND t.retracts IS NULL)
+                   OR EXISTS (SELECT 1 FROM minshi.review v
+                              WHERE v.entry = NEW.entry AND v.decision = 'returned') THEN
+                    RAISE EXCEPTION 'a review must name a report that stands and was not returned'
+                        USING ERRCODE = 'integrity_constraint_violation';
+                END IF;
             END IF;
             RETURN NEW;
         END
