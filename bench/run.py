@@ -340,13 +340,14 @@ def prepare(work: Path) -> Setup:
     district = dict(env, MINSHI_DATA=str(bundled), MINSHI_DB=str(work / "district.db"))
     empty = dict(env, MINSHI_DATA=str(bundled), MINSHI_DB=str(work / "empty.db"))
     province = dict(env, MINSHI_DATA=str(work / "province"), MINSHI_DB=str(work / "province.db"))
-    tasks = json.loads(
-        run_checked([*minshi, "list", "--format", "json"], district, work, what="list").stdout
-    )
-    district_id = tasks[0]["notice"]
     for path in work.glob("empty.db*"):  # empty at every run: `update` measured there adds to it
         path.unlink()
     run_checked([*minshi, "db", "migrate"], empty, work, what="db migrate")
+    # read from the empty store: a store named in MINSHI_DB must exist to be read
+    tasks = json.loads(
+        run_checked([*minshi, "list", "--format", "json"], empty, work, what="list").stdout
+    )
+    district_id = tasks[0]["notice"]
     ready = work / "ready.json"
     if ready.exists():
         saved = json.loads(ready.read_text(encoding="utf-8"))

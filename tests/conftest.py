@@ -20,13 +20,30 @@ BUNDLED = ROOT / "data" / "targets_2024.yaml"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(scope="session")
+def empty_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new, empty SQLite store, made once: each test gets a copy."""
+    from minshi.store import open_store
+
+    path = tmp_path_factory.mktemp("empty-store") / "progress.db"
+    store = open_store(path, create=True)
+    store.migrate()
+    store.close()
+    return path
+
+
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """MINSHI_DATA, MINSHI_DB and the cache point into tmp_path; the user's files are never seen."""
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, empty_store: Path) -> Iterator[Path]:
+    """MINSHI_DATA, MINSHI_DB and the cache point into tmp_path; the user's files are never seen.
+
+    The store MINSHI_DB names exists, empty, as after `minshi db migrate`: a store the user
+    names must exist to be read (only the default store may be missing before the first report).
+    """
     home = tmp_path / "env"
     home.mkdir()
     data = home / "targets_2024.yaml"
     shutil.copy(BUNDLED, data)
+    shutil.copy(empty_store, home / "progress.db")
     monkeypatch.setenv("MINSHI_DATA", str(data))
     monkeypatch.setenv("MINSHI_DB", str(home / "progress.db"))
     monkeypatch.setenv("MINSHI_CACHE", str(home / "cache"))

@@ -58,8 +58,11 @@ def test_backup_never_overwrites(cli: Invoke, tmp_path: Path) -> None:
     assert existing.read_text() == "keep me"
 
 
-def test_migrate_creates_the_store(cli: Invoke, db_file: Path) -> None:
-    assert not db_file.exists()
+def test_migrate_creates_the_store(
+    cli: Invoke, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db_file = isolated / "new.db"
+    monkeypatch.setenv("MINSHI_DB", str(db_file))
     result = cli("db", "migrate")
     assert result.exit_code == 0
     assert result.stdout.startswith(f"{db_file}: schema version ")

@@ -170,9 +170,12 @@ def test_bad_updates_are_refused_and_change_nothing(
     assert journal(cli) == before
 
 
-def test_a_bad_update_on_a_fresh_machine_creates_no_store(cli: Invoke, db_file: Path) -> None:
+def test_a_bad_update_on_a_fresh_machine_creates_no_store(
+    cli: Invoke, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MINSHI_DB")  # the default store, which a fresh machine does not have
     assert cli("progress", "update", "16", "--value", "x").exit_code == 2
-    assert not db_file.exists()
+    assert not list((isolated / "xdg-data").rglob("progress.db"))
 
 
 def test_future_date_refused_but_after_the_period_accepted(cli: Invoke) -> None:

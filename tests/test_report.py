@@ -555,11 +555,14 @@ def test_with_several_notices_one_is_named(cli: Invoke, data_file: Path, tmp_pat
     assert json.loads(named.stdout)["notice"]["id"] == NOTICE
 
 
-def test_report_on_an_empty_journal_does_not_create_the_store(cli: Invoke, db_file: Path) -> None:
+def test_report_on_an_empty_journal_does_not_create_the_store(
+    cli: Invoke, isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MINSHI_DB")  # the default store: the one that may be missing
     result = cli("report", "--as-of", AS_OF)
     assert result.exit_code == 0
     assert "截至2024年6月30日，21件民生实事中按序时推进4件，严重滞后17件。" in result.stdout
-    assert not db_file.exists()
+    assert not list((isolated / "xdg-data").rglob("progress.db"))
 
 
 # ---------------------------------------------------------------------------------------------

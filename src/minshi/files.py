@@ -1,19 +1,67 @@
-"""Writing the files people keep (reports, sheets, exports, drafts): whole or not at all.
+"""Reading the files people give and writing the files people keep, safely.
 
-A regular file is written through a temporary file beside it, created with an unpredictable name
-and O_EXCL (a planted file or symlink of that name is never followed), then renamed into place,
-so a half-written file never replaces a good one. What is not a regular file (/dev/null,
-/dev/stdout, a named pipe) is written into, never replaced.
+Reading (`read_regular`): only a regular file, and at most a limit; a pipe, device or socket is
+refused before it is opened (opening some devices does something, and a pipe with no writer
+would wait for ever), and again if one was put in its place meanwhile.
+
+Writing (reports, sheets, exports, drafts): whole or not at all. A regular file is written
+through a temporary file beside it, created with an unpredictable name and O_EXCL (a planted file
+or symlink of that name is never followed), then renamed into place, so a half-written file never
+replaces a good one. What is not a regular file (/dev/null, /dev/stdout, a named pipe) is written
+into, never replaced. A file written by another program (a database backup) is made in a private
+folder beside its place, then linked into place.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from minshi.errors import FileAccessError, InputError
+
+
+class NotRegularFile(OSError):
+    """A pipe, device, socket or folder where a file was expected."""
+
+
+class TooLarge(OSError):
+    """A file larger than the limit its reader sets; `size` when its size said so."""
+
+    def __init__(self, size: int | None) -> None:
+        super().__init__(errno.EFBIG, "too large")
+        self.size = size
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file `path`, at most `limit` of them.
+
+    IsADirectoryError for a folder, NotRegularFile for a pipe, device or socket (never opened),
+    TooLarge past the limit, and the OSError of the system otherwise (FileNotFoundError,
+    PermissionError …)."""
+    info = os.stat(path)
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+    if not stat.S_ISREG(info.st_mode):
+        raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
+    if info.st_size > limit:
+        raise TooLarge(info.st_size)
+    # O_NONBLOCK: should a pipe have been put in its place since, opening it does not wait
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(limit + 1)  # no more than the limit, whatever the size said
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise TooLarge(None)
+    return data
 
 
 def write_file(path: Path, data: bytes, *, replace: bool = True) -> None:
@@ -29,6 +77,8 @@ def write_file(path: Path, data: bytes, *, replace: bool = True) -> None:
         raise FileAccessError(f"cannot write {path}: it is a folder")
     if st is not None and not replace:
         raise InputError(f"{path} already exists; add --overwrite to replace it")
+    if st is not None and stat.S_ISSOCK(st.st_mode):
+        raise FileAccessError(f"cannot write {path}: it is a socket, not a file")
     if st is not None and not stat.S_ISREG(st.st_mode):
         _write_into(path, data)
         return
@@ -38,7 +88,7 @@ def write_file(path: Path, data: bytes, *, replace: bool = True) -> None:
             if replace:
                 os.replace(tmp, path)
             else:
-                _link_new(tmp, path)
+                place_new(tmp, path)
         finally:
             tmp.unlink(missing_ok=True)
     except FileExistsError:
@@ -62,12 +112,16 @@ def _temporary(path: Path, data: bytes, *, mode: int) -> Path:
     """A new file beside `path` holding `data`: unpredictable name, created exclusively."""
     import tempfile  # only when something is written
 
+    # mkstemp: O_EXCL | O_NOFOLLOW, 0600, a random name
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
     tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        os.chmod(tmp, mode)
+            if hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), mode)  # the file itself, not whatever the name is now
+        if not hasattr(os, "fchmod"):  # pragma: no cover - Windows
+            os.chmod(tmp, mode)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -92,7 +146,24 @@ def _write_into(path: Path, data: bytes) -> None:
         os.close(fd)
 
 
-def _link_new(tmp: Path, path: Path) -> None:
+@contextmanager
+def private_folder_beside(path: Path) -> Iterator[Path]:
+    """A new folder beside `path` that only this user may enter (an unpredictable name), for
+    a program that writes a file by its name; removed with what is left in it afterwards."""
+    import tempfile  # only when something is written
+
+    folder = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        yield folder
+    finally:
+        for leftover in folder.iterdir():
+            leftover.unlink(missing_ok=True)
+        folder.rmdir()
+
+
+def place_new(tmp: Path, path: Path) -> None:
+    """Put the finished file `tmp` at `path` too, which must not exist (FileExistsError if it
+    does, even when it appeared meanwhile or is a dangling symlink)."""
     try:
         os.link(tmp, path)  # fails if the name is taken: no overwrite, even in a race
     except FileExistsError:

@@ -6,6 +6,7 @@ the notices which units lead which task, the rule by which each unit writes only
 
 from __future__ import annotations
 
+import os
 from contextlib import closing
 from pathlib import Path
 from typing import NamedTuple
@@ -25,7 +26,7 @@ def check(store: Store) -> int:
 
 def backup(store: Store, dest: Path) -> int:
     """Copy the store to `dest` (a new file) while others may write; the entries copied."""
-    if dest.exists():
+    if os.path.lexists(dest):  # a dangling symlink too: the copy would go where it points
         raise InputError(f"{dest} already exists; choose a new file name")
     store.backup(dest)
     return store.count()

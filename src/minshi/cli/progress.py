@@ -167,7 +167,7 @@ def import_(
     ] = False,
 ) -> None:
     """Import progress rows; every row is checked first and one bad row refuses the whole file."""
-    store = state.store(write=not dry_run)
+    store = state.store(write=not dry_run, absent_ok=dry_run)
     done = import_file(
         state.catalog(), store, file, by=by, force=force, again=again, dry_run=dry_run
     )

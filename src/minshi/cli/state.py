@@ -1,5 +1,6 @@
 """What the root options chose, shared by the commands: settings, catalog, store."""
 
+import os
 from pathlib import Path
 
 import typer
@@ -66,20 +67,29 @@ def catalog() -> Catalog:
     return _state.catalog
 
 
-def store(*, write: bool = False, new_folder: bool = False) -> Store:
+def store(*, write: bool = False, new_folder: bool = False, absent_ok: bool = False) -> Store:
     """The progress store; opened for reading unless `write` (reading never creates it).
 
     A write creates the default store's folder; a store named by the user is created only in
-    a folder that exists, unless `new_folder` (`minshi db migrate`, which is asked to create)."""
+    a folder that exists, unless `new_folder` (`minshi db migrate`, which is asked to create).
+    Only the default store may be missing when it is read (before the first report): a store
+    file the user named that is not there is a typo or a lost disk, said at once (exit 3),
+    unless `absent_ok` (a dry run of what would create it)."""
     if write not in _state.stores:
         db = settings().db
-        if write and not new_folder and db.source != "default" and not is_server_url(db.value):
-            folder = Path(db.value).expanduser().absolute().parent
-            if not folder.exists():  # a typo in a path must not start a second journal
-                raise StoreError(
-                    f"the folder {folder} of the store {db.value} (from {db.source}) does not "
-                    "exist; create it, or correct the path"
-                )
+        named_file = db.source != "default" and not is_server_url(db.value)
+        path = Path(db.value).expanduser().absolute()
+        if write and not new_folder and named_file and not path.parent.exists():
+            # a typo in a path must not start a second journal
+            raise StoreError(
+                f"the folder {path.parent} of the store {db.value} (from {db.source}) does not "
+                "exist; create it, or correct the path"
+            )
+        if not write and not absent_ok and named_file and not os.path.lexists(path):
+            raise StoreError(
+                f"there is no store at {db.value} (from {db.source}); correct the path, or "
+                "create it with `minshi db migrate` or a first report"
+            )
         _state.stores[write] = open_store(db.value, create=write)
     return _state.stores[write]
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from minshi.config import redact
 from minshi.errors import FileAccessError, InputError, StoreError
+from minshi.files import place_new, private_folder_beside
 from minshi.store.entries import Damaged, ProgressEntry, RowReader, canonical_decimal
 from minshi.store.journal import Cursor
 from minshi.store.office import Store, copy_journal
@@ -309,15 +310,20 @@ class PostgresStore(Store):
             raise FileAccessError(f"{dest} already exists: choose a new file for the backup")
         if not dest.parent.is_dir():
             raise FileAccessError(f"cannot write the backup {dest}: no folder {dest.parent}")
-        copy = SQLiteStore(dest, create=True)
         try:
-            copy_journal(self, copy)
-        except BaseException:
-            copy.close()
-            for leftover in (dest, Path(f"{dest}-wal"), Path(f"{dest}-shm")):
-                leftover.unlink(missing_ok=True)
-            raise
-        copy.close()
+            # made in a folder of this user's own, then linked into place if the name is free
+            with private_folder_beside(dest) as folder:
+                copy = SQLiteStore(folder / "backup.db", create=True)
+                try:
+                    copy_journal(self, copy)
+                finally:
+                    copy.close()
+                place_new(folder / "backup.db", dest)
+        except FileExistsError as exc:
+            taken = f"{dest} already exists: choose a new file for the backup"
+            raise FileAccessError(taken) from exc
+        except OSError as exc:
+            raise FileAccessError(f"cannot write the backup {dest}: {exc.strerror or exc}") from exc
 
     def close(self) -> None:
         self._conn.close()

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from minshi.errors import FileAccessError, InputError, StoreError
+from minshi.files import place_new, private_folder_beside
 from minshi.store.entries import Damaged, ProgressEntry, RowReader, decimal_text
 from minshi.store.journal import Cursor
 from minshi.store.office import Store
@@ -162,19 +163,23 @@ class SQLiteStore(Store):
             raise FileAccessError(f"{dest} already exists: choose a new file for the backup")
         if not dest.parent.is_dir():
             raise FileAccessError(f"cannot write the backup {dest}: no folder {dest.parent}")
-        partial = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
         try:
-            target = sqlite3.connect(os.fspath(partial), isolation_level=None)
-            try:
-                conn.backup(target)
-                # a copy in rollback-journal mode is one self-contained file, readable anywhere
-                target.execute("PRAGMA journal_mode=DELETE")
-            finally:
-                target.close()
-            os.replace(partial, dest)
+            # written in a folder of this user's own (no planted file or symlink is followed by
+            # SQLite), then linked into place only if that name is still free
+            with private_folder_beside(dest) as folder:
+                partial = folder / "backup.db"
+                target = sqlite3.connect(os.fspath(partial), isolation_level=None)
+                try:
+                    conn.backup(target)
+                    # a copy in rollback-journal mode is one self-contained file
+                    target.execute("PRAGMA journal_mode=DELETE")
+                finally:
+                    target.close()
+                place_new(partial, dest)
+        except FileExistsError as exc:
+            taken = f"{dest} already exists: choose a new file for the backup"
+            raise FileAccessError(taken) from exc
         except (sqlite3.Error, OSError) as exc:
-            for leftover in (partial, Path(f"{partial}-journal")):
-                leftover.unlink(missing_ok=True)
             if isinstance(exc, sqlite3.Error) and _is_source_error(exc):
                 raise self._store_error(exc, "back up") from exc
             raise FileAccessError(f"cannot write the backup {dest}: {_os_reason(exc)}") from exc

@@ -1,0 +1,333 @@
+"""Hostile input, as a user or an attacker gives it to the installed command: where output goes
+(devices, pipes, planted links), the cache and the office's configuration, numbers, CSV and
+spreadsheet files, files that are not files, secrets in a store's address, huge numbers, text
+that would act on its reader, a store that is not there, and the ways a run is cut short.
+
+Every case runs `python -m minshi` as a process, with a timeout (a hang fails, it does not
+block), and checks what a user notices: the exit code (2 bad input, 3 a file or the store), one
+line `minshi: error: …` and no traceback, and that a refusal wrote nothing (the journal's
+checksum, the files around). `pytest tests/test_hostile_input.py -s` prints the figures.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import stat
+import subprocess
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from minshi.store import journal_checksum, open_store
+from tests.conftest import run_minshi
+
+TIMEOUT = 60  # seconds: far beyond any of these runs; a hang fails the test instead of blocking
+
+# (class, outcome) of every case tried, printed at the end of the module
+CASES: Counter[tuple[str, str]] = Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def figures() -> Iterator[None]:
+    yield
+    if CASES:
+        tried = sum(CASES.values())
+        refused = sum(n for (_, outcome), n in CASES.items() if outcome == "refused")
+        print(
+            f"\nhostile input: {tried} cases tried, {refused} refused, {tried - refused} "
+            "accepted as written or normalised, 0 lost"
+        )
+        for klass in sorted({k for k, _ in CASES}):
+            counts = {o: n for (k, o), n in CASES.items() if k == klass}
+            print(f"  {klass}: {counts}")
+
+
+def minshi(
+    *args: str, env: dict[str, str] | None = None, **kw: object
+) -> subprocess.CompletedProcess[str]:
+    return run_minshi(*args, env=env, timeout=TIMEOUT, **kw)
+
+
+def refused(result: subprocess.CompletedProcess[str], code: int, klass: str) -> str:
+    """The one line of a refusal with exit `code`, which wrote nothing to stdout."""
+    assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr, result.stderr
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("minshi: error: "), result.stderr
+    assert result.stdout == ""
+    CASES[klass, "refused"] += 1
+    return first
+
+
+def accepted(result: subprocess.CompletedProcess[str], klass: str) -> None:
+    assert result.returncode == 0, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    CASES[klass, "accepted"] += 1
+
+
+def journal(db: Path) -> str:
+    """The journal's checksum: what a refusal must leave as it was."""
+    with open_store(db, create=False) as store:
+        return journal_checksum(store.log())
+
+
+@pytest.fixture
+def reported(isolated: Path) -> Path:
+    """Two reports in the store (tasks 16 and 19, the latter done and verified); the store."""
+    for args in (
+        ("16", "--value", "40", "--date", "2024-06-30", "--note", "已开工40个"),
+        ("19", "--done", "--date", "2024-11-20", "--note", "江南水厂稳定运行"),
+    ):
+        assert minshi("progress", "update", *args).returncode == 0
+    assert minshi("progress", "verify", "2", "--by", "督查室").returncode == 0
+    return isolated / "progress.db"
+
+
+@pytest.fixture
+def evidence(reported: Path, isolated: Path) -> bytes:
+    """Task 19 closed with one document (evidence 1); its content."""
+    content = b"%PDF-1.7\n" + bytes(range(256)) * 4
+    (isolated / "验收报告.pdf").write_bytes(content)
+    closed = minshi("close", "19", "--date", "2024-11-30", "--evidence", "验收报告.pdf")
+    assert closed.returncode == 0, closed.stderr
+    return content
+
+
+# ---------------------------------------------------------------------------------------------
+# 1. -o never replaces what is not a regular file, and never follows a planted link
+
+# every command that writes a file, with what a device or pipe receives from it
+WRITERS = {
+    "report": ("report", "--as-of", "2024-06-30", "-f", "csv", "-o"),
+    "report xlsx": ("report", "--as-of", "2024-06-30", "-f", "xlsx", "-o"),
+    "progress export": ("progress", "export", "-o"),
+    "evidence get": ("evidence", "get", "1", "--overwrite", "-o"),
+    "import-notice": ("import-notice", "NOTICE", "--overwrite", "-o"),
+}
+
+
+def _writer(name: str, isolated: Path) -> tuple[str, ...]:
+    notice = Path(__file__).parent / "fixtures" / "import" / "wanzhou_2024_notice.txt"
+    return tuple(str(notice) if a == "NOTICE" else a for a in WRITERS[name])
+
+
+class Reader(threading.Thread):
+    """What is written into a named pipe: read as it comes, so the writer never waits."""
+
+    def __init__(self, fifo: Path) -> None:
+        super().__init__(daemon=True)
+        self.fifo, self.data = fifo, b""
+
+    def run(self) -> None:
+        with self.fifo.open("rb") as f:
+            self.data = f.read()
+
+
+@pytest.mark.usefixtures("evidence")
+@pytest.mark.parametrize("name", WRITERS)
+def test_output_to_dev_null_is_written_into_never_replaced(name: str, isolated: Path) -> None:
+    before = os.stat("/dev/null")
+    result = minshi(*_writer(name, isolated), "/dev/null")
+    accepted(result, "1 -o")
+    after = os.stat("/dev/null")
+    assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
+    assert after.st_ino == before.st_ino
+
+
+@pytest.mark.usefixtures("evidence")
+@pytest.mark.parametrize("name", WRITERS)
+def test_output_to_a_named_pipe_with_a_reader_goes_into_the_pipe(
+    name: str, isolated: Path, evidence: bytes
+) -> None:
+    fifo = isolated / "out.fifo"
+    os.mkfifo(fifo)
+    reader = Reader(fifo)
+    reader.start()
+    result = minshi(*_writer(name, isolated), str(fifo))
+    reader.join(TIMEOUT)
+    accepted(result, "1 -o")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # still the pipe, not a file in its place
+    if name == "evidence get":
+        assert reader.data == evidence
+    elif name == "report xlsx":
+        assert reader.data.startswith(b"PK")
+    else:
+        assert len(reader.data) > 100
+
+
+def test_the_fill_in_sheet_goes_into_a_pipe_named_xlsx(isolated: Path) -> None:
+    fifo = isolated / "区城市管理局.xlsx"
+    os.mkfifo(fifo)
+    reader = Reader(fifo)
+    reader.start()
+    result = minshi(
+        "progress", "template", "--lead", "区城市管理局", "-o", str(fifo), "--overwrite"
+    )
+    reader.join(TIMEOUT)
+    accepted(result, "1 -o")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and reader.data.startswith(b"PK")
+
+
+@pytest.mark.usefixtures("evidence")
+@pytest.mark.parametrize("name", WRITERS)
+def test_a_pipe_nobody_reads_is_refused_at_once(name: str, isolated: Path) -> None:
+    fifo = isolated / "nobody.fifo"
+    os.mkfifo(fifo)
+    line = refused(minshi(*_writer(name, isolated), str(fifo)), 3, "1 -o")
+    assert line == f"minshi: error: cannot write {fifo}: nothing reads from this pipe"
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_output_to_dev_stdout_reaches_standard_output(reported: Path) -> None:
+    result = minshi("report", "--as-of", "2024-06-30", "-f", "csv", "-o", "/dev/stdout")
+    accepted(result, "1 -o")
+    assert result.stdout.startswith("\ufeff序号,类别,项目名称")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
+def test_a_socket_is_not_written_and_stays(isolated: Path) -> None:
+    path = isolated / "report.sock"
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(path))
+        line = refused(minshi("report", "-f", "text", "-o", str(path)), 3, "1 -o")
+    assert line == f"minshi: error: cannot write {path}: it is a socket, not a file"
+    assert stat.S_ISSOCK(os.lstat(path).st_mode)
+
+
+def _plant(folder: Path, name: str, victim: Path) -> None:
+    """Symlinks to `victim` under every name a temporary file beside `name` could be given by
+    a program that names it predictably: the name with the next few hundred process ids."""
+    last = int(Path("/proc/sys/kernel/ns_last_pid").read_text())
+    for pid in range(last, last + 400):
+        for planted in (f".{name}.{pid}.partial", f".{name}.{pid}.tmp", f"{name}.{pid}"):
+            (folder / planted).symlink_to(victim)
+    for planted in (f"{name}.tmp", f"{name}.partial", f".{name}.tmp", f"{name}-journal"):
+        (folder / planted).symlink_to(victim)
+
+
+@pytest.mark.usefixtures("evidence")
+@pytest.mark.parametrize("name", [*WRITERS, "db backup", "progress template"])
+def test_a_planted_symlink_beside_the_output_is_never_followed(
+    name: str, isolated: Path, tmp_path: Path
+) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    out = isolated / "out"
+    out.mkdir()
+    suffix = {"report": "csv", "progress export": "csv", "evidence get": "pdf"}
+    suffix |= {"import-notice": "yaml", "db backup": "db"}
+    target = out / f"result.{suffix.get(name, 'xlsx')}"
+    _plant(out, target.name, victim)
+    if name == "db backup":
+        result = minshi("db", "backup", str(target))
+    elif name == "progress template":
+        result = minshi("progress", "template", "--lead", "区城市管理局", "-o", str(target))
+    else:
+        result = minshi(*_writer(name, isolated), str(target))
+    accepted(result, "1 -o")
+    assert victim.read_text() == "precious\n"
+    assert target.is_file() and not target.is_symlink() and target.stat().st_size > 0
+    # nothing left beside it but the planted links
+    assert {p.name for p in out.iterdir() if not p.is_symlink()} == {target.name}
+
+
+@pytest.mark.usefixtures("reported")
+def test_a_symlink_in_place_of_the_output_is_replaced_not_written_through(
+    isolated: Path, tmp_path: Path
+) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    link = isolated / "r.csv"
+    link.symlink_to(victim)
+    accepted(minshi("report", "--as-of", "2024-06-30", "-o", str(link)), "1 -o")
+    assert victim.read_text() == "precious\n"
+    assert not link.is_symlink() and link.read_text(encoding="utf-8-sig").startswith("序号")
+
+
+@pytest.mark.usefixtures("reported")
+@pytest.mark.parametrize("kind", ["dangling symlink", "symlink to a file", "fifo", "dev null"])
+def test_a_backup_never_goes_where_something_is(kind: str, isolated: Path, tmp_path: Path) -> None:
+    victim = tmp_path / "victim.db"
+    dest = isolated / "backup.db"
+    if kind == "dangling symlink":
+        dest.symlink_to(victim)
+    elif kind == "symlink to a file":
+        victim.write_text("precious\n")
+        dest.symlink_to(victim)
+    elif kind == "fifo":
+        os.mkfifo(dest)
+    else:
+        dest = Path("/dev/null")
+    line = refused(minshi("db", "backup", str(dest)), 2, "1 -o")
+    assert line == f"minshi: error: {dest} already exists; choose a new file name"
+    if kind == "dangling symlink":
+        assert not victim.exists()
+    elif kind == "symlink to a file":
+        assert victim.read_text() == "precious\n"
+    elif kind == "fifo":
+        assert stat.S_ISFIFO(os.lstat(dest).st_mode)
+    else:
+        assert stat.S_ISCHR(os.stat(dest).st_mode)
+
+
+# ---------------------------------------------------------------------------------------------
+# 11. A store the user names must be there to be read; only the default store may be missing
+
+READERS = [
+    ("list",),
+    ("report", "--as-of", "2024-06-30"),
+    ("db", "check"),
+    ("progress", "log"),
+    ("show", "16"),
+    ("overdue", "--as-of", "2025-01-15"),
+    ("progress", "export"),
+    ("progress", "template", "--lead", "区城市管理局", "-o", "t.xlsx"),
+    ("evidence", "get", "1", "-o", "e.pdf"),
+]
+
+
+@pytest.mark.parametrize("how", ["MINSHI_DB", "--db", "minshi.toml"])
+@pytest.mark.parametrize("args", READERS, ids=" ".join)
+def test_reading_a_named_store_that_is_not_there_says_so_and_creates_nothing(
+    args: tuple[str, ...], how: str, isolated: Path, tmp_path: Path
+) -> None:
+    nope = tmp_path / "nope" / "progress.db"
+    nope.parent.mkdir()
+    env = {"MINSHI_DB": str(nope)}
+    argv = args
+    if how == "--db":
+        env, argv = {"MINSHI_DB": ""}, ("--db", str(nope), *args)
+    elif how == "minshi.toml":
+        (isolated / "minshi.toml").write_text(f'db = "{nope}"\n', encoding="utf-8")
+        env = {"MINSHI_DB": ""}
+    line = refused(minshi(*argv, env=env, cwd=isolated), 3, "11 named store")
+    source = str(isolated / "minshi.toml") if how == "minshi.toml" else how
+    assert line == (
+        f"minshi: error: there is no store at {nope} (from {source}); correct the path, or "
+        "create it with `minshi db migrate` or a first report"
+    )
+    assert list(nope.parent.iterdir()) == []
+    assert not (isolated / "t.xlsx").exists() and not (isolated / "e.pdf").exists()
+
+
+def test_the_default_store_may_be_missing_until_the_first_report(isolated: Path) -> None:
+    env = {"MINSHI_DB": ""}
+    for args in READERS[:6]:
+        accepted(minshi(*args, env=env), "11 named store")
+    assert not list((isolated / "xdg-data").rglob("progress.db"))
+    accepted(minshi("progress", "update", "16", "--value", "1", env=env), "11 named store")
+    assert list((isolated / "xdg-data").rglob("progress.db"))
+
+
+def test_a_dry_run_import_into_a_named_store_not_yet_made_checks_and_creates_nothing(
+    isolated: Path, tmp_path: Path
+) -> None:
+    nope = tmp_path / "progress.db"
+    (isolated / "6月.csv").write_text("task,value,date\n16,40,2024-06-30\n", encoding="utf-8")
+    result = minshi("progress", "import", "6月.csv", "--dry-run", env={"MINSHI_DB": str(nope)})
+    accepted(result, "11 named store")
+    assert not nope.exists()
