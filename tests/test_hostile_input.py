@@ -24,6 +24,7 @@ import pytest
 
 from minshi.store import journal_checksum, open_store
 from tests.conftest import run_minshi
+from tests.pgserver import PostgresServer, free_port
 
 TIMEOUT = 60  # seconds: far beyond any of these runs; a hang fails the test instead of blocking
 
@@ -331,3 +332,93 @@ def test_a_dry_run_import_into_a_named_store_not_yet_made_checks_and_creates_not
     result = minshi("progress", "import", "6月.csv", "--dry-run", env={"MINSHI_DB": str(nope)})
     accepted(result, "11 named store")
     assert not nope.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# 8. (addresses) A password in a store's address is never shown, however it is written
+
+
+def _secret_addresses() -> dict[str, str]:
+    port = free_port()  # nothing listens there
+    at = f"127.0.0.1:{port}/minshi"
+    return {
+        "in the query": f"postgresql://clerk@{at}?password=s3cret",
+        "in the query, named in capitals": f"postgresql://clerk@{at}?sslmode=disable&PassWord=s3cret",
+        "in the query, its = encoded": f"postgresql://clerk@{at}?password%3Ds3cret",
+        "in options": f"postgresql://clerk@{at}?options=-c%20password%3Ds3cret",
+        "holding an @": f"postgresql://clerk:p@s3cret@{at}",
+        "holding an @ and in the query": f"postgresql://clerk:p@s3cret@{at}?password=s3cret",
+        "holding a /": f"postgresql://clerk:s3c/ret@{at}",
+        "before an unclosed [": "postgresql://clerk:s3cret@[::1",
+        "before a port that is no port": "postgresql://clerk:s3cret@127.0.0.1:99999/minshi",
+        "with the scheme in capitals": f"POSTGRESQL://clerk:s3cret@{at}",
+        "percent-encoded": f"postgresql://clerk:s3%40cret@{at}",
+        "a keyword string": "host=127.0.0.1 password=s3cret dbname=minshi",
+        "a keyword string, quoted": "host=127.0.0.1 password='s3 cret' dbname=minshi",
+    }
+
+
+SECRET_COMMANDS = [
+    ("list",),
+    ("config",),
+    ("db", "check"),
+    ("progress", "update", "16", "--value", "1"),
+]
+
+
+@pytest.mark.parametrize("how", list(_secret_addresses()))
+def test_a_password_in_the_store_address_is_never_shown(how: str, isolated: Path) -> None:
+    address = _secret_addresses()[how]
+    for command in SECRET_COMMANDS:
+        for argv, env in (
+            (command, {"MINSHI_DB": address}),
+            (("--db", address, *command), {}),
+        ):
+            result = minshi(*argv, env=env)
+            shown = result.stdout + result.stderr
+            for fragment in ("s3cret", "s3c/ret", "s3%40cret", "s3@cret", "s3 cret", "p@s3"):
+                assert fragment not in shown, (argv, shown)
+            assert "Traceback" not in shown
+            if command == ("config",):
+                accepted(result, "8 secrets")
+                assert "***" in result.stdout
+            else:
+                assert result.returncode in (2, 3), shown
+                refused(result, result.returncode, "8 secrets")
+    assert [p.name for p in isolated.iterdir() if "=" in p.name or "s3" in p.name] == []
+
+
+@pytest.mark.postgres
+def test_a_server_store_named_with_its_password_never_shows_it(
+    postgres_server: PostgresServer, isolated: Path
+) -> None:
+    database = postgres_server.new_database()
+    url = postgres_server.url(database) + "?password=s3cret"
+    env = {"MINSHI_DB": url}
+    outputs = [
+        minshi("db", "migrate", env=env),
+        minshi("progress", "update", "16", "--value", "40", "--date", "2024-06-30", env=env),
+        minshi("config", env=env),
+        minshi("db", "check", env=env),
+        minshi("db", "backup", str(isolated / "copy.db"), env=env),
+    ]
+    for result in outputs:
+        accepted(result, "8 secrets")
+        assert "s3cret" not in result.stdout + result.stderr
+    assert "password=***" in outputs[0].stdout
+
+
+@pytest.mark.postgres
+def test_a_backup_of_a_server_store_never_follows_a_planted_link(
+    postgres_server: PostgresServer, isolated: Path, tmp_path: Path
+) -> None:
+    env = {"MINSHI_DB": postgres_server.url(postgres_server.new_database())}
+    assert minshi("db", "migrate", env=env).returncode == 0
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    out = isolated / "out"
+    out.mkdir()
+    _plant(out, "copy.db", victim)
+    accepted(minshi("db", "backup", str(out / "copy.db"), env=env), "1 -o")
+    assert victim.read_text() == "precious\n"
+    assert {p.name for p in out.iterdir() if not p.is_symlink()} == {"copy.db"}

@@ -8,11 +8,12 @@ count: reported, or verified by the office), set by `--basis` or in minshi.toml.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from minshi.errors import DataFileError, FileAccessError
+from minshi.errors import DataFileError, FileAccessError, InputError
 
 CONFIG_NAME = "minshi.toml"
 
@@ -122,10 +123,11 @@ def resolve(data_flag: str | None = None, db_flag: str | None = None) -> Setting
 
 def redact(url: str) -> str:
     """A store location fit to show in a message: a server URL without its password (whether in
-    the user part, which may itself hold an unescaped @ or /, or as a query parameter)."""
+    the user part, which may itself hold an unescaped @ or /, or in a query parameter, its name
+    or value percent-encoded or not), or a connection string without `password=…`."""
     scheme, sep, rest = url.partition("://")
     if not sep:
-        return url
+        return _KEYWORD_PASSWORD.sub(r"\1***", url)
     head, qmark, query = rest.partition("?")
     at = head.rfind("@")
     if at >= 0:
@@ -134,8 +136,84 @@ def redact(url: str) -> str:
         head = f"{user}:***@{place}" if colon else f"{userinfo}@{place}"
     if qmark:
         params = [
-            f"{name}=***" if "pass" in name.lower() else f"{name}{eq}{value}"
-            for name, eq, value in (p.partition("=") for p in query.split("&"))
+            f"{re.split('[=%]', p)[0]}=***" if "pass" in _unquote(p).lower() else p
+            for p in query.split("&")
         ]
         head = f"{head}?{'&'.join(params)}"
     return f"{scheme}://{head}"
+
+
+_KEYWORD_PASSWORD = re.compile(r"(password\s*=\s*)(?:'(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
+_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+
+
+def _unquote(text: str) -> str:
+    return _PERCENT.sub(lambda m: chr(int(m[1], 16)), text)
+
+
+def secrets_in(url: str) -> list[str]:
+    """The passwords a server URL holds (as written and decoded), longest first: what must
+    never appear in a message, not even inside the driver's own."""
+    _, sep, rest = url.partition("://")
+    found: list[str] = []
+    if not sep:
+        found += [m[0].split("=", 1)[1].strip().strip("'") for m in _KEYWORD_PASSWORD.finditer(url)]
+    head, _, query = rest.partition("?")
+    userinfo = head[: head.rfind("@")] if "@" in head else ""
+    found.append(userinfo.partition(":")[2])
+    for param in query.split("&"):
+        if "pass" in _unquote(param).lower():
+            found += [param, param.partition("=")[2]]
+    found += [_unquote(s) for s in found]
+    return sorted({s for s in found if len(s) >= 3}, key=len, reverse=True)
+
+
+def hide_secrets(text: str, url: str) -> str:
+    """`text` (a driver's message about `url`) with the URL shown redacted and every password
+    it holds replaced by ***."""
+    text = text.replace(url, redact(url))
+    for secret in secrets_in(url):
+        text = text.replace(secret, "***")
+    return text
+
+
+def check_server_url(url: str) -> str:
+    """`url`, with its scheme in lower case, when it names a server one way only; InputError
+    (with the password hidden) when the driver would read it otherwise than it looks: an @ or
+    / in the password not written %40 or %2F, an unclosed [ of an IPv6 address, a port that is
+    no port."""
+    scheme, _, rest = url.partition("://")
+    shown = redact(url)
+    authority = rest.partition("?")[0]
+    if authority.count("@") > 1 or "/" in authority[: max(authority.find("@"), 0)]:
+        raise InputError(
+            f"the store address {shown} is not a valid address: an @ or / in the user name or "
+            "password must be written %40 or %2F (or keep the password in ~/.pgpass)"
+        )
+    hosts = authority.partition("/")[0].rpartition("@")[2]
+    for host in hosts.split(","):
+        if host.startswith("["):
+            address, bracket, port = host[1:].partition("]")
+            if not bracket or (port and not port.startswith(":")):
+                raise InputError(
+                    f"the store address {shown} is not a valid address: an IPv6 address opened "
+                    "with [ must be closed with ], e.g. postgresql://[::1]:5432/minshi"
+                )
+            port = port[1:]
+        else:
+            port = host.rpartition(":")[2] if ":" in host else ""
+        if port and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+            raise InputError(
+                f"the store address {shown} is not a valid address: the port {port!r} is not a "
+                "number from 1 to 65535"
+            )
+    return f"{scheme.lower()}://{rest}"
+
+
+def looks_like_connection_string(location: str) -> bool:
+    """`host=… password=…`: a PostgreSQL keyword string, which minshi would take for a file."""
+    return bool(_CONNINFO.fullmatch(location)) and bool(_CONNINFO_KEY.search(location))
+
+
+_CONNINFO = re.compile(r"\s*(\w+\s*=\s*('[^']*'|\S*)\s*)+")
+_CONNINFO_KEY = re.compile(r"\b(host|hostaddr|dbname|user|password|port|sslmode)\s*=", re.I)

@@ -6,7 +6,7 @@ from pathlib import Path
 import typer
 
 from minshi.catalog import Catalog, load
-from minshi.config import Settings, resolve
+from minshi.config import Settings, looks_like_connection_string, resolve
 from minshi.errors import StoreError
 from minshi.files import write_file
 from minshi.render.terminal import for_stream
@@ -78,6 +78,7 @@ def store(*, write: bool = False, new_folder: bool = False, absent_ok: bool = Fa
     if write not in _state.stores:
         db = settings().db
         named_file = db.source != "default" and not is_server_url(db.value)
+        named_file = named_file and not looks_like_connection_string(db.value)  # refused below
         path = Path(db.value).expanduser().absolute()
         if write and not new_folder and named_file and not path.parent.exists():
             # a typo in a path must not start a second journal

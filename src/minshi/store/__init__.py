@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from minshi.config import check_server_url, looks_like_connection_string, redact
 from minshi.errors import InputError
 from minshi.store.entries import NewEntry, ProgressEntry, SeriesKey, journal_checksum
 from minshi.store.journal import BASES, Basis, Having
@@ -46,5 +48,11 @@ def open_store(location: str | Path, *, create: bool) -> Store:
     if is_server_url(location):
         from minshi.store.postgres import PostgresStore  # a server store: most offices have none
 
-        return PostgresStore(str(location), create=create)
+        return PostgresStore(check_server_url(str(location)), create=create)
+    if isinstance(location, str) and looks_like_connection_string(location):
+        if not os.path.lexists(location):
+            raise InputError(
+                f"the store {redact(location)} looks like a PostgreSQL connection string; give "
+                "a postgresql:// URL (e.g. postgresql://user@host/minshi) or a file path"
+            )
     return SQLiteStore(Path(location).expanduser(), create=create)

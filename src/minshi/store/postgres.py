@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from minshi.config import redact
+from minshi.config import hide_secrets, redact
 from minshi.errors import FileAccessError, InputError, StoreError
 from minshi.files import place_new, private_folder_beside
 from minshi.store.entries import Damaged, ProgressEntry, RowReader, canonical_decimal
@@ -96,9 +96,8 @@ class PostgresStore(Store):
                 options=f"-c timezone=UTC -c lock_timeout={timeout_ms}",
             )
         except self._psycopg.Error as exc:
-            raise StoreError(
-                f"cannot connect to the store {self.location}: {_reason(exc)}"
-            ) from exc
+            reason = hide_secrets(_reason(exc), url)
+            raise StoreError(f"cannot connect to the store {self.location}: {reason}") from exc
         try:
             self._version = self._inspect()
             if 0 < self._version < SCHEMA_VERSION and not create:
@@ -422,26 +421,25 @@ class PostgresStore(Store):
         try:
             yield
         except self._psycopg.Error as exc:
-            where = self.location
+            where, reason = self.location, hide_secrets(_reason(exc), self.url)
             if isinstance(exc, errors.LockNotAvailable):
                 message = f"the store {where} is busy: another minshi is writing; try again"
                 raise StoreError(message) from exc
             if isinstance(exc, errors.InsufficientPrivilege):
                 raise InputError(
-                    f"the server refused to let this role {action} the store "
-                    f"{where}: {_reason(exc)}"
+                    f"the server refused to let this role {action} the store {where}: {reason}"
                 ) from exc
             if isinstance(exc, errors.DiskFull):
                 raise StoreError(f"cannot {action} the store {where}: the disk is full") from exc
             if isinstance(exc, self._psycopg.OperationalError) and self._conn.broken:
                 self._conn.close()
                 raise StoreError(
-                    f"lost the connection to the store {where} ({_reason(exc)});"
+                    f"lost the connection to the store {where} ({reason});"
                     " this command's changes were not completed"
                 ) from exc
             if isinstance(exc, self._psycopg.InterfaceError) and self._conn.closed:
                 raise StoreError(f"the connection to the store {where} is closed") from exc
-            raise StoreError(f"cannot {action} the store {where}: {_reason(exc)}") from exc
+            raise StoreError(f"cannot {action} the store {where}: {reason}") from exc
 
 
 def _reason(exc: BaseException) -> str:
