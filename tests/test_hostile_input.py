@@ -11,7 +11,9 @@ checksum, the files around). `pytest tests/test_hostile_input.py -s` prints the 
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import socket
 import stat
 import subprocess
@@ -19,12 +21,14 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from minshi.store import journal_checksum, open_store
 from tests.conftest import run_minshi
 from tests.pgserver import PostgresServer, free_port
+from tests.test_cache import NAME, plant, rewrite, sealed, the_cache
 
 TIMEOUT = 60  # seconds: far beyond any of these runs; a hang fails the test instead of blocking
 
@@ -332,6 +336,118 @@ def test_a_dry_run_import_into_a_named_store_not_yet_made_checks_and_creates_not
     result = minshi("progress", "import", "6月.csv", "--dry-run", env={"MINSHI_DB": str(nope)})
     accepted(result, "11 named store")
     assert not nope.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. The notice cache is data: a damaged, foreign, shared or planted one is ignored, rebuilt
+
+
+def _cached_name(isolated: Path) -> str:
+    result = minshi("show", "16", "-f", "json")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    return str(json.loads(result.stdout)["name"])
+
+
+CACHE_ATTACKS = {
+    "group-writable": lambda cache, elsewhere: cache.chmod(0o620),
+    "world-writable": lambda cache, elsewhere: cache.chmod(0o606),
+    "another user's": lambda cache, elsewhere: os.chown(cache, 65534, 65534),
+    "a symlink to a planted file": lambda cache, elsewhere: (
+        cache.rename(elsewhere),
+        cache.symlink_to(elsewhere),
+    ),
+    "a named pipe": lambda cache, elsewhere: (cache.unlink(), os.mkfifo(cache)),
+    "a folder": lambda cache, elsewhere: (cache.unlink(), cache.mkdir()),
+    "70 MB": lambda cache, elsewhere: os.truncate(cache, 70 * 1024 * 1024),
+    "a huge number": lambda cache, elsewhere: rewrite(cache, _huge_number),
+}
+
+
+def _huge_number(record: dict[str, Any]) -> None:
+    """A target of 10^999999999 with a checksum that matches: believing it would hang the run
+    that prints it."""
+    for entry in record["notices"]:
+        text = entry[1].replace('"95"', '"1e999999999"', 1)
+        entry[:] = sealed(text)
+
+
+@pytest.mark.parametrize("attack", CACHE_ATTACKS)
+def test_a_cache_that_may_not_be_believed_is_ignored_and_rebuilt(
+    attack: str, isolated: Path, tmp_path: Path
+) -> None:
+    assert _cached_name(isolated) == NAME
+    cache = the_cache(isolated)
+    plant(cache)  # the forged name, with checksums that match
+    CACHE_ATTACKS[attack](cache, tmp_path / "planted.json")
+    for _ in range(2):  # the planted one ignored; then the one written anew (or none) read
+        assert _cached_name(isolated) == NAME  # not the planted one, and no hang
+    CASES["3 cache", "refused"] += 1
+    if attack != "a folder":  # rebuilt: a regular file of this user's, for this user only
+        info = os.lstat(cache)
+        assert stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid()
+        assert stat.S_IMODE(info.st_mode) == 0o600
+
+
+def test_a_cache_planted_in_a_shared_cache_folder_is_not_read(isolated: Path) -> None:
+    assert _cached_name(isolated) == NAME
+    cache = the_cache(isolated)
+    cache.parent.chmod(0o1777)  # like /tmp: anyone may put a file there
+    plant(cache)
+    os.chown(cache, 65534, 65534)  # as another user would leave it
+    assert _cached_name(isolated) == NAME
+    assert os.lstat(cache).st_uid == os.getuid()
+    CASES["3 cache", "refused"] += 1
+
+
+def test_a_pickle_in_place_of_the_cache_never_runs(isolated: Path) -> None:
+    assert _cached_name(isolated) == NAME
+    marker = isolated / "ran"
+    payload = b"cos\nsystem\n(S'touch " + str(marker).encode() + b"'\ntR."
+    the_cache(isolated).write_bytes(payload)
+    the_cache(isolated).chmod(0o600)
+    assert _cached_name(isolated) == NAME
+    assert not marker.exists()
+    CASES["3 cache", "refused"] += 1
+
+
+# ---------------------------------------------------------------------------------------------
+# 8. (files) A link in the notice folder to another file never shows that file's lines
+
+
+@pytest.mark.parametrize("target", ["/etc/passwd", "/etc/shadow", "secrets.yaml"])
+def test_a_link_out_of_the_notice_folder_is_refused_unread(
+    target: str, isolated: Path, tmp_path: Path
+) -> None:
+    folder = isolated / "notices"
+    folder.mkdir()
+    shutil.copy(isolated / "targets_2024.yaml", folder / "a.yaml")
+    secret = Path(target) if target.startswith("/") else tmp_path / target
+    if not target.startswith("/"):
+        secret.write_text("db_password: hunter2\nroot:x:0:0:root:/root:/bin/bash\n")
+    (folder / "b.yaml").symlink_to(secret)
+    for command in (("list",), ("validate",)):
+        result = minshi(*command, env={"MINSHI_DATA": str(folder)})
+        line = refused(result, 2, "8 secrets")
+        assert line == (
+            f"minshi: error: {folder / 'b.yaml'}: a link to {os.path.realpath(secret)}, outside "
+            f"the folder {folder}; put the notice file itself in the folder"
+        )
+        assert "hunter2" not in result.stderr and "root:" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["db_password: hunter2\n", "root:x:0:0:root:/root:/bin/bash\nPASSWORD: hunter2\n"],
+    ids=["a mapping", "not yaml"],
+)
+def test_a_file_that_is_no_notice_is_refused_without_its_content(
+    content: str, isolated: Path
+) -> None:
+    path = isolated / "secrets.yaml"
+    path.write_text(content)
+    result = minshi("validate", str(path))
+    refused(result, 2, "8 secrets")
+    assert "hunter2" not in result.stderr and "db_password" not in result.stderr
 
 
 # ---------------------------------------------------------------------------------------------

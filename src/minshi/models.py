@@ -13,9 +13,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple
 
 if TYPE_CHECKING:  # at run time, `schema_constraints()` supplies these when validating
-    from annotated_types import Ge, Gt, Len, MinLen
+    from annotated_types import Ge, Gt, Len, Lt, MinLen
 
 
+MAX_TASK_ID = 999_999_999  # what `minshi show N` reads as a task number
 Category = Literal["市级", "区级"]
 CATEGORIES: tuple[str, ...] = ("市级", "区级")
 MetricKind = Literal["quantity", "percent", "milestone"]
@@ -94,7 +95,7 @@ class Metric(NamedTuple):
 
 
 class Task(NamedTuple):
-    id: Annotated[int, Gt(0)]
+    id: Annotated[int, Gt(0), Lt(MAX_TASK_ID + 1)]  # a task is named by at most 9 digits
     category: Category
     name: NonEmpty
     target_text: NonEmpty
@@ -143,6 +144,8 @@ def schema_constraints() -> None:
     The annotations are strings (PEP 563) that only a validator reads, so the bounds are
     imported when a notice is validated, not every time minshi starts (a cached run never
     validates)."""
-    from annotated_types import Ge, Gt, Len, MinLen  # loaded with pydantic, to validate
+    from annotated_types import Ge, Gt, Len, Lt, MinLen  # loaded with pydantic, to validate
 
-    globals().update(Ge=Ge, Gt=Gt, Len=Len, MinLen=MinLen, NonEmpty=Annotated[str, MinLen(1)])
+    globals().update(
+        Ge=Ge, Gt=Gt, Len=Len, Lt=Lt, MinLen=MinLen, NonEmpty=Annotated[str, MinLen(1)]
+    )

@@ -30,7 +30,7 @@ from typing import Any
 
 from minshi import __version__, models
 from minshi.config import cache_dir
-from minshi.files import write_private
+from minshi.files import read_regular, write_private
 from minshi.models import Notice, is_model
 
 CACHE_FORMAT = 4
@@ -53,9 +53,8 @@ def fingerprint(files: Iterable[Path], max_bytes: int) -> Fingerprint | None:
             if not stat.S_ISREG(st.st_mode):
                 return None
             digest = ""
-            if st.st_size <= max_bytes:
-                with path.open("rb") as f:  # read(n) allocates n bytes: ask for what is there
-                    digest = _digest(f.read(st.st_size + 1))
+            if st.st_size <= max_bytes:  # never a pipe put in its place meanwhile
+                digest = _digest(read_regular(path, max_bytes))
             result.append((os.path.realpath(path), st.st_size, st.st_mtime_ns, digest))
     except OSError:
         return None  # loading will say what is wrong with the file
@@ -111,9 +110,11 @@ def _schema() -> list[list[Any]]:
 def _decimal(raw: Any) -> Decimal:
     if not isinstance(raw, str):
         raise Damaged("a number that is not text")
+    if len(raw) > 64:  # no figure of a notice is that long (a validated one never is)
+        raise Damaged("a number far too long")
     number = Decimal(raw)
-    if not number.is_finite():
-        raise Damaged("a number that is not finite")
+    if not number.is_finite() or not -64 < number.adjusted() < 64:
+        raise Damaged("a number that is not finite, or far out of bounds")
     return number
 
 

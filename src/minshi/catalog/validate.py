@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import re
-import stat
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -25,7 +24,18 @@ from typing import Any, NamedTuple
 from minshi.catalog.files import MAX_FILE_BYTES
 from minshi.catalog.yamlsafe import Loc, decode, line_of, read_yaml
 from minshi.errors import DataFileError, FileAccessError
-from minshi.models import Metric, Notice, NoticeInfo, Task, Unit, is_model, schema_constraints
+from minshi.files import NotRegularFile, TooLarge, read_regular
+from minshi.models import (
+    MAX_TASK_ID,
+    Metric,
+    Notice,
+    NoticeInfo,
+    Task,
+    Unit,
+    is_model,
+    schema_constraints,
+)
+from minshi.quantity import MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS
 
 
 class Problem(NamedTuple):
@@ -52,6 +62,7 @@ def _where(data: Any, loc: Loc) -> str:
         except (KeyError, IndexError, TypeError, AttributeError):
             pass
         named = isinstance(task_id, (int, str)) and not isinstance(task_id, bool)
+        named = named and len(str(task_id)) <= len(str(MAX_TASK_ID))  # never 5,000 digits
         parts.append(f"task {task_id}" if named else f"tasks[{rest[1]}]")
         rest = rest[2:]
     text = ""
@@ -132,6 +143,8 @@ def _conversions(raw: Any, value: Any, loc: Loc, found: _Findings) -> None:
     elif isinstance(value, (int, Decimal)):
         if isinstance(raw, bool):
             found.problems.append((loc, f"{str(raw).lower()} is yes/no, not a number"))
+        elif _out_of_bounds(value):
+            found.problems.append((loc, _out_of_bounds(value)))
         elif isinstance(raw, str):
             number = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
             found.warnings.append(
@@ -148,6 +161,21 @@ def _conversions(raw: Any, value: Any, loc: Loc, found: _Findings) -> None:
             found.problems.append(
                 (loc, f"{raw!r} is not a date; write YYYY-MM-DD, e.g. 2024-03-09")
             )
+
+
+def _out_of_bounds(value: int | Decimal) -> str:
+    """What is wrong with a number no figure of a notice can be (the bounds the store keeps:
+    30 digits before the point, 12 after), or ""."""
+    if isinstance(value, int):
+        return "far too large a number" if abs(value).bit_length() > 100 else ""
+    if not value.is_finite():
+        return ""  # said by the rules of the field (a target must be a finite number above 0)
+    if value != 0 and value.adjusted() >= MAX_INTEGER_DIGITS:
+        return "far too large a number"
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -MAX_FRACTION_DIGITS:
+        return f"more than {MAX_FRACTION_DIGITS} digits after the decimal point"
+    return ""
 
 
 def _schema_problems(data: dict[str, Any]) -> tuple[Notice | None, _Findings]:
@@ -252,7 +280,8 @@ class ValidatedNotice(NamedTuple):
 
 def validated(data: Any, source: str, root: Any = None) -> ValidatedNotice:
     """Parsed YAML data as a notice, with its warnings; DataFileError listing every problem."""
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not any(key in data for key in _TOP_KEYS):
+        # said without its content: a file that is not a notice may be anybody's secrets
         raise DataFileError(f"{source}: not a notice file (expected keys notice, tasks, units)")
     notice, found = _schema_problems(data)
 
@@ -295,24 +324,18 @@ def read_notice(path: Path) -> ValidatedNotice:
     """Read and validate one notice file (no cache), keeping its warnings."""
     limit = f"limit {MAX_FILE_BYTES // 1024 // 1024} MB"
     try:
-        st = path.stat()
-        if stat.S_ISDIR(st.st_mode):
-            raise DataFileError(f"{path}: is a folder")
-        if not stat.S_ISREG(st.st_mode):  # a FIFO without a writer would wait for ever
-            raise DataFileError(
-                f"{path}: not a regular file (a pipe or a device); give a .yaml file"
-            )
-        if st.st_size > MAX_FILE_BYTES:
-            raise DataFileError(
-                f"{path}: {st.st_size / 1024 / 1024:.0f} MB is far too large for a notice file "
-                f"({limit})"
-            )
-        with path.open("rb") as f:
-            raw = f.read(MAX_FILE_BYTES + 1)  # the file may have grown since
+        raw = read_regular(path, MAX_FILE_BYTES)
+    except IsADirectoryError:
+        raise DataFileError(f"{path}: is a folder") from None
+    except NotRegularFile:  # a FIFO without a writer would wait for ever
+        raise DataFileError(
+            f"{path}: not a regular file (a pipe or a device); give a .yaml file"
+        ) from None
+    except TooLarge as e:
+        size = f"{e.size / 1024 / 1024:.0f} MB is far" if e.size else "far"
+        raise DataFileError(f"{path}: {size} too large for a notice file ({limit})") from None
     except FileNotFoundError as e:
         raise DataFileError(f"{path}: no such file") from e
     except OSError as e:
         raise FileAccessError(f"{path}: cannot read: {e.strerror}") from e
-    if len(raw) > MAX_FILE_BYTES:
-        raise DataFileError(f"{path}: far too large for a notice file ({limit})")
     return validated_text(decode(raw, str(path)), str(path))

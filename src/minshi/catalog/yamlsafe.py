@@ -78,11 +78,28 @@ def _tab_indented(text: str, line: int) -> bool:
 
 
 _YAML_TAG = "tag:yaml.org,2002:"
+_NUMBER_TAGS = frozenset({_YAML_TAG + "int", _YAML_TAG + "float"})
+MAX_NUMBER_CHARS = 64  # the store keeps 30 digits before the point and 12 after
+MAX_FRACTION_DIGITS = 12
 # plain data: what a notice is written with; not !!python/…, !!binary, !!set or custom tags
 PLAIN_TAGS = frozenset(
     _YAML_TAG + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge")
 )
+
+
+def _check_number(text: str, where: str) -> None:
+    """Refuse a number no notice prints, before Python reads it: too long to read at all (over
+    4,300 digits is an error of its own), or a fraction a float would silently round."""
+    if len(text) > MAX_NUMBER_CHARS:
+        raise DataFileError(
+            f"{where}: a number of {len(text):,} characters; no figure of a notice is that long"
+        )
+    fraction = text.lower().partition("e")[0].partition(".")[2].replace("_", "")
+    if len(fraction) > MAX_FRACTION_DIGITS:
+        raise DataFileError(
+            f"{where}: {text} has more than {MAX_FRACTION_DIGITS} digits after the decimal point"
+        )
 
 
 def _walk_nodes(root: Any, path: str) -> None:
@@ -104,6 +121,8 @@ def _walk_nodes(root: Any, path: str) -> None:
             raise DataFileError(
                 f"{path}:{line}: the tag {tag} is not allowed in a data file (plain values only)"
             )
+        if isinstance(node, yaml.ScalarNode) and node.tag in _NUMBER_TAGS:
+            _check_number(node.value, f"{path}:{line}")
         active.add(key)
         total = 1
         if isinstance(node, yaml.MappingNode):
