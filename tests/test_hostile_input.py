@@ -411,6 +411,214 @@ def test_a_pickle_in_place_of_the_cache_never_runs(isolated: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# 6. Files whose rows and columns do not fit are refused, naming the line or the cell
+
+
+def _csv(isolated: Path, text: str) -> Path:
+    path = isolated / "rows.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+CSV_MISFITS = {
+    "more cells than the header": (
+        "task,value,date,note\n16,40,2024-06-30,已开工,40个\n",
+        "line 2: 5 cells under a header of 4",
+    ),
+    "more cells after a note over three lines": (
+        'task,value,date,note\n16,40,2024-06-30,"一\n二\n三"\n16,41,2024-07-30,a,b\n',
+        "line 5: 5 cells under a header of 4",
+    ),
+    "a cell under a column with no name": (
+        "task,,value,date\n16,x,40,2024-06-30\n",
+        "line 2: a value in column 2, which the header leaves unnamed",
+    ),
+    "a cell under a trailing empty name": (
+        "task,value,date,\n16,40,2024-06-30,已开工\n",
+        "line 2: a value in column 4, which the header leaves unnamed",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CSV_MISFITS)
+def test_a_csv_row_that_does_not_fit_its_header_is_refused_by_its_line(
+    case: str, isolated: Path
+) -> None:
+    text, detail = CSV_MISFITS[case]
+    db = isolated / "progress.db"
+    before = journal(db)
+    result = minshi("progress", "import", str(_csv(isolated, text)))
+    line = refused(result, 2, "6 rows and columns")
+    assert "with more cells than the header names" in line and "nothing was imported" in line
+    assert result.stderr.splitlines()[1] == f"  {detail}"
+    assert journal(db) == before
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "task,value,date,value",
+        "task,value,date,VALUE",
+        "task,value,date, value ",
+        "task,task,value,date",
+    ],
+)
+def test_a_csv_header_naming_a_column_twice_is_refused(header: str, isolated: Path) -> None:
+    path = _csv(isolated, f"{header}\n16,40,2024-06-30,41\n")
+    line = refused(minshi("progress", "import", str(path)), 2, "6 rows and columns")
+    assert line.endswith(f"named twice: {'task' if header.startswith('task,task') else 'value'}")
+
+
+def _workbook(path: Path, rows: list[list[Any]]) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "进度填报"
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+HEADER = ["notice", "task", "metric", "value", "date", "note", "invested"]
+UNCOMPUTED = {
+    "value": (
+        [["", 16, "", "=38+2", "2024-06-30", "已开工", None]],
+        ["进度填报!D2: a formula (=38+2)"],
+    ),
+    "date": ([["", 16, "", 40, "=TODAY()", "已开工", None]], ["进度填报!E2: a formula (=TODAY())"]),
+    "note": ([["", 16, "", 40, "2024-06-30", "=A1", None]], ["进度填报!F2: a formula (=A1)"]),
+    "invested": ([["", 16, "", 40, "2024-06-30", "x", "=1/0"]], ["进度填报!G2: a formula (=1/0)"]),
+    "a row of formulas only": (
+        [["", "=16", "", "=40", "=DATE(2024,6,30)", "", None]],
+        ["进度填报!B2: a formula (=16)", "进度填报!D2: a formula (=40)", "进度填报!E2: a formula"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", UNCOMPUTED)
+def test_a_formula_nobody_computed_is_refused_naming_its_cell(case: str, isolated: Path) -> None:
+    """openpyxl, like any script, saves a formula without its value: read as it stands, the
+    cell would be empty and the report would silently lose it (or take today's date)."""
+    rows, cells = UNCOMPUTED[case]
+    path = _workbook(isolated / "sheet.xlsx", [HEADER, *rows])
+    db = isolated / "progress.db"
+    before = journal(db)
+    result = minshi("progress", "import", str(path))
+    line = refused(result, 2, "6 rows and columns")
+    assert line.startswith(f"minshi: error: {path}: ") and line.endswith("nothing was imported")
+    details = result.stderr.splitlines()[1:]
+    assert len(details) == len(cells)
+    for detail, cell in zip(details, cells, strict=True):
+        assert detail.startswith(f"  {cell}") and "no computed value" in detail
+    assert journal(db) == before
+
+
+def test_a_cell_beyond_the_header_of_a_sheet_is_named(isolated: Path) -> None:
+    path = _workbook(
+        isolated / "sheet.xlsx", [HEADER, ["", 16, "", 40, "2024-06-30", "x", 1, "多"]]
+    )
+    result = minshi("progress", "import", str(path))
+    refused(result, 2, "6 rows and columns")
+    assert result.stderr.splitlines()[1] == "  进度填报!H2: 8 cells under a header of 7"
+
+
+def test_a_sheet_saved_by_a_spreadsheet_program_imports_its_computed_values(
+    isolated: Path, tmp_path: Path
+) -> None:
+    from tests.test_template import convert
+
+    ok = _workbook(tmp_path / "ok.xlsx", [HEADER, ["", 16, "", "=38+2", "2024-06-30", "x", "=2*3"]])
+    error = _workbook(
+        tmp_path / "error.xlsx", [HEADER, ["", 16, "", 40, "2024-06-30", "x", "=1/0"]]
+    )
+    saved = tmp_path / "saved"
+    saved.mkdir()
+    profile = tmp_path / "lo-profile"
+    ok, error = convert(ok, "xlsx", saved, profile), convert(error, "xlsx", saved, profile)
+    result = minshi("progress", "import", str(error))
+    refused(result, 2, "6 rows and columns")
+    assert result.stderr.splitlines()[1] == (
+        "  进度填报!G2: the formula's result is an error (#DIV/0!); correct the cell"
+    )
+    accepted(minshi("progress", "import", str(ok)), "6 rows and columns")
+    (entry,) = json.loads(minshi("progress", "log", "-f", "json").stdout)
+    assert (entry["value"], entry["invested"]) == (40, 6)
+
+
+# ---------------------------------------------------------------------------------------------
+# 7. What is not a regular file is refused at once, never waited on; sizes have a cap
+
+NOT_FILES = ["/dev/zero", "/dev/null", "/dev/urandom", "fifo", "fifo.csv", "fifo.xlsx", "folder"]
+READS = {
+    "progress import": ("progress", "import"),
+    "progress import --dry-run": ("progress", "import", "--dry-run"),
+    "import-notice": ("import-notice",),
+    "validate": ("validate",),
+    "close --evidence": ("close", "19", "--date", "2024-11-30", "--evidence"),
+}
+
+
+@pytest.mark.usefixtures("reported")
+@pytest.mark.parametrize("what", NOT_FILES)
+@pytest.mark.parametrize("command", READS)
+def test_what_is_not_a_file_is_refused_at_once(command: str, what: str, isolated: Path) -> None:
+    path = Path(what) if what.startswith("/") else isolated / what
+    if what.startswith("fifo"):
+        os.mkfifo(path)  # nobody will ever write to it
+    elif what == "folder":
+        path.mkdir()
+    db = isolated / "progress.db"
+    before = journal(db)
+    argv = [*READS[command], str(path)]
+    if command == "progress import --dry-run":
+        argv = [*READS["progress import"], str(path), "--dry-run"]
+    line = refused(minshi(*argv), 2, "7 not a file")
+    assert line.startswith(f"minshi: error: {path}")
+    if command == "validate" and what == "folder":
+        assert line.endswith("no notice files (*.yaml) in this folder")  # a notice folder
+    else:
+        assert "not a regular file" in line or "is a folder" in line
+    assert journal(db) == before
+
+
+@pytest.mark.parametrize("where", ["fifo.yaml", "folder/fifo.yaml", "folder/zero.yaml"])
+def test_notice_data_that_is_not_a_file_is_refused_at_once(where: str, isolated: Path) -> None:
+    """Beside a sound notice in its folder too: a notice silently left out would be worse."""
+    path = isolated / where
+    if where.startswith("folder/"):
+        path.parent.mkdir()
+        shutil.copy(isolated / "targets_2024.yaml", path.parent / "a.yaml")
+    if "zero" in where:
+        path.symlink_to("/dev/zero")
+    else:
+        os.mkfifo(path)
+    data = path.parent if where.startswith("folder/") else path
+    line = refused(minshi("list", env={"MINSHI_DATA": str(data)}), 2, "7 not a file")
+    assert line.startswith(f"minshi: error: {path}: ")
+
+
+@pytest.mark.parametrize(
+    ("command", "size", "message"),
+    [
+        (("progress", "import"), 51 << 20, "larger than 50 MB; this is not a progress CSV file"),
+        (("import-notice",), 21 << 20, "21 MB is too large to be a notice (at most 20 MB)"),
+        (("validate",), 6 << 20, "6 MB is far too large for a notice file (limit 5 MB)"),
+    ],
+)
+def test_a_file_over_its_cap_is_refused_with_the_cap(
+    command: tuple[str, ...], size: int, message: str, isolated: Path
+) -> None:
+    path = isolated / "huge.txt"
+    with path.open("wb") as f:
+        f.truncate(size)  # sparse: the size says it all, nothing need be read
+    line = refused(minshi(*command, str(path)), 2, "7 not a file")
+    assert line == f"minshi: error: {path}: {message}"
+
+
+# ---------------------------------------------------------------------------------------------
 # 8. (files) A link in the notice folder to another file never shows that file's lines
 
 
@@ -448,6 +656,128 @@ def test_a_file_that_is_no_notice_is_refused_without_its_content(
     result = minshi("validate", str(path))
     refused(result, 2, "8 secrets")
     assert "hunter2" not in result.stderr and "db_password" not in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# 9. Input that once met "unexpected …": one line, exit 2; a file that cannot be read, exit 3
+
+TEXT = (Path(__file__).parent.parent / "data" / "targets_2024.yaml").read_text(encoding="utf-8")
+HUGE_IN_YAML = {
+    "a 5,000-digit target": ("target: 95,", "target: " + "9" * 5000 + ","),
+    "a 5,000-digit target in quotes": ("target: 95,", 'target: "' + "9" * 5000 + '",'),
+    "a 5,000-digit task id": ("id: 16", "id: " + "9" * 5000),
+    "a 5,000-digit task id in quotes": ("id: 16", 'id: "' + "9" * 5000 + '"'),
+    "a 20-digit task id": ("id: 16", "id: 99999999999999999999"),
+    "a target of 10^999999": ("target: 95,", "target: 1e999999,"),
+    "a target of 10^-999999": ("target: 95,", "target: 1e-999999,"),
+    "a target of 41 digits": ("target: 95,", "target: 1" + "0" * 40 + ","),
+    "30 decimals a float would round": ("target: 95,", "target: 95." + "0" * 29 + "1,"),
+    "a baseline of 10^999": ("target: 95,", "target: 95, baseline: 1e999,"),
+}
+
+
+@pytest.mark.parametrize("case", HUGE_IN_YAML)
+def test_a_number_no_notice_holds_is_one_line_naming_its_line(case: str, isolated: Path) -> None:
+    old, new = HUGE_IN_YAML[case]
+    path = isolated / "huge.yaml"
+    path.write_text(TEXT.replace(old, new, 1), encoding="utf-8")
+    line_no = TEXT.count("\n", 0, TEXT.index(old)) + 1
+    for run in (minshi("validate", str(path)), minshi("list", env={"MINSHI_DATA": str(path)})):
+        line = refused(run, 2, "9 unexpected")
+        assert line.startswith(f"minshi: error: {path}:{line_no}: ")
+        assert len(line) < 300 and "unexpected" not in line
+
+
+BAD_ARGUMENTS = [
+    (("progress", "undo", "9223372036854775808"), "there is no entry 9223372036854775808"),
+    (("progress", "undo", "9" * 40), "there is no entry"),
+    (("progress", "log", "--limit", "99999999999999999999"), None),
+    (("show", "9223372036854775808"), "'9223372036854775808' is not a task number (e.g. 16)"),
+    (("evidence", "get", "9223372036854775808", "-o", "x.pdf"), "there is no evidence"),
+    (("progress", "return", "9223372036854775808", "--reason", "x"), "an entry id is"),
+    (("--db", "postgresql://[::1", "list"), "is not a valid address"),
+    (("--db", "postgresql://u@h:99999/db", "list"), "is not a valid address"),
+    (("report", "--as-of", "99999-01-01"), "is not a real date"),
+]
+
+
+@pytest.mark.usefixtures("reported")
+@pytest.mark.parametrize(
+    ("args", "says"), BAD_ARGUMENTS, ids=lambda a: " ".join(a) if isinstance(a, tuple) else ""
+)
+def test_an_argument_out_of_every_range_is_one_line(
+    args: tuple[str, ...], says: str | None, isolated: Path
+) -> None:
+    result = minshi(*args)
+    if says is None:  # a limit beyond the journal is no limit at all
+        accepted(result, "9 unexpected")
+        return
+    line = refused(result, 2, "9 unexpected")
+    assert says in line and "unexpected" not in line
+    assert not (isolated / "x.pdf").exists()
+
+
+def _as_nobody(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """minshi run by the user nobody (root reads any file whatever its mode)."""
+    import sys
+
+    return subprocess.run(
+        [
+            "setpriv",
+            "--reuid=nobody",
+            "--regid=nogroup",
+            "--clear-groups",
+            sys.executable,
+            "-m",
+            "minshi",
+            *args,
+        ],
+        cwd=cwd,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+
+
+@pytest.fixture
+def nobodys_folder() -> Iterator[Path]:
+    """A folder the user nobody may use (pytest's own tmp folder is root's only)."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="minshi-nobody-"))
+    os.chown(folder, 65534, 65534)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("progress", "import", "locked.csv", "--dry-run"),
+        ("progress", "import", "locked.xlsx", "--dry-run"),
+        ("import-notice", "locked.txt"),
+        ("validate", "locked.yaml"),
+        ("list",),
+    ],
+    ids=" ".join,
+)
+def test_a_file_that_cannot_be_read_is_exit_3(
+    command: tuple[str, ...], nobodys_folder: Path
+) -> None:
+    for name in ("locked.csv", "locked.xlsx", "locked.txt", "locked.yaml"):
+        (nobodys_folder / name).write_text("task,value,date\n16,40,2024-06-30\n")
+        (nobodys_folder / name).chmod(0o000)  # root's: nobody may not read it
+    env = {
+        "HOME": str(nobodys_folder),
+        "MINSHI_DB": "",
+        "XDG_DATA_HOME": str(nobodys_folder / "data"),
+        "MINSHI_CACHE": str(nobodys_folder / "cache"),
+        "MINSHI_DATA": str(nobodys_folder / "locked.yaml") if command == ("list",) else "",
+    }
+    result = _as_nobody(*command, cwd=nobodys_folder, env=env)
+    line = refused(result, 3, "9 unexpected")
+    assert line.endswith(": cannot read: Permission denied")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -53,10 +53,14 @@ def read_regular(path: Path, limit: int) -> bytes:
     # O_NONBLOCK: should a pipe have been put in its place since, opening it does not wait
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
         with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read(limit + 1)  # no more than the limit, whatever the size said
+            # read(n) allocates n bytes: ask for what is there, and more only if it grew
+            data = f.read(min(limit, info.st_size) + 1)
+            if len(data) > info.st_size:
+                data += f.read(limit + 1 - len(data))  # never past the limit
     finally:
         os.close(fd)
     if len(data) > limit:

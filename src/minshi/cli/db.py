@@ -27,7 +27,10 @@ def check() -> None:
 @commands.command("backup", epilog="Example: minshi db backup /backup/minshi-2024-06-30.db")
 def backup(
     dest: Annotated[
-        Path, typer.Argument(metavar="FILE", help="Where to write the copy (must not exist).")
+        Path,
+        typer.Argument(
+            metavar="FILE", help="Where to write the copy (must not exist).", readable=False
+        ),
     ],
 ) -> None:
     """Copy the store safely while others may be writing (SQLite online backup)."""

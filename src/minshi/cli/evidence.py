@@ -17,7 +17,8 @@ commands = Commands("evidence", help="The documents kept with closed tasks (‰ΩêË
 def get(
     evidence_id: Annotated[int, typer.Argument(metavar="ID", help="Its number (minshi show).")],
     output: Annotated[
-        Path, typer.Option("--output", "-o", metavar="FILE", help="Where to write it.")
+        Path,
+        typer.Option("--output", "-o", metavar="FILE", help="Where to write it.", readable=False),
     ],
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Replace FILE if it exists.")

@@ -36,12 +36,17 @@ def import_notice_command(
             metavar="FILE",
             help="The notice: a .txt copy of it, the web page (.html), the Word file (.docx), "
             "a spreadsheet (.xlsx) or a PDF.",
+            readable=False,  # minshi says what is wrong with a file, with exit 3 (README)
         ),
     ],
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", metavar="OUT.yaml", help="Write the draft here (default: stdout)."
+            "--output",
+            "-o",
+            metavar="OUT.yaml",
+            help="Write the draft here (default: stdout).",
+            readable=False,
         ),
     ] = None,
     notice_id: Annotated[
@@ -60,6 +65,7 @@ def import_notice_command(
             "--check",
             metavar="DRAFT.yaml",
             help="Compare a reviewed draft with the notice; print what differs (exit 1 if any).",
+            readable=False,
         ),
     ] = None,
 ) -> None:

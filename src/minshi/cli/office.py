@@ -28,7 +28,10 @@ def close_(
     evidence: Annotated[
         list[Path] | None,
         typer.Option(
-            "--evidence", metavar="FILE", help="A document to keep with it (repeat for several)."
+            "--evidence",
+            metavar="FILE",
+            help="A document to keep with it (repeat for several).",
+            readable=False,  # minshi says what is wrong with a file, with exit 3 (README)
         ),
     ] = None,
     note: Annotated[str, typer.Option("--note", "-n", help="Why it may be closed.")] = "",

@@ -156,7 +156,14 @@ def undo_(
 
 @commands.command("import", epilog="Example: minshi progress import 区城市管理局-2024-06.csv")
 def import_(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="A .csv (or .xlsx template) file.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="A .csv (or .xlsx template) file.",
+            readable=False,  # minshi says what is wrong with a file, with exit 3 (README)
+        ),
+    ],
     by: ByOpt = None,
     force: ForceOpt = False,
     again: Annotated[
@@ -180,7 +187,13 @@ def import_(
 def export(
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write to a file (UTF-8 with BOM)."),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write to a file (UTF-8 with BOM).",
+            readable=False,
+        ),
     ] = None,
     notice: NoticeOpt = None,
     basis: BasisOpt = None,
@@ -214,6 +227,7 @@ def template(
             "-o",
             metavar="FILE.xlsx",
             help="Where to write it (default: UNIT-YYYY-MM.xlsx in this folder).",
+            readable=False,
         ),
     ] = None,
     as_of: AsOfOpt = None,

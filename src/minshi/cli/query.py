@@ -134,7 +134,7 @@ def units(
 def validate(
     path: Annotated[
         Path | None,
-        typer.Argument(help="Notice file or folder (default: the data in use)."),
+        typer.Argument(help="Notice file or folder (default: the data in use).", readable=False),
     ] = None,
 ) -> None:
     """Check notice files and report every problem as file:line: where: what."""

@@ -41,6 +41,7 @@ OutputOpt = Annotated[
         metavar="FILE",
         help="Write to FILE (.txt .md .html .json .csv .xlsx) instead of standard output.",
         dir_okay=False,
+        readable=False,  # minshi says what is wrong with a file, with exit 3 (README)
     ),
 ]
 CategoryOpt = Annotated[

@@ -7,6 +7,7 @@ extra (`pip install 'minshi[pdf]'`), and neither should slow down minshi's start
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +18,12 @@ MAX_CELLS = 200_000  # a notice's table has a few hundred; a sheet far beyond is
 MAX_PAGES = 200
 
 
-def read_xlsx(path: Path) -> Document:
+def read_xlsx(path: Path, raw: bytes) -> Document:
     """Every sheet's rows in order; merged cells repeated; the first row's line is its number."""
     from openpyxl import load_workbook  # only for .xlsx files
 
     try:
-        book = load_workbook(str(path), read_only=False, data_only=True)
+        book = load_workbook(io.BytesIO(raw), read_only=False, data_only=True)
     except Exception as e:  # a damaged file raises whatever zipfile or the XML parser raise
         raise DataFileError(f"{path}: not a readable .xlsx file ({type(e).__name__})") from None
     doc = Document(path)
@@ -67,7 +68,7 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-def read_pdf(path: Path) -> Document:
+def read_pdf(path: Path, raw: bytes) -> Document:
     """The text layer of a PDF: its lines, and the tables pdfplumber finds on each page."""
     try:
         import pdfplumber  # optional: pip install 'minshi[pdf]'
@@ -79,7 +80,7 @@ def read_pdf(path: Path) -> Document:
     doc = Document(path)
     rows: list[Row] = []
     try:
-        with pdfplumber.open(str(path)) as pdf:
+        with pdfplumber.open(io.BytesIO(raw)) as pdf:
             if len(pdf.pages) > MAX_PAGES:
                 raise DataFileError(f"{path}: more than {MAX_PAGES} pages; not a notice")
             for number, page in enumerate(pdf.pages, start=1):

@@ -9,8 +9,8 @@ they cover (as Word and a browser show them).
 
 from __future__ import annotations
 
+import io
 import re
-import stat
 from collections import deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from minshi.errors import DataFileError, FileAccessError
+from minshi.files import NotRegularFile, TooLarge, read_regular
 from minshi.importer.binary import read_pdf, read_xlsx
 from minshi.importer.document import Document, Line, Row, cell_text
 from minshi.importer.layouts import numbered_items, paragraph_table
@@ -44,12 +45,12 @@ def read_document(path: Path) -> Document:
     if not raw.strip():
         raise DataFileError(f"{path}: the file is empty")
     if raw.startswith(b"%PDF"):
-        return read_pdf(path)
+        return read_pdf(path, raw)
     if raw.startswith(b"PK\x03\x04"):
         if suffix in (".docx", ".docm", ".dotx") or b"word/" in raw[:4096]:
-            return _read_docx(path)
+            return _read_docx(path, raw)
         if suffix in (".xlsx", ".xlsm") or b"xl/" in raw[:4096]:
-            return read_xlsx(path)
+            return read_xlsx(path, raw)
         raise DataFileError(f"{path}: a zip archive, not a notice (.txt, .html, .docx, .xlsx)")
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         raise DataFileError(f"{path}: this is {TOO_OLD['.doc']}")
@@ -63,22 +64,17 @@ def read_document(path: Path) -> Document:
 
 
 def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, read once: every reader parses them from memory (a file swapped for
+    a pipe between a check and a second opening would otherwise keep the import waiting)."""
     try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError
-        if not stat.S_ISREG(info.st_mode):  # a FIFO or a device would block or never end
-            raise DataFileError(f"{path}: not a regular file; import a saved notice file")
-        if info.st_size > MAX_BYTES:
-            raise DataFileError(
-                f"{path}: {info.st_size / 1024 / 1024:.0f} MB is too large to be a notice "
-                f"(at most {MAX_BYTES // 1024 // 1024} MB)"
-            )
-        with path.open("rb") as f:  # read no more than the limit, whatever the size said
-            raw = f.read(MAX_BYTES + 1)
-        if len(raw) > MAX_BYTES:
-            raise DataFileError(f"{path}: too large to be a notice (grew while being read)")
-        return raw
+        return read_regular(path, MAX_BYTES)
+    except NotRegularFile:  # a FIFO or a device would block or never end
+        raise DataFileError(f"{path}: not a regular file; import a saved notice file") from None
+    except TooLarge as e:
+        size = f"{e.size / 1024 / 1024:.0f} MB is" if e.size else "it grew while being read:"
+        raise DataFileError(
+            f"{path}: {size} too large to be a notice (at most {MAX_BYTES // 1024 // 1024} MB)"
+        ) from None
     except FileNotFoundError:
         raise DataFileError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -297,7 +293,7 @@ def _read_html(path: Path, text: str) -> Document:
 # Word .docx
 
 
-def _read_docx(path: Path) -> Document:
+def _read_docx(path: Path, raw: bytes) -> Document:
     try:
         import docx  # python-docx
     except ImportError:
@@ -305,7 +301,7 @@ def _read_docx(path: Path) -> Document:
             f"{path}: reading .docx needs python-docx: pip install 'minshi[docx]'"
         ) from None
     try:
-        document: Any = docx.Document(str(path))
+        document: Any = docx.Document(io.BytesIO(raw))
     except Exception as e:  # a damaged file raises whatever zipfile or lxml raise
         raise DataFileError(f"{path}: not a readable .docx file ({type(e).__name__}: {e})") from e
     doc = Document(path)

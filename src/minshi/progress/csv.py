@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import csv
 import io
-import stat
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
 from minshi.errors import DataFileError, FileAccessError, InputError
-from minshi.files import neutralize_formula, unneutralize
+from minshi.files import (
+    NotRegularFile,
+    TooLarge,
+    neutralize_formula,
+    read_regular,
+    unneutralize,
+)
 from minshi.progress.check import Submission
 from minshi.store import ProgressEntry
 from minshi.store.entries import decimal_text
@@ -29,20 +34,19 @@ def read_bounded(path: Path, limit: int, what: str) -> bytes:
     for ever), a device or a huge file is refused (InputError); an unreadable one is
     FileAccessError."""
     try:
-        kind = stat.S_IFMT(path.stat().st_mode)
-        if kind == stat.S_IFDIR:
-            raise InputError(f"{path}: is a folder, not {what}")
-        if kind != stat.S_IFREG:
-            raise InputError(f"{path}: not a regular file (a pipe or a device); give {what}")
-        with path.open("rb") as f:
-            raw = f.read(limit + 1)
+        return read_regular(path, limit)
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, not {what}") from None
+    except NotRegularFile:
+        raise InputError(f"{path}: not a regular file (a pipe or a device); give {what}") from None
+    except TooLarge:
+        raise InputError(
+            f"{path}: larger than {limit // 1024 // 1024} MB; this is not {what}"
+        ) from None
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except OSError as e:
         raise FileAccessError(f"{path}: cannot read: {e.strerror or e}") from e
-    if len(raw) > limit:
-        raise InputError(f"{path}: larger than {limit // 1024 // 1024} MB; this is not {what}")
-    return raw
 
 
 def read_csv(path: Path) -> list[Submission]:
@@ -59,17 +63,33 @@ def read_csv(path: Path) -> list[Submission]:
     if "\x00" in text:
         raise DataFileError(f"{path}: not a CSV file (binary content)")
     reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[list[str]] = []
+    starts: list[int] = []  # the line each row starts on: a quoted note may span lines
+    starts_at = 1
     try:
-        rows = list(reader)
+        for row in reader:
+            starts.append(starts_at)
+            rows.append(row)
+            starts_at = reader.line_num + 1
     except csv.Error as e:
         raise DataFileError(f"{path}:{reader.line_num}: not a valid CSV file: {e}") from e
-    return submissions_from_rows(rows, str(path), lambda n: f"line {n}")
+    return submissions_from_rows(
+        rows, str(path), lambda n: f"line {starts[n - 1]}", unnamed_columns=False
+    )
 
 
 def submissions_from_rows(
-    rows: Sequence[Sequence[object]], source: str, where: Callable[[int], str] | None = None
+    rows: Sequence[Sequence[object]],
+    source: str,
+    where: Callable[[int], str] | None = None,
+    *,
+    unnamed_columns: bool = True,
 ) -> list[Submission]:
-    """Submissions from a header row and data rows; `where(n)` names row n (1-based)."""
+    """Submissions from a header row and data rows; `where(n)` names row n (1-based).
+
+    A cell beyond the header's last column is refused, and without `unnamed_columns` (a CSV
+    file) one under a column the header leaves without a name too: its value would be lost.
+    (A fill-in sheet has columns for people, named only in the row above the CSV names.)"""
     name_of = where or (lambda n: f"row {n}")
     if not rows:
         raise DataFileError(f"{source}: the file is empty")
@@ -91,10 +111,17 @@ def submissions_from_rows(
             f"{','.join(OPTIONAL_COLUMNS)}); {'; '.join(detail)}"
         )
     submissions, overlong = [], []
+    unnamed = [] if unnamed_columns else [i for i, h in enumerate(header) if not h]
     for n, row in enumerate(rows[1:], start=2):
         extra = [_cell(v) for v in row[len(header) :]]
         if any(v.strip() for v in extra):
             overlong.append(f"{name_of(n)}: {len(row)} cells under a header of {len(header)}")
+            continue
+        lost = [i + 1 for i in unnamed if i < len(row) and _cell(row[i]).strip()]
+        if lost:
+            overlong.append(
+                f"{name_of(n)}: a value in column {lost[0]}, which the header leaves unnamed"
+            )
             continue
         cells = {h: _cell(v) for h, v in zip(header, row, strict=False) if h}
         if not any(v.strip() for v in cells.values()):
@@ -118,8 +145,9 @@ def submissions_from_rows(
     if overlong:
         n = len(overlong)
         raise DataFileError(
-            f"{source}: {n} row{'s' if n > 1 else ''} with more cells than the header (a comma "
-            "inside a note must be within quotes); nothing was imported",
+            f"{source}: {n} row{'s' if n > 1 else ''} with more cells than the header names"
+            f"{' (a comma inside a note must be within quotes)' if not unnamed_columns else ''};"
+            " nothing was imported",
             details=overlong,
         )
     return submissions

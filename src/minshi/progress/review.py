@@ -6,7 +6,6 @@ like a retraction, and the unit sees why. A task is closed (销号) only when ev
 done on verified figures; the documents shown (验收报告, photos) may be kept with the closure.
 """
 
-import stat
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -15,6 +14,7 @@ from typing import NamedTuple
 
 from minshi.catalog import Catalog, answers_for
 from minshi.errors import FileAccessError, InputError
+from minshi.files import NotRegularFile, TooLarge, read_regular
 from minshi.followup import MetricView, task_as_of
 from minshi.progress.record import login
 from minshi.quantity import format_quantity
@@ -216,17 +216,16 @@ def _number(value: Decimal) -> str:
 def read_evidence(path: Path) -> EvidenceFile:
     """An evidence file as it will be kept: a regular file within the size cap."""
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise InputError(f"{path}: not a regular file; attach a saved document")
-        if info.st_size > MAX_EVIDENCE_BYTES:
-            raise InputError(
-                f"{path}: {info.st_size / 1024 / 1024:.1f} MB is more than the "
-                f"{MAX_EVIDENCE_BYTES // 1024 // 1024} MB an evidence file may hold; keep the "
-                "original elsewhere and attach a smaller copy (a PDF of the signed page)"
-            )
-        with path.open("rb") as f:
-            content = f.read(MAX_EVIDENCE_BYTES + 1)
+        content = read_regular(path, MAX_EVIDENCE_BYTES)
+    except (NotRegularFile, IsADirectoryError):
+        raise InputError(f"{path}: not a regular file; attach a saved document") from None
+    except TooLarge as e:
+        size = f"{e.size / 1024 / 1024:.1f} MB" if e.size else "it"
+        raise InputError(
+            f"{path}: {size} is more than the "
+            f"{MAX_EVIDENCE_BYTES // 1024 // 1024} MB an evidence file may hold; keep the "
+            "original elsewhere and attach a smaller copy (a PDF of the signed page)"
+        ) from None
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except OSError as e:

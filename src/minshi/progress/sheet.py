@@ -12,6 +12,9 @@ openpyxl is imported inside the functions that need it: it costs more than a com
 
 from __future__ import annotations
 
+import io
+import itertools
+import re
 import zipfile
 from collections.abc import Callable
 from datetime import date, datetime, time
@@ -21,10 +24,16 @@ from typing import Any, NamedTuple
 
 from minshi.catalog import Catalog, answers_for
 from minshi.days import parse_day
-from minshi.errors import DataFileError, FileAccessError, InputError, MinshiError
+from minshi.errors import DataFileError, InputError, MinshiError
 from minshi.followup import MetricView, TaskView, tasks_as_of
 from minshi.progress.check import Submission, parse_flag, parse_number
-from minshi.progress.csv import COLUMNS, submissions_from_rows
+from minshi.progress.csv import (
+    COLUMNS,
+    MAX_FILE_BYTES,
+    OPTIONAL_COLUMNS,
+    read_bounded,
+    submissions_from_rows,
+)
 from minshi.store import Basis, ProgressEntry, Store
 from minshi.store.entries import awaiting_correction, decimal_text
 
@@ -123,30 +132,59 @@ class _Cell(NamedTuple):
     number_format: str
 
 
+class Unsettled(NamedTuple):
+    """A cell whose value cannot be taken as it stands: a formula no program has computed (a
+    sheet written by a script: openpyxl saves no value with a formula), or an error (#REF!)."""
+
+    text: str  # the formula (=B2*2) or the error (#DIV/0!)
+    error: bool
+
+    def problem(self) -> str:
+        if self.error:
+            return f"the formula's result is an error ({self.text}); correct the cell"
+        return (
+            f"a formula ({self.text}) with no computed value; open the file in Excel, WPS or "
+            "LibreOffice and save it, or type the value itself"
+        )
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")  # a formula element in a worksheet's XML
+
+
 def _read_sheets(path: Path) -> list[tuple[str, list[list[_Cell]]]]:
-    """Every sheet's cells (values as last computed), or DataFileError for what is not .xlsx."""
-    _check_container(path)
+    """Every sheet's cells (values as last computed, `Unsettled` where there is none to take),
+    or DataFileError for what is not .xlsx. The file is read once, at most MAX_FILE_BYTES."""
+    raw = read_bounded(path, MAX_FILE_BYTES, "a progress sheet (.xlsx)")
+    members = _check_container(path, raw)
     try:
         from openpyxl import load_workbook
 
-        # opened here, so that the file is closed however the reader fails
-        with path.open("rb") as stream:
-            wb = load_workbook(stream, read_only=True, data_only=True)
-            sheets = []
-            for ws in wb.worksheets:
-                if not hasattr(ws, "reset_dimensions"):
-                    continue  # a chart sheet
-                ws.reset_dimensions()  # some writers leave the used range out or wrong
-                rows = [
-                    [_Cell(c.value, getattr(c, "number_format", None) or "General") for c in row]
-                    for row in ws.iter_rows()
-                ]
-                sheets.append((ws.title, rows))
-            wb.close()
+        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+        # the formulas themselves, where the file has any: a cell without a value is then
+        # known to be a formula nobody computed, not an empty cell
+        with_formulas = any(_FORMULA.search(data) for data in members.values())
+        fb = load_workbook(io.BytesIO(raw), read_only=True) if with_formulas else None
+        sheets = []
+        for ws in wb.worksheets:
+            if not hasattr(ws, "reset_dimensions"):
+                continue  # a chart sheet
+            ws.reset_dimensions()  # some writers leave the used range out or wrong
+            formulas: Any = fb[ws.title] if fb is not None else None
+            if formulas is not None:
+                formulas.reset_dimensions()
+            rows = [
+                [_cell(c, f) for c, f in itertools.zip_longest(row, frow or ())]
+                for row, frow in itertools.zip_longest(
+                    ws.iter_rows(), formulas.iter_rows() if formulas is not None else ()
+                )
+                if row is not None
+            ]
+            sheets.append((ws.title, rows))
+        wb.close()
+        if fb is not None:
+            fb.close()
     except MinshiError:
         raise
-    except OSError as e:
-        raise FileAccessError(f"{path}: cannot read: {e.strerror or e}") from e
     except Exception as e:  # noqa: BLE001 - whatever a broken file makes the reader raise
         raise DataFileError(
             f"{path}: not a readable .xlsx workbook ({type(e).__name__}: {e}); "
@@ -157,15 +195,22 @@ def _read_sheets(path: Path) -> list[tuple[str, list[list[_Cell]]]]:
     return sheets
 
 
-def _check_container(path: Path) -> None:
-    """Name the usual wrong files (a CSV renamed, an old or encrypted workbook) before parsing."""
-    try:
-        with path.open("rb") as f:
-            head = f.read(8)
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as e:
-        raise FileAccessError(f"{path}: cannot read: {e.strerror or e}") from e
+def _cell(cell: Any, formula: Any) -> _Cell:
+    number_format = getattr(cell, "number_format", None) or "General"
+    if cell is None:
+        return _Cell(None, number_format)
+    if getattr(cell, "data_type", None) == "e":
+        return _Cell(Unsettled(str(cell.value), error=True), number_format)
+    if cell.value is None and getattr(formula, "data_type", None) == "f":
+        text = formula.value if isinstance(formula.value, str) else "=…"
+        return _Cell(Unsettled(text, error=False), number_format)
+    return _Cell(cell.value, number_format)
+
+
+def _check_container(path: Path, raw: bytes) -> dict[str, bytes]:
+    """Name the usual wrong files (a CSV renamed, an old or encrypted workbook) before parsing;
+    the worksheets' XML of one that may be a workbook."""
+    head = raw[:8]
     save_again = "save it from Excel, WPS or LibreOffice as .xlsx"
     if not head:
         raise DataFileError(f"{path}: the file is empty, not an .xlsx workbook")
@@ -175,27 +220,30 @@ def _check_container(path: Path) -> None:
             f"and {save_again}"
         )
     if not head.startswith(b"PK"):
-        kind = "a text (CSV?) file" if _looks_like_text(path) else "not an .xlsx workbook"
+        kind = "a text (CSV?) file" if _looks_like_text(raw) else "not an .xlsx workbook"
         raise DataFileError(f"{path}: {kind}; {save_again}, or import a .csv by its own name")
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, EOFError, ValueError) as e:
+            if any(m.flag_bits & 0x1 for m in members):
+                raise DataFileError(
+                    f"{path}: the file is encrypted (password-protected); {save_again}"
+                )
+            if sum(m.file_size for m in members) > MAX_UNPACKED:
+                raise DataFileError(f"{path}: too large to be a progress sheet")
+            if "[Content_Types].xml" not in {m.filename for m in members}:
+                raise DataFileError(f"{path}: a zip file, but not an .xlsx workbook; {save_again}")
+            return {
+                m.filename: archive.read(m)
+                for m in members
+                if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")
+            }
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError) as e:
         raise DataFileError(f"{path}: a damaged .xlsx file ({e}); {save_again}") from e
-    if any(m.flag_bits & 0x1 for m in members):
-        raise DataFileError(f"{path}: the file is encrypted (password-protected); {save_again}")
-    if sum(m.file_size for m in members) > MAX_UNPACKED:
-        raise DataFileError(f"{path}: too large to be a progress sheet")
-    if "[Content_Types].xml" not in {m.filename for m in members}:
-        raise DataFileError(f"{path}: a zip file, but not an .xlsx workbook; {save_again}")
 
 
-def _looks_like_text(path: Path) -> bool:
-    try:
-        with path.open("rb") as f:
-            sample = f.read(4096)
-    except OSError:
-        return False
+def _looks_like_text(raw: bytes) -> bool:
+    sample = raw[:4096]
     for encoding in ("utf-8", "gb18030"):
         try:
             text = sample.decode(encoding)
@@ -212,7 +260,7 @@ def _blank(cell: _Cell) -> bool:
 def _text_of(cell: _Cell) -> str:
     """A cell as the text `progress_io` parses: dates as YYYY-MM-DD, numbers exactly as shown."""
     value = cell.value
-    if value is None:
+    if value is None or isinstance(value, Unsettled):  # refused by `_reports` where it counts
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -247,18 +295,39 @@ def _reports(path: Path, sheet: str, rows: list[list[_Cell]], header_at: int) ->
     def cell_name(row_index: int, column: int) -> str:
         return f"{quoted}!{get_column_letter(column + 1)}{row_index + 1}"
 
+    named = [i for i, name in enumerate(header) if name in (*COLUMNS, *OPTIONAL_COLUMNS)]
+    unsettled = [
+        f"{cell_name(header_at, i)}: {c.value.problem()}"
+        for i, c in enumerate(rows[header_at])
+        if isinstance(c.value, Unsettled)
+    ]
     kept: list[int] = []  # sheet row index of each data row handed on
     table: list[list[str]] = [header]
     for index in range(header_at + 1, len(rows)):
         row = rows[index]
         if all(i >= len(row) or _blank(row[i]) for i in fields.values()):
             continue  # nothing filled in: not a report
+        unsettled += [
+            f"{cell_name(index, i)}: {row[i].value.problem()}"
+            for i in named
+            if i < len(row) and isinstance(row[i].value, Unsettled)
+        ]
         kept.append(index)
         table.append([_text_of(c) for c in row])
-    reports = submissions_from_rows(table, f"{path} ({sheet})", lambda n: str(n - 2))
+    if unsettled:
+        n = len(unsettled)
+        raise DataFileError(
+            f"{path}: {n} cell{'s' if n > 1 else ''} with no value that can be imported; "
+            "nothing was imported",
+            details=unsettled,
+        )
+    # each row is named by the cell right of the header's last: where a row too long has more
+    labels = {cell_name(index, len(header)): index for index in kept}
+    names = list(labels)
+    reports = submissions_from_rows(table, f"{path} ({sheet})", lambda n: names[n - 2])
     result = []
     for report in reports:
-        index = kept[int(report.where)]
+        index = labels[report.where]
         cells = {f: cell_name(index, i) for f, i in fields.items()}
         result.append(report._replace(where=_blame(report, cells)))
     return result
