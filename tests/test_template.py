@@ -366,7 +366,7 @@ def libreoffice() -> str:
     if found is None:
         pytest.fail(
             "LibreOffice is needed to check that the template opens outside Excel: "
-            "apt-get install libreoffice-calc-nogui (.ci/browser.sh does it in CI)"
+            "bash scripts/test.sh installs it"
         )
     return found
 
