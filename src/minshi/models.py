@@ -93,6 +93,13 @@ class Metric(NamedTuple):
     note: str | None = None
 
 
+class Funds(NamedTuple):
+    """A task's money plan (万元): the whole, and what each level of government gives."""
+
+    plan: Annotated[Decimal, Ge(0)] | None = None  # 计划投资; the same as `investment_plan`
+    sources: dict[NonEmpty, Annotated[Decimal, Ge(0)]] = {}  # 中央, 市级, 区级, 社会资本 …
+
+
 class Task(NamedTuple):
     id: Annotated[int, Gt(0)]
     category: Category
@@ -104,6 +111,8 @@ class Task(NamedTuple):
     cooperating_more: bool = False  # the notice ends the list with "等"
     investment_plan: Annotated[Decimal, Ge(0)] | None = None  # 万元
     remark: str | None = None  # 备注
+    voted: bool = False  # 人大代表票决产生的项目
+    funds: Funds | None = None  # the plan by source; its plan is `investment_plan`
 
     @property
     def primary(self) -> Metric:

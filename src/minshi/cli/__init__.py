@@ -141,6 +141,7 @@ COMMAND_MODULES = {
     "close": ("office",),
     "reopen": ("office",),
     "evidence": ("evidence",),
+    "rating": ("rating",),
 }
 ALL_MODULES = (
     "query",
@@ -150,6 +151,7 @@ ALL_MODULES = (
     "report",
     "office",
     "evidence",
+    "rating",
     "notice",
     "db",
 )

@@ -75,6 +75,9 @@ def list_tasks(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     basis: BasisOpt = None,
+    voted: Annotated[
+        bool, typer.Option("--voted", help="Only the tasks the people's congress voted (票决).")
+    ] = False,
 ) -> None:
     """List tasks (重点民生实事) with their lead units and status."""
     views = tasks_as_of(
@@ -89,6 +92,7 @@ def list_tasks(
         search=search,
         statuses=statuses(status),
         basis=state.basis(basis),
+        voted=voted,
     )
     if fmt == Format.table and not views:
         return state.say("(no tasks match)")

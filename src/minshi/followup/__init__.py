@@ -54,11 +54,18 @@ def tasks_as_of(
     search: str | None = None,
     statuses: set[Status] | None = None,
     basis: Basis = "reported",
+    voted: bool = False,
 ) -> list[TaskView]:
     """The tasks chosen (`Catalog.select`) as of a date, on a basis (the figures reported, or
     those the office verified), of the given statuses if any."""
     pairs = catalog.select(
-        notice=notice, lead=lead, coop=coop, unit=unit, category=category, search=search
+        notice=notice,
+        lead=lead,
+        coop=coop,
+        unit=unit,
+        category=category,
+        search=search,
+        voted=voted,
     )
     views = evaluate(store, as_of, pairs, notice, basis)
     return [v for v in views if not statuses or v.status in statuses]

@@ -14,9 +14,11 @@ from minshi.errors import InputError
 from minshi.quantity import format_quantity
 from minshi.render.text import percent
 from minshi.status import STATUS_ORDER, Status
+from minshi.store.entries import decimal_text
 
 if TYPE_CHECKING:
     from minshi.followup import MetricView
+    from minshi.store import Rating
 
 STATUS_LABELS: dict[str, str] = {
     "done": "已完成",
@@ -203,3 +205,17 @@ def metric_state_text(view: MetricView) -> str:
     else:
         why = f"序时进度{percent(state.expected)}"
     return f"{summary_with_status(shown_summary(view), state.status)}（{why}）"
+
+
+def rating_text(rating: Rating) -> str:
+    """'满意 42 · 基本满意 6 · 不满意 2 (满意 84%)', or the percentages as they were given."""
+    unit = "%" if rating.percent else ""
+    votes = (rating.satisfied, rating.basic, rating.unsatisfied)
+    parts = " · ".join(
+        f"{label} {decimal_text(v.normalize()) or '0'}{unit}"
+        for label, v in zip(("满意", "基本满意", "不满意"), votes, strict=True)
+    )
+    if rating.percent:
+        return parts
+    share = rating.votes.shares()[0]
+    return f"{parts} (满意 {round(float(share), 1):g}%)"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from minshi.progress.rating import RatedTask
 from minshi.progress.record import Imported, Recorded, Undone
 from minshi.progress.review import Reviewed
-from minshi.render.labels import STATUS_LABELS, reading_text
+from minshi.rating import GRADE_LABELS
+from minshi.render.labels import STATUS_LABELS, rating_text, reading_text
 from minshi.render.text import percent
 from minshi.store.entries import Closure
 
@@ -77,3 +79,12 @@ def closed(closure: Closure) -> str:
         for e in closure.evidence
     )
     return f"{where} closed (已销号) as of {closure.date}{kept}\n"
+
+
+def rated(done: RatedTask) -> str:
+    """'task 18 rated as of 2024-12-20: 满意 42 · 基本满意 6 · 不满意 2 → 满意 (满意 84%)'."""
+    r = done.rating
+    return (
+        f"task {done.task.id} {done.task.name} rated as of {r.date} (rating {r.id}): "
+        f"{rating_text(r)} → {GRADE_LABELS[done.grade]}\n"
+    )

@@ -9,10 +9,11 @@ from decimal import Decimal
 from typing import Any
 
 from minshi.followup import MetricView, TaskView
-from minshi.models import Notice, metric_deadline
+from minshi.models import Notice, Task, metric_deadline
+from minshi.rating import GRADE_LABELS, Grade
 from minshi.render.labels import STATUS_LABELS, metric_summary
 from minshi.render.text import number
-from minshi.store import ProgressEntry
+from minshi.store import ProgressEntry, Rating
 from minshi.store.entries import Closure
 
 
@@ -69,6 +70,41 @@ def task_record(view: TaskView) -> dict[str, Any]:
         "last_reported": view.latest.date.isoformat() if view.latest else None,
         "metrics": [metric_record(m, view.notice) for m in view.metrics],
         "closed": closure_record(view.closure),
+        "voted": t.voted,
+        "funds": funds_record(t),
+    }
+
+
+def funds_record(task: Task) -> dict[str, Any] | None:
+    """The task's money plan: the whole (万元) and what each source gives; None without one."""
+    if task.funds is None and task.investment_plan is None:
+        return None
+    sources = task.funds.sources if task.funds else {}
+    return {
+        "plan": number(task.investment_plan),
+        "sources": {name: number(amount) for name, amount in sources.items()},
+    }
+
+
+def rating_record(rating: Rating | None, grade: Grade | None) -> dict[str, Any] | None:
+    """A 满意度测评 and its grade; the shares are percentages of the whole (None: not rated)."""
+    if rating is None or grade is None:
+        return None
+    shares = rating.votes.shares()
+    return {
+        "date": rating.date.isoformat(),
+        "satisfied": number(rating.satisfied),
+        "basic": number(rating.basic),
+        "unsatisfied": number(rating.unsatisfied),
+        "percent": rating.percent,
+        "shares": {
+            name: round(float(share), 2)
+            for name, share in zip(("satisfied", "basic", "unsatisfied"), shares, strict=True)
+        },
+        "grade": grade,
+        "grade_label": GRADE_LABELS[grade],
+        "by": rating.by,
+        "note": rating.note,
     }
 
 

@@ -8,6 +8,7 @@ from minshi.errors import InputError
 from minshi.store.entries import NewEntry, ProgressEntry, SeriesKey, journal_checksum
 from minshi.store.journal import BASES, Basis, Having
 from minshi.store.office import CopyResult, EvidenceFile, OfficeRecords, Store, copy_journal
+from minshi.store.ratings import Rating
 from minshi.store.sqlite import SQLiteStore
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Having",
     "NewEntry",
     "ProgressEntry",
+    "Rating",
     "SeriesKey",
     "Store",
     "copy_journal",

@@ -48,7 +48,7 @@ Cursor = Any  # a DB-API cursor of the backend (sqlite3 or psycopg)
 _HAVING = {"note": "AND x.note <> ''", "invested": "AND x.invested IS NOT NULL"}
 _COLUMNS = (
     "e.id, e.notice, e.task, e.metric, e.date, e.recorded_at, e.value, e.done, e.stage, "
-    "e.percent, e.invested, e.note, e.recorded_by, e.retracts, e.written_as"
+    "e.percent, e.invested, e.note, e.recorded_by, e.retracts, e.written_as, e.allocated, e.paid"
 )
 # an entry's standing with the office: returned if it ever was (that is final), else its latest
 # verification, if any
@@ -63,8 +63,8 @@ _SELECT = (
 )
 _INSERT = (
     "INSERT INTO {entry} (id, notice, task, metric, date, recorded_at, value, done, stage, "
-    "percent, invested, note, recorded_by, retracts, written_as)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "percent, invested, note, recorded_by, retracts, written_as, allocated, paid)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _RETURNED = "EXISTS (SELECT 1 FROM {review} v3 WHERE v3.entry = x.id AND v3.decision = 'returned')"
 _VERIFIED = "EXISTS (SELECT 1 FROM {review} v4 WHERE v4.entry = x.id AND v4.decision = 'verified')"
