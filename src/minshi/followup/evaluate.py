@@ -13,6 +13,7 @@ from minshi.models import Metric, Notice, Task
 from minshi.status import MetricState, Reading, Status, metric_state, task_status
 from minshi.store import Basis, ProgressEntry, SeriesKey, Store
 from minshi.store.entries import Closure
+from minshi.store.funds import Funding
 
 
 class MetricView(NamedTuple):
@@ -34,6 +35,8 @@ class TaskView(NamedTuple):
     note_entry: ProgressEntry | None  # the newest entry with a note: the task's 进展情况
     invested: Decimal | None  # 投资完成额度 (万元), latest reported for the task
     closure: Closure | None = None  # the office closed the task (销号): its record
+    allocated: Decimal | None = None  # 到位资金 (万元), latest reported for the task
+    paid: Decimal | None = None  # 已支付 (万元), latest reported for the task
 
     def metric(self, key: str) -> MetricView:
         return next(mv for mv in self.metrics if mv.metric.key == key)
@@ -50,6 +53,7 @@ class Snapshot(NamedTuple):
     other: Mapping[SeriesKey, ProgressEntry] = {}  # the latest on the other basis
     basis: Basis = "reported"
     closures: Mapping[tuple[str, int], Closure] = {}
+    funds: Mapping[tuple[str, int], Funding] = {}
 
 
 def read_snapshot(
@@ -64,7 +68,8 @@ def read_snapshot(
     is never newer than the figure beside it while others write."""
     latest, noted, funded, other = store.snapshot(as_of, notice=notice, tasks=tasks, basis=basis)
     closures = store.closures(notice=notice, tasks=tasks)
-    return Snapshot(latest, noted, funded, other, basis, closures)
+    funds = store.funds_as_of(as_of, notice=notice, tasks=tasks, basis=basis)
+    return Snapshot(latest, noted, funded, other, basis, closures, funds)
 
 
 def figure(entry: ProgressEntry | None) -> Decimal | None:
@@ -128,7 +133,8 @@ def evaluate_task(notice: Notice, task: Task, snapshot: Snapshot, as_of: date) -
     closure = snapshot.closures.get((notice.id, task.id))
     status: Status = "closed" if closure else task_status(v.state.status for v in views)
     invested = funded.invested if funded else None
-    return TaskView(notice, task, views, status, newest, note_entry, invested, closure)
+    money = snapshot.funds.get((notice.id, task.id), Funding())
+    return TaskView(notice, task, views, status, newest, note_entry, invested, closure, *money)
 
 
 def _figure_of(entries: Mapping[str, ProgressEntry | None], keys: list[str]) -> Decimal | None:

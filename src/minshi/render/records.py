@@ -63,6 +63,8 @@ def task_record(view: TaskView) -> dict[str, Any]:
         "target_text": t.target_text,
         "investment_plan": number(t.investment_plan),
         "invested": number(view.invested),
+        "allocated": number(view.allocated),
+        "paid": number(view.paid),
         "status": view.status,
         "status_label": STATUS_LABELS[view.status],
         "note": view.note_entry.note if view.note_entry else None,

@@ -21,6 +21,7 @@ from minshi.store.entries import (
     decimal_text,
     journal_checksum,
 )
+from minshi.store.funds import FundsJournal
 from minshi.store.journal import _SELECT, Cursor, _integers
 from minshi.store.ratings import _RATING_INSERT, _RATING_SELECT, Rating, Ratings
 
@@ -64,7 +65,7 @@ class OfficeRecords(NamedTuple):
     ratings: list[Rating] = []
 
 
-class Store(Ratings):
+class Store(Ratings, FundsJournal):
     """The progress journal with the office's checks of it: what `open_store` gives."""
 
     # -- what a server adds ------------------------------------------------------------------

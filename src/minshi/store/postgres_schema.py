@@ -243,6 +243,10 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         " CHECK (allocated >= 0 AND allocated < 1e30)",
         "ALTER TABLE minshi.entry ADD COLUMN paid numeric CHECK (paid >= 0 AND paid < 1e30)",
         """
+        CREATE INDEX entry_with_funds ON minshi.entry (notice, task, date)
+        WHERE allocated IS NOT NULL OR paid IS NOT NULL
+        """,
+        """
         CREATE TABLE minshi.rating (
             id          bigint  PRIMARY KEY CHECK (id >= 1),
             notice      text    NOT NULL CHECK (notice <> ''),

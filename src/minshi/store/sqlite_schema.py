@@ -171,6 +171,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         f"ALTER TABLE entry ADD COLUMN allocated TEXT {_number_check('allocated')}",
         f"ALTER TABLE entry ADD COLUMN paid TEXT {_number_check('paid')}",
+        # the few entries that report money, found without reading the others
+        """
+        CREATE INDEX entry_with_funds ON entry (notice, task, date)
+        WHERE allocated IS NOT NULL OR paid IS NOT NULL
+        """,
         f"""
         CREATE TABLE rating (
             id          INTEGER PRIMARY KEY,
@@ -221,6 +226,7 @@ SCHEMA_OBJECTS = {
     "evidence",
     "evidence_no_update",
     "evidence_no_delete",
+    "entry_with_funds",
     "rating",
     "rating_no_update",
     "rating_no_delete",
