@@ -11,7 +11,8 @@ from minshi.cli.commands import Commands
 from minshi.cli.options import AsOfOpt, BasisOpt, LeadOpt, NoticeOpt, UnitOpt, as_of_date, statuses
 from minshi.render.report import render_report, report_format
 from minshi.render.terminal import is_terminal
-from minshi.report import DEFAULT_STALE_DAYS, build_report, failing
+from minshi.report import DEFAULT_STALE_DAYS, Report, build_report, failing
+from minshi.status import Status
 
 
 class ReportFormat(StrEnum):
@@ -72,7 +73,7 @@ commands = Commands()
     "report",
     epilog="Examples: minshi report --as-of 2024-06-30 -o 推进情况表.xlsx · "
     "minshi report --lead 区教委 --format markdown · "
-    "minshi report --fail-on overdue,far_behind",
+    "minshi report --fail-on overdue,far_behind · minshi report --year-end -o 年度总结.html",
 )
 def report(
     as_of: AsOfOpt = None,
@@ -85,6 +86,14 @@ def report(
     stale_days: StaleDaysOpt = DEFAULT_STALE_DAYS,
     fail_on: FailOnOpt = None,
     basis: BasisOpt = None,
+    year_end: Annotated[
+        bool,
+        typer.Option(
+            "--year-end",
+            help="The annual summary too: done, over target, ratings, money, what carries "
+            "over [as of the year's end by default].",
+        ),
+    ] = False,
 ) -> None:
     """The progress report (推进情况表): summary, table with subtotals, what is late."""
     chosen = report_format(fmt.value if fmt else None, output, is_terminal())
@@ -92,17 +101,23 @@ def report(
     built = build_report(
         state.catalog(),
         state.store(),
-        as_of_date(as_of),
+        as_of_date(as_of) if as_of or not year_end else None,
         notice=notice,
         lead=lead,
         unit=unit,
         category=category,
         stale_days=stale_days,
         basis=state.basis(basis),
+        year_end=year_end,
     )
     data = render_report(built, chosen, pretty=output is None and is_terminal())
     state.output(data, output, text=chosen not in ("xlsx",), bom=chosen == "csv")
-    found = failing(built, wanted or ())
+    _exit_if_failing(built, wanted or set())
+
+
+def _exit_if_failing(built: Report, wanted: set[Status]) -> None:
+    """Exit 1, saying how many and which, when metrics have a status of `--fail-on`."""
+    found = failing(built, wanted)
     if found:
         labels = ", ".join(sorted({line.status for _, line in found}))
         state.say(f"minshi: {len(found)} metrics are {labels}")

@@ -6,6 +6,7 @@ Every value from the data is escaped: no live link, emphasis or markup comes fro
 from __future__ import annotations
 
 from minshi.render.labels import STATUS_LABELS, metric_state_text, shown_summary
+from minshi.render.report_blocks import report_blocks, text_table, year_paragraph
 from minshi.render.report_words import (
     counts_text,
     money,
@@ -18,7 +19,7 @@ from minshi.render.report_words import (
     table_headers,
     totals_remark,
 )
-from minshi.render.text import markdown_cell, percent
+from minshi.render.text import markdown, markdown_cell, percent
 from minshi.report import SUMMARY_ORDER, Report, Totals, attention_by_task
 
 
@@ -36,6 +37,8 @@ def report_markdown(report: Report) -> str:
         _md(summary_sentence(report)),
         "",
     ]
+    if report.year_end is not None:
+        out += [_md(year_paragraph(report)), ""]
     if report.sections:
         cats = [s.category for s in report.sections]
         out += ["## 按状态统计（件）", ""]
@@ -91,4 +94,10 @@ def report_markdown(report: Report) -> str:
         out += [""]
     out += [f"## {stale_heading(report)}（{len(report.stale_units)}个）", ""]
     out += [f"- {_md(stale_text(s))}" for s in report.stale_units] or ["无"]
+    for block in report_blocks(report):
+        out += ["", f"## {_md(block.title)}", ""]
+        out += [_md(paragraph) for paragraph in block.paragraphs]
+        if block.rows:
+            records, columns = text_table(block)
+            out += ["", markdown(records, columns).rstrip("\n")]
     return "\n".join(out) + "\n"

@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
 from minshi.render.labels import PALETTE, STATUS_LABELS, shown_summary
+from minshi.render.report_blocks import Block, cell_text, report_blocks, year_paragraph
 from minshi.render.report_words import (
     counts_text,
     stale_heading,
@@ -304,6 +305,40 @@ def _stale_sheet(report: Report, sheet: _Sheet) -> None:
     sheet.ws.freeze_panes = "A3"
 
 
+def _year_sheet(report: Report, sheet: _Sheet) -> None:
+    """年度总结: the year's paragraph, on a sheet of its own before the others."""
+    sheet.widths([100])
+    cell = sheet.text(1, 1, year_paragraph(report))
+    sheet.ws.row_dimensions[1].height = LINE_HEIGHT * 4 + 4
+    cell.alignment = sheet.wrap
+
+
+def _block_sheet(block: Block, sheet: _Sheet) -> None:
+    """A block after the table: its paragraphs, then its table with numbers as numbers."""
+    widths = [c.width for c in block.columns]
+    sheet.widths(widths)
+    row = 1
+    for paragraph in block.paragraphs:
+        sheet.banner(row, len(block.columns), paragraph, size=10, bold=False)
+        sheet.ws.row_dimensions[row].height = LINE_HEIGHT * 2 + 4
+        row += 1
+    if not block.rows:
+        return
+    for i, column in enumerate(block.columns, start=1):
+        sheet.fill(sheet.text(row, i, column.header, bold=True), "D9E1F2")
+    sheet.ws.freeze_panes = f"A{row + 1}"
+    formats = {"money": MONEY_FORMAT, "rate": SHARE_FORMAT, "count": "0"}
+    lines = [(r, False) for r in block.rows] + ([(block.total, True)] if block.total else [])
+    for values, bold in lines:
+        row += 1
+        for i, (value, column) in enumerate(zip(values, block.columns, strict=True), start=1):
+            if column.kind == "text" or isinstance(value, str):
+                sheet.text(row, i, cell_text(value, column.kind), bold=bold)
+            else:
+                sheet.num(row, i, value, formats[column.kind], bold=bold)
+        sheet.fit_height(row, widths)
+
+
 def _stable_zip(raw: bytes, moment: datetime) -> bytes:
     """The same archive with every entry dated `moment`, so equal reports give equal bytes."""
     stamp = (moment.year, moment.month, moment.day, 0, 0, 0)
@@ -333,6 +368,10 @@ def report_xlsx(report: Report) -> bytes:
     _counts_sheet(report, _Sheet(wb.create_sheet("按状态统计")))
     _attention_sheet(report, _Sheet(wb.create_sheet("逾期及严重滞后")))
     _stale_sheet(report, _Sheet(wb.create_sheet("未按期报送")))
+    if report.year_end is not None:
+        _year_sheet(report, _Sheet(wb.create_sheet("年度总结", 1)))
+    for block in report_blocks(report):
+        _block_sheet(block, _Sheet(wb.create_sheet(block.title[:31])))
 
     moment = _fixed_moment(report.as_of)
     wb.properties.created = moment
