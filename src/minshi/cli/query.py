@@ -31,6 +31,7 @@ from minshi.render.columns import (
     task_columns,
     task_heading,
 )
+from minshi.render.plan_words import plan_notes
 from minshi.render.records import task_record
 from minshi.render.terminal import history_chart, is_terminal, use_color
 
@@ -104,6 +105,8 @@ def show(
         state.emit(render(record["metrics"], fmt.value, METRIC_COLUMNS, json_obj=record))
         return
     state.emit(task_heading(record) + render(record["metrics"], "table", metric_columns()))
+    notes = plan_notes(view.metrics, day, view.notice.notice.period.start.year)
+    state.emit("".join(f"{line}\n" for line in ["", *notes] if notes))
     if is_terminal():  # a person reads it: the history as a chart
         chart = history_chart(view, history_of(state.store(), view, day), color=use_color())
         state.emit("\n" + chart)

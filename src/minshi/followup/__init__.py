@@ -7,10 +7,11 @@ theirs (`metrics_as_of`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 
 from minshi.catalog import Catalog, Role, answers_for
+from minshi.config import DEFAULT_ESCALATION, Escalation
 from minshi.followup.evaluate import (
     MetricView,
     Snapshot,
@@ -21,12 +22,15 @@ from minshi.followup.evaluate import (
     reading_of,
 )
 from minshi.followup.history import MetricHistory, history, history_of
+from minshi.followup.outlook import LAGGING, Outlook
 from minshi.status import Status
 from minshi.store import Store
 
 __all__ = [
+    "LAGGING",
     "MetricHistory",
     "MetricView",
+    "Outlook",
     "Snapshot",
     "TaskView",
     "evaluate",
@@ -53,21 +57,30 @@ def tasks_as_of(
     category: str | None = None,
     search: str | None = None,
     statuses: set[Status] | None = None,
+    escalation: Sequence[Escalation] = DEFAULT_ESCALATION,
 ) -> list[TaskView]:
-    """The tasks chosen (`Catalog.select`) as of a date, of the given statuses if any."""
+    """The tasks chosen (`Catalog.select`) as of a date, of the given statuses if any; the
+    actions due follow the `escalation` rules."""
     pairs = catalog.select(
         notice=notice, lead=lead, coop=coop, unit=unit, category=category, search=search
     )
-    views = evaluate(store, as_of, pairs, notice)
+    views = evaluate(store, as_of, pairs, notice, escalation=escalation)
     return [v for v in views if not statuses or v.status in statuses]
 
 
 def task_as_of(
-    catalog: Catalog, store: Store, ref: str, as_of: date, notice: str | None = None
+    catalog: Catalog,
+    store: Store,
+    ref: str,
+    as_of: date,
+    notice: str | None = None,
+    *,
+    escalation: Sequence[Escalation] = DEFAULT_ESCALATION,
 ) -> TaskView:
     """One task (`16`, or `ID/16`) as of a date."""
     found_notice, found = catalog.find_task(ref, notice)
-    return evaluate(store, as_of, [(found_notice, found)], found_notice.id)[0]
+    pairs = [(found_notice, found)]
+    return evaluate(store, as_of, pairs, found_notice.id, escalation=escalation)[0]
 
 
 def metrics_as_of(
@@ -79,11 +92,14 @@ def metrics_as_of(
     lead: str | None = None,
     unit: str | None = None,
     keep: Callable[[Status], bool] | None = None,
+    escalation: Sequence[Escalation] = DEFAULT_ESCALATION,
 ) -> list[tuple[TaskView, MetricView]]:
     """Metric by metric as of a date: every metric, or with `lead` / `unit` the metrics that
     unit answers for (`catalog.answers_for`; `lead` when both are given); only those whose
     status `keep` accepts."""
-    views = tasks_as_of(catalog, store, as_of, notice=notice, lead=lead, unit=unit)
+    views = tasks_as_of(
+        catalog, store, as_of, notice=notice, lead=lead, unit=unit, escalation=escalation
+    )
     name = lead or unit
     role: Role = "lead" if lead else "any"
     who = catalog.resolve_unit(name) if name else None

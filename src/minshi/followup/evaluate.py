@@ -1,15 +1,18 @@
 """Every task with its metrics' state as of a date: the notice, the journal and the status rules
-joined. No I/O of its own beyond one read of the journal (`read_snapshot`).
+joined, and each metric's outlook over the months (`outlook`). No I/O of its own beyond one read
+of the journal (`read_snapshot`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from minshi.models import Metric, Notice, Task
+from minshi.config import DEFAULT_ESCALATION, Escalation
+from minshi.followup.outlook import NO_OUTLOOK, History, Outlook, task_outlooks
+from minshi.models import Metric, Notice, SchedulePoint, Task, plan_of
 from minshi.status import MetricState, Reading, Status, metric_state, task_status
 from minshi.store import ProgressEntry, SeriesKey, Store
 
@@ -19,6 +22,8 @@ class MetricView(NamedTuple):
     state: MetricState
     reading: Reading | None
     entry: ProgressEntry | None  # the entry behind the reading (None for a sum of parts)
+    outlook: Outlook = NO_OUTLOOK  # months behind in a row, forecast, early warning, action
+    plan: Sequence[SchedulePoint] = ()  # the schedule in force: the metric's own or its task's
 
 
 class TaskView(NamedTuple):
@@ -42,15 +47,17 @@ class Snapshot(NamedTuple):
     latest: Mapping[SeriesKey, ProgressEntry]
     noted: Mapping[SeriesKey, ProgressEntry]
     funded: Mapping[SeriesKey, ProgressEntry]
+    history: History | None = None  # every standing report, for the outlook (None: no outlook)
 
 
 def read_snapshot(
     store: Store, as_of: date, notice: str | None = None, tasks: Collection[int] | None = None
 ) -> Snapshot:
     """The journal as of a date, for one notice or all, for some tasks or all: one read
-    transaction, so a note is never newer than the figure beside it while others write."""
-    latest, noted, funded = store.snapshot(as_of, notice=notice, tasks=tasks)
-    return Snapshot(latest=latest, noted=noted, funded=funded)
+    transaction, so a note is never newer than the figure beside it while others write, nor
+    the months behind in a row computed from other reports than the status."""
+    latest, noted, funded, history = store.follow_up(as_of, notice=notice, tasks=tasks)
+    return Snapshot(latest=latest, noted=noted, funded=funded, history=history)
 
 
 def reading_of(entry: ProgressEntry) -> Reading:
@@ -75,8 +82,15 @@ def _newest(entries: Iterable[ProgressEntry | None]) -> ProgressEntry | None:
     return max((e for e in entries if e is not None), key=lambda e: (e.date, e.id), default=None)
 
 
-def evaluate_task(notice: Notice, task: Task, snapshot: Snapshot, as_of: date) -> TaskView:
-    """The state of each metric of `task` as of `as_of`, and the task's own status."""
+def evaluate_task(
+    notice: Notice,
+    task: Task,
+    snapshot: Snapshot,
+    as_of: date,
+    escalation: Sequence[Escalation] = DEFAULT_ESCALATION,
+) -> TaskView:
+    """The state of each metric of `task` as of `as_of`, and the task's own status; with the
+    snapshot's history, each metric's outlook under the `escalation` rules."""
     info = notice.notice
     keys = [(notice.id, task.id, m.key) for m in task.metrics]
     entries = {m.key: snapshot.latest.get(k) for m, k in zip(task.metrics, keys, strict=True)}
@@ -87,8 +101,15 @@ def evaluate_task(notice: Notice, task: Task, snapshot: Snapshot, as_of: date) -
         parts = [m.key for m in task.metrics if m.parent == metric.key]
         if reading is None and parts:  # a split target is the sum of its parts
             reading = _sum_of_parts([readings[k] for k in parts if k in readings])
-        state = metric_state(metric, reading, as_of=as_of, period=info.period, bands=info.bands)
-        views.append(MetricView(metric, state, reading, entries[metric.key]))
+        plan = plan_of(metric, task)
+        state = metric_state(
+            metric, reading, as_of=as_of, period=info.period, bands=info.bands, schedule=plan
+        )
+        views.append(MetricView(metric, state, reading, entries[metric.key], plan=plan))
+    if snapshot.history is not None:
+        states = [v.state for v in views]
+        outlooks = task_outlooks(notice, task, states, snapshot.history, as_of, escalation)
+        views = [v._replace(outlook=o) for v, o in zip(views, outlooks, strict=True)]
     newest = _newest(entries.values())
     note_entry = _newest(snapshot.noted.get(k) for k in keys)
     funded = _newest(snapshot.funded.get(k) for k in keys)
@@ -98,9 +119,15 @@ def evaluate_task(notice: Notice, task: Task, snapshot: Snapshot, as_of: date) -
 
 
 def evaluate(
-    store: Store, as_of: date, pairs: Iterable[tuple[Notice, Task]], notice: str | None = None
+    store: Store,
+    as_of: date,
+    pairs: Iterable[tuple[Notice, Task]],
+    notice: str | None = None,
+    *,
+    escalation: Sequence[Escalation] = DEFAULT_ESCALATION,
 ) -> list[TaskView]:
-    """The tasks `pairs` as of a date, reading the journal of those tasks only."""
+    """The tasks `pairs` as of a date, reading the journal of those tasks only; the actions due
+    follow the `escalation` rules (the office's, from minshi.toml, or the defaults)."""
     pairs = list(pairs)
     snapshot = read_snapshot(store, as_of, notice, {t.id for _, t in pairs})
-    return [evaluate_task(n, t, snapshot, as_of) for n, t in pairs]
+    return [evaluate_task(n, t, snapshot, as_of, escalation) for n, t in pairs]

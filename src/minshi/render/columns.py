@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from minshi.render.labels import ANSI, reading_text
+from minshi.render.labels import ANSI, flagged, reading_text
 from minshi.render.terminal import BAR_HEADER, bar, bar_cells, is_terminal
 from minshi.render.text import Column, field, percent, safe_text
 from minshi.store import ProgressEntry
@@ -68,6 +68,12 @@ METRIC_COLUMNS = [
     Column("状态", lambda m: m["status_label"], color=status_color),
 ]
 
+
+def status_flagged(record: Record) -> str:
+    """'按序时', or '按序时（预警）' when the metric is forecast to miss its deadline."""
+    return flagged(record["status_label"], bool(record.get("early_warning")))
+
+
 METRIC_ROW_COLUMNS = [
     field("序号", "task", right=True),
     field("项目名称", "task_name", wrap=True),
@@ -75,7 +81,7 @@ METRIC_ROW_COLUMNS = [
     Column("完成情况", metric_summary, wrap=True),
     field("截止", "deadline"),
     Column("牵头单位", lambda r: "、".join(r["lead"]), wrap=True),
-    Column("状态", lambda r: r["status_label"], color=status_color),
+    Column("状态", status_flagged, color=status_color),
 ]
 
 UNIT_COLUMNS = [

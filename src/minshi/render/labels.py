@@ -28,6 +28,16 @@ STATUS_LABELS: dict[str, str] = {
     "not_measured": "待评估",  # no rate reported yet, or no target in force
 }
 
+# The flag beside a status (not a status of its own): on pace today, but at the pace of recent
+# reports the metric will miss its deadline.
+EARLY_WARNING = "预警"
+
+
+def flagged(label: str, early_warning: bool) -> str:
+    """'按序时', or '按序时（预警）' for a metric forecast to miss its deadline."""
+    return f"{label}（{EARLY_WARNING}）" if early_warning else label
+
+
 # How the summary sentence names each status ("超序时进度2件，按序时推进12件").
 SENTENCE_LABELS: dict[str, str] = {
     "done": "已完成",

@@ -19,6 +19,33 @@ def ratio(value: Decimal | float | None) -> float | None:
     return None if value is None else round(float(value), 4)
 
 
+def forecast_record(view: MetricView) -> dict[str, Any] | None:
+    """`{value_at_deadline, date_reached}`, or None (fewer than two reports, or done)."""
+    ahead = view.outlook.forecast
+    if ahead is None:
+        return None
+    reached = ahead.date_reached
+    return {
+        "value_at_deadline": number(ahead.value_at_deadline),
+        "date_reached": reached.isoformat() if reached else None,
+    }
+
+
+def plan_record(view: MetricView) -> dict[str, Any]:
+    """The metric's plan, stages and outlook: the fields of a metric record and a metric row
+    about the planned schedule and the early warning (docs/design.md)."""
+    m, outlook = view.metric, view.outlook
+    return {
+        "schedule": [{"by": p.by.isoformat(), "share": number(p.share)} for p in view.plan],
+        "stages": [{"name": s.name, "by": s.by.isoformat()} for s in m.stages],
+        "stage_expected": view.state.stage_expected,
+        "lag_months": outlook.lag_months,
+        "action": outlook.action,
+        "forecast": forecast_record(view),
+        "early_warning": outlook.early_warning,
+    }
+
+
 def metric_record(view: MetricView, notice: Notice) -> dict[str, Any]:
     m, s = view.metric, view.state
     return {
@@ -42,6 +69,7 @@ def metric_record(view: MetricView, notice: Notice) -> dict[str, Any]:
         "parent": m.parent,
         "stage": view.reading.stage if view.reading else None,
         "summary": metric_summary(view),
+        **plan_record(view),
     }
 
 
@@ -87,6 +115,7 @@ def metric_rows(pairs: Iterable[tuple[TaskView, MetricView]]) -> list[dict[str, 
                 "last_reported": record["last_reported"],
                 "stage": record["stage"],
                 "summary": record["summary"],
+                **{k: record[k] for k in ("lag_months", "action", "forecast", "early_warning")},
             }
         )
     return rows

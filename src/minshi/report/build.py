@@ -28,6 +28,7 @@ from datetime import date
 from decimal import Decimal
 
 from minshi.catalog import Catalog, answers_for
+from minshi.config import DEFAULT_ESCALATION, Escalation
 from minshi.errors import InputError
 from minshi.followup import TaskView, evaluate
 from minshi.models import Notice
@@ -59,6 +60,7 @@ def build_report(
     unit: str | None = None,
     category: str | None = None,
     stale_days: int = DEFAULT_STALE_DAYS,
+    escalation: Sequence[Escalation] = DEFAULT_ESCALATION,
 ) -> Report:
     """The report on one notice as of a date, for all its tasks or those of a unit / category.
 
@@ -78,7 +80,7 @@ def build_report(
         scope.append(f"{name}牵头" if lead else f"{name}牵头或配合")
     if category:
         scope.append(category)
-    rows = [_row(v) for v in evaluate(store, as_of, pairs, chosen.id)]
+    rows = [_row(v) for v in evaluate(store, as_of, pairs, chosen.id, escalation=escalation)]
 
     sections = []
     categories = list(dict.fromkeys(r.task.category for r in rows))
@@ -103,6 +105,7 @@ def build_report(
         stale_days=stale_days,
         stale_units=_stale_units(chosen, rows, as_of, stale_days, lead_unit),
         has_investment=any(r.plan is not None or r.invested is not None for r in rows),
+        early_warnings=[(r, m) for r in rows for m in r.metrics if m.view.outlook.early_warning],
     )
 
 

@@ -162,6 +162,8 @@ class Report(NamedTuple):
     stale_days: int
     stale_units: list[StaleUnit]
     has_investment: bool
+    # on pace today, but forecast to miss the deadline at the pace of recent reports (预警)
+    early_warnings: list[tuple[ReportRow, MetricLine]] = []
 
     @property
     def rows(self) -> list[ReportRow]:
