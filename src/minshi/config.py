@@ -27,7 +27,8 @@ class Setting(NamedTuple):
 
 class Escalation(NamedTuple):
     """A rule of the office: after `months` month-ends in a row behind 序时进度, `action` is due
-    (from the day `since` = (month, day) of the year on, when given: 三季度仍滞后 → 07-01)."""
+    (from the day `since` = (month, day) of the year on, when given: 三季度仍滞后 → 07-01). Of
+    the rules that apply, the last one listed counts (`action_due`)."""
 
     months: int
     action: str
@@ -57,18 +58,17 @@ class Settings(NamedTuple):
 
 
 def action_due(lag_months: int, as_of: date, rules: Sequence[Escalation]) -> str | None:
-    """The action due after `lag_months` months behind in a row as of a date: the rule with the
-    most months not above it (of equal months, the latest `since` already reached)."""
-    if lag_months < 1:
-        return None
-    fitting = [
-        r
-        for r in rules
-        if r.months <= lag_months and (r.since is None or (as_of.month, as_of.day) >= r.since)
-    ]
-    if not fitting:
-        return None
-    return max(fitting, key=lambda r: (r.months, r.since or (1, 1))).action
+    """The action due after `lag_months` months behind in a row as of a date: of the rules that
+    apply (enough months, and `since` reached in the year), the last one listed. Rules are
+    listed from the lightest to the heaviest, as the defaults are."""
+    action = None
+    if lag_months >= 1:
+        for rule in rules:
+            if rule.months <= lag_months and (
+                rule.since is None or (as_of.month, as_of.day) >= rule.since
+            ):
+                action = rule.action
+    return action
 
 
 def bundled_notice() -> Path:

@@ -136,10 +136,13 @@ COMMAND_MODULES = {
     "incomplete": ("followup",),
     "progress": ("progress",),
     "report": ("report",),
+    "circular": ("circular",),
+    "due": ("circular",),
+    "remind": ("circular",),
     "import-notice": ("notice",),
     "db": ("db",),
 }
-ALL_MODULES = ("query", "followup", "progress", "report", "notice", "db")
+ALL_MODULES = ("query", "followup", "progress", "report", "circular", "notice", "db")
 GROUPS = ("progress", "db")  # commands with subcommands
 
 

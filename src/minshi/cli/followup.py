@@ -69,6 +69,7 @@ def _list(
         lead=lead,
         unit=unit,
         keep=keep,
+        escalation=state.escalation(),
     )
     if fmt == Format.table and not pairs:
         state.say(empty)

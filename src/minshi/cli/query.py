@@ -31,7 +31,7 @@ from minshi.render.columns import (
     task_columns,
     task_heading,
 )
-from minshi.render.plan_words import plan_notes
+from minshi.render.plan_words import escalation_text, plan_notes
 from minshi.render.records import task_record
 from minshi.render.terminal import history_chart, is_terminal, use_color
 
@@ -87,6 +87,7 @@ def list_tasks(
         category=category,
         search=search,
         statuses=statuses(status),
+        escalation=state.escalation(),
     )
     if fmt == Format.table and not views:
         return state.say("(no tasks match)")
@@ -99,7 +100,9 @@ def show(
 ) -> None:
     """Show one task in full: target text, units, and every metric with its progress."""
     day = as_of_date(as_of)
-    view = task_as_of(state.catalog(), state.store(), task, day, notice)
+    view = task_as_of(
+        state.catalog(), state.store(), task, day, notice, escalation=state.escalation()
+    )
     record = task_record(view)
     if fmt != Format.table:
         state.emit(render(record["metrics"], fmt.value, METRIC_COLUMNS, json_obj=record))
@@ -157,5 +160,10 @@ def config(fmt: FormatOpt = Format.table) -> None:
         {"setting": "data", "value": s.data.value, "source": s.data.source},
         {"setting": "db", "value": redact(s.db.value), "source": s.db.source},
         {"setting": "config file", "value": str(s.config_file or "(none)"), "source": "search"},
+        {
+            "setting": "escalation",
+            "value": escalation_text(s.escalation.rules),
+            "source": s.escalation.source,
+        },
     ]
     state.emit(render(records, fmt.value, CONFIG_COLUMNS))

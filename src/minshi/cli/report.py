@@ -97,6 +97,7 @@ def report(
         unit=unit,
         category=category,
         stale_days=stale_days,
+        escalation=state.escalation(),
     )
     data = render_report(built, chosen, pretty=output is None and is_terminal())
     state.output(data, output, text=chosen not in ("xlsx",), bom=chosen == "csv")

@@ -8,10 +8,12 @@ theirs (`metrics_as_of`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from minshi.catalog import Catalog, Role, answers_for
 from minshi.config import DEFAULT_ESCALATION, Escalation
+from minshi.errors import InputError
+from minshi.followup.due import DEFAULT_WITHIN, MAX_WITHIN, Due, due_items
 from minshi.followup.evaluate import (
     MetricView,
     Snapshot,
@@ -27,7 +29,10 @@ from minshi.status import Status
 from minshi.store import Store
 
 __all__ = [
+    "DEFAULT_WITHIN",
     "LAGGING",
+    "MAX_WITHIN",
+    "Due",
     "MetricHistory",
     "MetricView",
     "Outlook",
@@ -35,6 +40,8 @@ __all__ = [
     "TaskView",
     "evaluate",
     "evaluate_task",
+    "due_as_of",
+    "due_items",
     "history",
     "history_of",
     "metrics_as_of",
@@ -111,3 +118,23 @@ def metrics_as_of(
             if answered and (keep is None or keep(mv.state.status)):
                 rows.append((view, mv))
     return rows
+
+
+def due_as_of(
+    catalog: Catalog,
+    store: Store,
+    as_of: date,
+    within: int = DEFAULT_WITHIN,
+    *,
+    notice: str | None = None,
+    lead: str | None = None,
+    unit: str | None = None,
+) -> list[Due]:
+    """Deadlines, schedule points and stages from `as_of` to `within` days later that are not
+    yet met, for every metric or those a unit answers for (`metrics_as_of`)."""
+    if not 0 <= within <= MAX_WITHIN:
+        raise InputError(f"--within must be from 0 to {MAX_WITHIN} days, not {within}")
+    pairs = metrics_as_of(
+        catalog, store, as_of, notice=notice, lead=lead, unit=unit, keep=lambda s: s != "done"
+    )
+    return due_items(pairs, as_of, as_of + timedelta(days=within))

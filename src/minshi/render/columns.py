@@ -84,6 +84,18 @@ METRIC_ROW_COLUMNS = [
     Column("状态", status_flagged, color=status_color),
 ]
 
+DUE_COLUMNS = [
+    field("到期日", "due"),
+    field("剩余天数", "days_left", right=True),
+    field("序号", "task", right=True),
+    field("项目名称", "task_name", wrap=True),
+    field("指标", "name", wrap=True),
+    field("节点", "kind_label"),
+    field("要求", "what", wrap=True),
+    Column("完成情况", metric_summary, wrap=True),
+    Column("牵头单位", lambda r: "、".join(r["lead"]), wrap=True),
+]
+
 UNIT_COLUMNS = [
     field("单位", "unit"),
     field("牵头", "lead_count", right=True),

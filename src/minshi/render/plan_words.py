@@ -19,7 +19,9 @@ from minshi.schedule import RECENT_MONTHS, months_back
 from minshi.status import progress_ratio
 
 if TYPE_CHECKING:
-    from minshi.followup import MetricView
+    from minshi.followup import Due, MetricView
+
+DUE_KINDS = {"deadline": "截止日", "schedule": "计划节点", "stage": "阶段节点"}
 
 
 def day_text(day: date, year: int | None = None) -> str:
@@ -70,6 +72,19 @@ def forecast_text(view: MetricView, as_of: date) -> str | None:
     return f"{head}，预计{when}完成{percent(share)}"
 
 
+def due_what(due: Due) -> str:
+    """What must be reached by a date: '应全部完成', '应完成60%（57 个）', '应达到主体完工'."""
+    if due.kind == "stage":
+        return f"应达到{due.stage}"
+    if due.kind == "deadline" or due.share is None:
+        return "应全部完成"
+    metric, target = due.metric.metric, due.metric.state.target
+    share = f"应完成{amount(due.share)}%"
+    if target is None or metric.comparator == "<=" or metric.kind != "quantity":
+        return share
+    return f"{share}（{with_unit(target * due.share / 100, metric.unit)}）"
+
+
 def lag_text(view: MetricView) -> str:
     """'连续3个月滞后，应通报批评'; '' when not behind at a month-end."""
     outlook = view.outlook
@@ -80,15 +95,14 @@ def lag_text(view: MetricView) -> str:
 
 
 def escalation_text(rules: Sequence[Escalation]) -> str:
-    """'连续滞后1个月，督促整改；连续滞后2个月，约谈单位主要负责人；连续滞后3个月及以上，通报批评'."""
+    """'连续滞后1个月，督促整改；连续滞后2个月，约谈单位主要负责人；连续滞后3个月及以上，通报批评'
+    (in the order given: the last rule that applies is the one that counts)."""
     if not rules:
         return "未设处置规则"
-    ordered = sorted(rules, key=lambda r: (r.months, r.since or (1, 1)))
-    most = max(r.months for r in rules)
     parts = []
-    for rule in ordered:
+    for n, rule in enumerate(rules):
         since = f"{rule.since[0]}月{rule.since[1]}日起" if rule.since else ""
-        more = "及以上" if rule.months == most else ""
+        more = "" if any(r.months > rule.months for r in rules[n + 1 :]) else "及以上"
         parts.append(f"{since}连续滞后{rule.months}个月{more}，{rule.action}")
     return "；".join(parts)
 

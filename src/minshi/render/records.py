@@ -5,12 +5,14 @@ metric rows and journal entries (the report's own: `report_json`). Changed only 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from minshi.followup import MetricView, TaskView
+from minshi.followup import Due, MetricView, TaskView
 from minshi.models import Notice, metric_deadline
 from minshi.render.labels import STATUS_LABELS, metric_summary
+from minshi.render.plan_words import DUE_KINDS, due_what
 from minshi.render.text import number
 from minshi.store import ProgressEntry
 
@@ -119,6 +121,27 @@ def metric_rows(pairs: Iterable[tuple[TaskView, MetricView]]) -> list[dict[str, 
             }
         )
     return rows
+
+
+def due_record(due: Due, as_of: date) -> dict[str, Any]:
+    """A date coming up for a metric: the `due` contract (docs/design.md)."""
+    (row,) = metric_rows([(due.view, due.metric)])
+    return {
+        **{k: row[k] for k in ("notice", "task", "task_name", "key", "name")},
+        "kind": due.kind,
+        "kind_label": DUE_KINDS[due.kind],
+        "due": due.day.isoformat(),
+        "days_left": due.days_left(as_of),
+        "share": number(due.share),
+        "stage": due.stage,
+        "what": due_what(due),
+        **{
+            k: row[k]
+            for k in ("target", "unit", "actual", "progress", "expected", "status", "status_label")
+        },
+        "lead": row["lead"],
+        "summary": row["summary"],
+    }
 
 
 def entry_record(e: ProgressEntry) -> dict[str, Any]:

@@ -17,10 +17,10 @@ import io
 import math
 import zipfile
 from collections.abc import Sequence
-from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
+from minshi.render.archive import fixed_moment, stable_zip
 from minshi.render.labels import PALETTE, STATUS_LABELS, metric_summary
 from minshi.render.report_words import (
     counts_text,
@@ -60,10 +60,6 @@ MONEY_FORMAT = "0.00"
 SHARE_FORMAT = "0.00%"
 EXPECTED_FORMAT = "0%"
 DATE_FORMAT = "yyyy-mm-dd"
-
-
-def _fixed_moment(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day)
 
 
 class _Sheet:
@@ -304,22 +300,6 @@ def _stale_sheet(report: Report, sheet: _Sheet) -> None:
     sheet.ws.freeze_panes = "A3"
 
 
-def _stable_zip(raw: bytes, moment: datetime) -> bytes:
-    """The same archive with every entry dated `moment`, so equal reports give equal bytes."""
-    stamp = (moment.year, moment.month, moment.day, 0, 0, 0)
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(raw)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for item in source.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(item.filename))
-    return out.getvalue()
-
-
 def report_xlsx(report: Report) -> bytes:
     """The workbook as bytes."""
     from openpyxl import Workbook
@@ -334,7 +314,7 @@ def report_xlsx(report: Report) -> bytes:
     _attention_sheet(report, _Sheet(wb.create_sheet("逾期及严重滞后")))
     _stale_sheet(report, _Sheet(wb.create_sheet("未按期报送")))
 
-    moment = _fixed_moment(report.as_of)
+    moment = fixed_moment(report.as_of)
     wb.properties.created = moment
     wb.properties.modified = moment
     wb.properties.creator = "minshi"
@@ -342,4 +322,4 @@ def report_xlsx(report: Report) -> bytes:
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()
-    return _stable_zip(raw.getvalue(), moment)
+    return stable_zip(raw.getvalue(), moment)
