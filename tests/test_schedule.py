@@ -424,3 +424,44 @@ def test_show_lists_the_stages(plan: Invoke) -> None:
         "建成实验小学 · 阶段节点：开工（3月31日）、主体完工（8月31日）、竣工验收（11月30日）；"
         "截至9月30日应达到主体完工"
     )
+
+
+def test_the_report_warns_of_what_will_miss_its_deadline(plan: Invoke, tmp_path: Path) -> None:
+    said = (
+        "第2项 改造背街小巷：45/100 条 (45%)，按序时（序时进度50%）；按1月31日以来的进度，"
+        "预计年底完成63%"
+    )
+    text = plan("report", "--as-of", "2024-06-30").stdout
+    section = text[text.index("按序时但预计不能按期完成（1项）") :]
+    assert "".join(line.strip() for line in section.splitlines()[1:3]) == f"1. {said}"
+    record = json.loads(plan("report", "--as-of", "2024-06-30", "--format", "json").stdout)
+    assert [(w["task"], w["key"], w["early_warning"]) for w in record["early_warnings"]] == [
+        (2, "小巷", True)
+    ]
+    markdown = plan("report", "--as-of", "2024-06-30", "--format", "markdown").stdout
+    assert f"## 按序时但预计不能按期完成（1项）\n\n1. {said}\n" in markdown
+    page = plan("report", "--as-of", "2024-06-30", "--format", "html").stdout
+    assert (
+        f'<h2 id="early-warnings">按序时但预计不能按期完成（1项）</h2>\n<ol>\n<li>{said}</li>'
+        in page
+    )
+    out = tmp_path / "r.xlsx"
+    assert plan("report", "--as-of", "2024-06-30", "-o", str(out)).exit_code == 0
+    from openpyxl import load_workbook
+
+    rows = [[c.value for c in r] for r in load_workbook(out)["预警"].iter_rows(min_row=2)]
+    assert rows == [
+        [
+            "区住房城乡建委",
+            2,
+            "改造背街小巷",
+            "改造背街小巷",
+            "45/100 条 (45%)",
+            182 / 366,
+            "按序时",
+            "按1月31日以来的进度，预计年底完成63%",
+        ]
+    ]
+    # nothing to warn of: no section, no sheet
+    early = plan("report", "--as-of", "2024-02-29").stdout
+    assert "预计不能按期完成" not in early

@@ -136,7 +136,7 @@ def due(
         state.catalog(), state.store(), day, within, notice=notice, lead=lead, unit=unit
     )
     if fmt == Format.table and not items:
-        state.say(f"nothing falls due in the next {within} days")
+        state.say(f"nothing falls due in the next {within} day{'' if within == 1 else 's'}")
     else:
         state.emit(render([due_record(d, day) for d in items], fmt.value, DUE_COLUMNS))
     if fail_on_any and items:

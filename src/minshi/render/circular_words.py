@@ -11,7 +11,7 @@ from minshi.render.labels import STATUS_LABELS, metric_state_text
 from minshi.render.plan_words import day_text, forecast_text, lag_text
 from minshi.render.report_words import chinese_date, counts_text
 from minshi.render.text import percent
-from minshi.report import Circular, Item, Missing, Returned, UnitSection
+from minshi.report import Circular, Item, Missing, Report, Returned, UnitSection
 
 DIGITS = "零一二三四五六七八九"
 RANK_RULE = (
@@ -149,3 +149,13 @@ def returned_text(back: Returned, notice: Notice, year: int) -> str:
     when = day_text(back.returned_on, year)
     reason = f"，理由：{back.reason}" if back.reason else ""
     return f"{names}：{back.as_of.isoformat()}的报送（第{back.entry}条）于{when}退回{reason}"
+
+
+EARLY_WARNINGS = "按序时但预计不能按期完成"
+
+
+def early_warning_lines(report: Report) -> list[str]:
+    """The report's early warnings, one line each: '第2项 改造背街小巷：45/100 条 (45%)，按序时
+    （序时进度50%）；按近三个月进度，预计年底完成63%'."""
+    warned = report.early_warnings
+    return [warning_text(Item(row.view, line.view), report.as_of) for row, line in warned]

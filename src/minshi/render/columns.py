@@ -84,11 +84,10 @@ METRIC_ROW_COLUMNS = [
     Column("状态", status_flagged, color=status_color),
 ]
 
-DUE_COLUMNS = [
+DUE_COLUMNS = [  # the task by its number (序号): the metric's name says more, in little room
     field("到期日", "due"),
     field("剩余天数", "days_left", right=True),
     field("序号", "task", right=True),
-    field("项目名称", "task_name", wrap=True),
     field("指标", "name", wrap=True),
     field("节点", "kind_label"),
     field("要求", "what", wrap=True),

@@ -73,7 +73,7 @@ def forecast_text(view: MetricView, as_of: date) -> str | None:
 
 
 def due_what(due: Due) -> str:
-    """What must be reached by a date: '应全部完成', '应完成60%（57 个）', '应达到主体完工'."""
+    """What must be reached by a date: '应全部完成', '应完成60%（57个）', '应达到主体完工'."""
     if due.kind == "stage":
         return f"应达到{due.stage}"
     if due.kind == "deadline" or due.share is None:
@@ -82,7 +82,7 @@ def due_what(due: Due) -> str:
     share = f"应完成{amount(due.share)}%"
     if target is None or metric.comparator == "<=" or metric.kind != "quantity":
         return share
-    return f"{share}（{with_unit(target * due.share / 100, metric.unit)}）"
+    return f"{share}（{amount(target * due.share / 100)}{metric.unit or ''}）"
 
 
 def lag_text(view: MetricView) -> str:

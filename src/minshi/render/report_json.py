@@ -69,6 +69,14 @@ def report_record(report: Report) -> dict[str, Any]:
             }
             for group in report.attention
         ],
+        "early_warnings": [
+            {
+                "task": row.task.id,
+                "task_name": row.task.name,
+                **metric_record(line.view, report.notice),
+            }
+            for row, line in report.early_warnings
+        ],
         "stale_days": report.stale_days,
         "stale_units": [
             {

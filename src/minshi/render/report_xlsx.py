@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, cast
 
 from minshi.render.archive import fixed_moment, stable_zip
 from minshi.render.labels import PALETTE, STATUS_LABELS, metric_summary
+from minshi.render.plan_words import forecast_text
 from minshi.render.report_words import (
     counts_text,
     stale_heading,
@@ -276,6 +277,27 @@ def _attention_sheet(report: Report, sheet: _Sheet) -> None:
     sheet.ws.freeze_panes = "A2"
 
 
+def _warning_sheet(report: Report, sheet: _Sheet) -> None:
+    """预警: metrics on pace today that the pace of recent reports says will miss the deadline."""
+    heads = ["牵头单位", "序号", "项目名称", "指标", "完成情况", "序时进度", "状态", "预测"]
+    widths = [16, 6, 24, 26, 24, 9, 11, 36]
+    sheet.widths(widths)
+    for i, name in enumerate(heads, start=1):
+        sheet.fill(sheet.text(1, i, name, bold=True), "D9E1F2")
+    for row, (task_row, line) in enumerate(report.early_warnings, start=2):
+        sheet.text(row, 1, "、".join(line.lead))
+        sheet.num(row, 2, task_row.task.id, "0")
+        sheet.text(row, 3, task_row.task.name)
+        sheet.text(row, 4, line.name)
+        sheet.text(row, 5, metric_summary(line.view))
+        sheet.num(row, 6, line.expected, EXPECTED_FORMAT)
+        status = sheet.text(row, 7, STATUS_LABELS[line.status], bold=True)
+        sheet.fill(status, PALETTE[line.status].sheet)
+        sheet.text(row, 8, forecast_text(line.view, report.as_of))
+        sheet.fit_height(row, widths)
+    sheet.ws.freeze_panes = "A2"
+
+
 def _stale_sheet(report: Report, sheet: _Sheet) -> None:
     heads = ["单位", "序号", "项目名称", "该项最近报送", "单位最近报送"]
     widths = [18, 6, 30, 14, 14]
@@ -313,6 +335,8 @@ def report_xlsx(report: Report) -> bytes:
     _counts_sheet(report, _Sheet(wb.create_sheet("按状态统计")))
     _attention_sheet(report, _Sheet(wb.create_sheet("逾期及严重滞后")))
     _stale_sheet(report, _Sheet(wb.create_sheet("未按期报送")))
+    if report.early_warnings:
+        _warning_sheet(report, _Sheet(wb.create_sheet("预警")))
 
     moment = fixed_moment(report.as_of)
     wb.properties.created = moment
