@@ -87,6 +87,7 @@ def target_as_of(metric: Metric, as_of: date) -> Decimal | None:
     return target
 
 
+@functools.lru_cache(maxsize=256)  # the metrics of a notice share a few deadlines and dates
 def _expected(start: date, deadline: date, as_of: date) -> Fraction:
     total = max((deadline - start).days, 0) + 1
     elapsed = (as_of - start).days + 1

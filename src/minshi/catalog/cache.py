@@ -176,6 +176,8 @@ def _one(name: str) -> Callable[[Any], Any]:
 
 def _many(name: str) -> Callable[[Any], Any]:
     def read(raw: Any) -> Any:
+        if raw == []:  # most lists of a notice are empty (revisions, schedules, stages)
+            return []
         if not isinstance(raw, list):
             raise Damaged(f"not a list of {name}")
         decode = _decoder(name)

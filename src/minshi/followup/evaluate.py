@@ -11,10 +11,12 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from minshi.config import DEFAULT_ESCALATION, Escalation
-from minshi.followup.outlook import NO_OUTLOOK, History, Outlook, task_outlooks
+from minshi.followup.outlook import NO_OUTLOOK, Outlook, reports_wanted, task_outlooks
 from minshi.models import Metric, Notice, SchedulePoint, Task, plan_of
 from minshi.status import MetricState, Reading, Status, metric_state, task_status
-from minshi.store import ProgressEntry, SeriesKey, Store
+from minshi.store import History, ProgressEntry, SeriesKey, Store
+
+Latest = Mapping[SeriesKey, ProgressEntry]
 
 
 class MetricView(NamedTuple):
@@ -129,5 +131,30 @@ def evaluate(
     """The tasks `pairs` as of a date, reading the journal of those tasks only; the actions due
     follow the `escalation` rules (the office's, from minshi.toml, or the defaults)."""
     pairs = list(pairs)
-    snapshot = read_snapshot(store, as_of, notice, {t.id for _, t in pairs})
-    return [evaluate_task(n, t, snapshot, as_of, escalation) for n, t in pairs]
+    views: list[TaskView] = []
+
+    def needing(latest: Latest, noted: Latest, funded: Latest) -> set[int]:
+        """The tasks whose outlook needs their reports: those with a metric not done."""
+        snapshot = Snapshot(latest, noted, funded)
+        views.extend(evaluate_task(n, t, snapshot, as_of) for n, t in pairs)
+        return {v.task.id for v in views if any(m.state.status != "done" for m in v.metrics)}
+
+    tasks = {t.id for _, t in pairs}
+    *_, history = store.follow_up(as_of, notice=notice, tasks=tasks, needing=needing)
+    # the reports the outlooks will look at, read in one go; then the outlooks
+    states = [[m.state for m in v.metrics] for v in views]
+    history.load(
+        entry_id
+        for v, s in zip(views, states, strict=True)
+        for entry_id in reports_wanted(v.notice, v.task, s, history, as_of)
+    )
+    return [_with_outlooks(v, history, as_of, escalation) for v in views]
+
+
+def _with_outlooks(
+    view: TaskView, history: History, as_of: date, escalation: Sequence[Escalation]
+) -> TaskView:
+    states = [m.state for m in view.metrics]
+    outlooks = task_outlooks(view.notice, view.task, states, history, as_of, escalation)
+    metrics = [m._replace(outlook=o) for m, o in zip(view.metrics, outlooks, strict=True)]
+    return view._replace(metrics=metrics)

@@ -19,7 +19,7 @@ Decisions (also in docs/design.md):
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
@@ -34,11 +34,10 @@ from minshi.schedule import (
     pace_forecast,
 )
 from minshi.status import MetricState, Reading, Status, goal_value, metric_state, target_as_of
-from minshi.store import Reports, SeriesKey
+from minshi.store import History, Reports
 
 LAGGING: tuple[Status, ...] = ("behind", "far_behind", "overdue")
 ON_PACE: tuple[Status, ...] = ("on_track", "ahead")
-History = Mapping[SeriesKey, Reports]  # per series, its standing reports, oldest first
 _HUNDRED = Decimal(100)
 
 
@@ -58,6 +57,7 @@ class _Series:
 
     def __init__(self, notice: Notice, task: Task, history: History) -> None:
         self.reports = {m.key: history.get((notice.id, task.id, m.key)) for m in task.metrics}
+        self.first_day = max(notice.notice.period.start, notice.notice.issued)
         metrics = task.metrics
         self.parts = {m.key: [p.key for p in metrics if p.parent == m.key] for m in metrics}
 
@@ -131,6 +131,34 @@ def _dates(reports: Reports | None) -> list[date]:
     return [reports[i].date or date.min for i in range(len(reports))] if reports else []
 
 
+def _wanted(series: _Series, metric: Metric, state: MetricState, as_of: date) -> Iterator[int]:
+    """The reports the outlook of a metric will look at, to read them all at once: the one the
+    pace is measured from, and for a metric behind, those standing at each month-end."""
+    keys = series.parts[metric.key] or [metric.key]
+    ends = month_ends(series.first_day, as_of) if state.status in LAGGING else ()
+    window = months_back(as_of, RECENT_MONTHS)
+    for key in [metric.key, *keys]:
+        reports = series.reports[key]
+        if not reports:
+            continue
+        if state.status != "done":
+            before = reports.count_until(window)
+            yield reports.id_of(before - 1 if before else 0)
+        for end in ends:
+            count = reports.count_until(end)
+            if count:
+                yield reports.id_of(count - 1)
+
+
+def reports_wanted(
+    notice: Notice, task: Task, states: Sequence[MetricState], history: History, as_of: date
+) -> Iterator[int]:
+    """The reports `task_outlooks` will look at (`History.load` reads them in one go)."""
+    series = _Series(notice, task, history)
+    for metric, state in zip(task.metrics, states, strict=True):
+        yield from _wanted(series, metric, state, as_of)
+
+
 def _value(metric: Metric, reading: Reading | None) -> Decimal | None:
     """A reading as a number: the value, or a milestone's 形象进度 (100 when done)."""
     if reading is None:
@@ -164,7 +192,7 @@ def _lag(
     plan = plan_of(metric, task)
     seen: dict[Hashable, bool] = {}
     lag = 0
-    for end in reversed(month_ends(max(info.period.start, info.issued), as_of)):
+    for end in reversed(month_ends(series.first_day, as_of)):
         if end != as_of:  # the date's own state is judged already
             reading, token = series.at(metric.key, end)
             # past the deadline only the reading and the target in force matter

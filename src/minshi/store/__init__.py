@@ -6,7 +6,8 @@ from pathlib import Path
 
 from minshi.errors import InputError
 from minshi.store.entries import NewEntry, ProgressEntry, SeriesKey, journal_checksum
-from minshi.store.journal import CopyResult, Having, History, Reports, Store, copy_journal
+from minshi.store.history import History, Reports
+from minshi.store.journal import CopyResult, Having, Store, copy_journal
 from minshi.store.sqlite import SQLiteStore
 
 __all__ = [

@@ -14,12 +14,9 @@ a backend (`sqlite`, `postgres`) says how to connect, lock, migrate and name its
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
-from itertools import groupby
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
@@ -41,57 +38,12 @@ from minshi.store.entries import (
     stored_entry,
     validate_entry,
 )
+from minshi.store.history import History
 
 Having = Literal["note", "invested"]
 Latest = dict[SeriesKey, ProgressEntry]
 
 
-class Reports:
-    """One series' standing reports as of a date, oldest first (`Store.follow_up`), kept as the
-    rows read: an entry is made of its row only when asked for, since most of a year's reports
-    are never looked at."""
-
-    __slots__ = ("_rows", "_entry", "_day", "_made")
-
-    def __init__(
-        self,
-        rows: list[Sequence[Any]],
-        entry: Callable[[Sequence[Any]], ProgressEntry],
-        day: Callable[[date], Any],
-    ) -> None:
-        self._rows, self._entry, self._day = rows, entry, day
-        self._made: dict[int, ProgressEntry] = {}
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def count_until(self, day: date) -> int:
-        """How many of the reports are dated on or before `day`."""
-        return bisect_right(self._rows, self._day(day), key=_ROW_DATE)
-
-    def entry(self, index: int) -> ProgressEntry:
-        index %= len(self._rows)
-        made = self._made.get(index)
-        if made is None:
-            made = self._made[index] = self._entry(self._rows[index])
-        return made
-
-    def __getitem__(self, index: int) -> Reading:
-        e = self.entry(index)
-        return Reading(
-            value=e.value, done=bool(e.done), stage=e.stage, percent=e.percent, date=e.date
-        )
-
-    def newest(self, having: Having) -> ProgressEntry | None:
-        """The newest report with a note (进展情况) or an invested amount."""
-        column = _ROW_NOTE if having == "note" else _ROW_INVESTED
-        for index in range(len(self._rows) - 1, -1, -1):
-            if self._rows[index][column] not in (None, ""):
-                return self.entry(index)
-        return None
-
-
-History = dict[SeriesKey, Reports]
 Cursor = Any  # a DB-API cursor of the backend (sqlite3 or psycopg)
 
 # the condition each `having` adds to the search for the latest entry
@@ -106,9 +58,6 @@ _INSERT = (
     "percent, invested, note, recorded_by, retracts)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_ROW_KEY = itemgetter(1, 2, 3)  # where in a row of _COLUMNS: the series, date, invested, note
-_ROW_DATE = itemgetter(4)
-_ROW_INVESTED, _ROW_NOTE = 10, 11
 _NOT_RETRACTED = "NOT EXISTS (SELECT 1 FROM {{entry}} r2 WHERE r2.retracts = {alias}.id)"
 # per metric ever reported (the series table), the entry that counts as of a date: the index on
 # (notice, task, metric, date) is walked backwards, one step per metric
@@ -126,15 +75,19 @@ _LATEST = f"""
     WHERE {{where}}
 """
 # every standing report (not a retraction, not retracted) of the series chosen, dated ≤ a date, in
-# series and date order: the series table first, then the index on (notice, task, metric, date)
+# series and date order: the series table first, then the index on (notice, task, metric, date),
+# which alone answers it. Each series' stretch ends with its latest report (the snapshot's), which
+# is how the stretches are told apart; what the reports said is read by id when wanted (_READINGS)
 _HISTORY = f"""
-    SELECT {_COLUMNS}, NULL
+    SELECT e.id, e.date
     FROM {{series}} s CROSS JOIN {{entry}} e
     WHERE e.notice = s.notice AND e.task = s.task AND e.metric = s.metric
       AND e.retracts IS NULL AND e.date <= ? AND {_NOT_RETRACTED.format(alias="e")}
       AND {{where}}
     ORDER BY s.notice, s.task, s.metric, e.date, e.id
 """
+_READINGS = "SELECT e.id, e.date, e.value, e.done, e.stage, e.percent FROM {entry} e WHERE e.id IN "
+_READ_AT_ONCE = 5000  # ids in one statement
 _BAD_RETRACTIONS = """
     SELECT r.id, r.retracts,
            CASE WHEN t.id IS NULL THEN 'missing'
@@ -266,19 +219,29 @@ class Store:
             )
 
     def follow_up(
-        self, as_of: date, *, notice: str | None = None, tasks: Collection[int] | None = None
+        self,
+        as_of: date,
+        *,
+        notice: str | None = None,
+        tasks: Collection[int] | None = None,
+        needing: Callable[[Latest, Latest, Latest], Collection[int]] | None = None,
     ) -> tuple[Latest, Latest, Latest, History]:
-        """What `snapshot` gives, and every standing report of those series dated ≤ `as_of`
-        (`History`), from one statement: the months behind in a row and the forecast are
-        computed from the same moment of the journal as the status beside them. (One scan of
-        the series' reports costs about what the three lookups per series of `snapshot` do.)"""
+        """What `snapshot` gives, and in the same read transaction which reports of those series
+        stand as of `as_of` (`History`): the months behind in a row and the forecasts are
+        computed from the same moment of the journal as the status beside them. With `needing`,
+        only for the tasks it names when given the snapshot (it is called inside the
+        transaction: a task whose metrics are all done needs no history)."""
         if (tasks is not None and not tasks) or not self._exists():
-            return {}, {}, {}, {}
-        with self._read() as cur:
-            history = self._history(cur, as_of, notice, tasks)
-        latest = {key: reports.entry(-1) for key, reports in history.items()}
-        noted = {k: e for k, r in history.items() if (e := r.newest("note")) is not None}
-        funded = {k: e for k, r in history.items() if (e := r.newest("invested")) is not None}
+            if needing is not None:
+                needing({}, {}, {})
+            return {}, {}, {}, History({}, [], [], self._day, self._readings)
+        with self._snapshot() as cur:
+            latest = self._latest(cur, as_of, notice, None, tasks)
+            noted = self._latest(cur, as_of, notice, "note", tasks)
+            funded = self._latest(cur, as_of, notice, "invested", tasks)
+            wanted = tasks if needing is None else needing(latest, noted, funded)
+            history = self._history(cur, as_of, notice, wanted, latest)
+        history.know(latest.values())
         return latest, noted, funded, history
 
     def log(
@@ -445,8 +408,15 @@ class Store:
         return {e.key: e for e in entries}
 
     def _history(
-        self, cur: Cursor, as_of: date, notice: str | None, tasks: Collection[int] | None
+        self,
+        cur: Cursor,
+        as_of: date,
+        notice: str | None,
+        tasks: Collection[int] | None,
+        latest: Latest,
     ) -> History:
+        if tasks is not None and not tasks:
+            return History({}, [], [], self._day, self._readings)
         where, params = [], [self._day(as_of)]
         if notice is not None:
             where.append("s.notice = ?")
@@ -455,10 +425,39 @@ class Store:
             where.append(f"s.task IN ({_integers(tasks)})")
         cur.execute(self._sql(_HISTORY.replace("{where}", " AND ".join(where) or "1 = 1")), params)
         rows = cur.fetchall()
-        return {
-            key: Reports(list(series), self._entry, self._day)
-            for key, series in groupby(rows, _ROW_KEY)
-        }
+        ids = [row[0] for row in rows]
+        series_of = {entry.id: key for key, entry in latest.items()}
+        series: dict[SeriesKey, tuple[int, int]] = {}
+        start = 0
+        for end, entry_id in enumerate(ids, start=1):
+            key = series_of.get(entry_id)
+            if key is not None:  # a series' latest report ends its stretch
+                series[key] = (start, end)
+                start = end
+        if start != len(ids):
+            raise StoreError(
+                f"the journal in {self.location} reads inconsistently: run minshi db check"
+            )
+        return History(series, ids, [row[1] for row in rows], self._day, self._readings)
+
+    def _readings(self, ids: Collection[int]) -> dict[int, Reading]:
+        """What the reports `ids` said (an entry never changes: any moment gives the same)."""
+        ordered = sorted(ids)
+        rows: list[Sequence[Any]] = []
+        with self._read() as cur:
+            for at in range(0, len(ordered), _READ_AT_ONCE):
+                chunk = ordered[at : at + _READ_AT_ONCE]
+                cur.execute(self._sql(_READINGS + f"({_integers(chunk)})"))
+                rows += cur.fetchall()
+        day, number, found = self.reader.day, self.reader.number, {}
+        for entry_id, when, value, done, stage, percent in rows:
+            try:
+                found[int(entry_id)] = Reading(
+                    number(value), bool(done), stage, number(percent), day(when)
+                )
+            except Damaged as exc:
+                raise damaged_entry(self.location, entry_id, exc) from None
+        return found
 
     def _fetch_entries(self, sql: str, params: Sequence[Any]) -> list[ProgressEntry]:
         with self._read() as cur:
