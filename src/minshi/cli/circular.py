@@ -17,6 +17,7 @@ from minshi.cli.options import (
     NoticeOpt,
     UnitOpt,
     as_of_date,
+    complete_units,
     optional_day,
 )
 from minshi.errors import InputError
@@ -69,6 +70,21 @@ OutputOpt = Annotated[
 WithinOpt = Annotated[
     int, typer.Option("--within", metavar="DAYS", help="How many days ahead to look.")
 ]
+CircularAsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", metavar="YYYY-MM-DD", help="Up to this date, instead of a whole month."
+    ),
+]
+RemindLeadOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lead",
+        metavar="UNIT",
+        help="The unit to remind (a lead unit, 牵头单位).",
+        autocompletion=complete_units,
+    ),
+]
 FailOnAnyOpt = Annotated[
     bool, typer.Option("--fail-on-any", help="Exit 1 when something falls due (for cron).")
 ]
@@ -97,7 +113,7 @@ commands = Commands()
 )
 def circular(
     month: MonthOpt = None,
-    as_of: AsOfOpt = None,
+    as_of: CircularAsOfOpt = None,
     notice: NoticeOpt = None,
     fmt: CircularFormatOpt = None,
     output: OutputOpt = None,
@@ -149,7 +165,7 @@ def due(
     "minshi remind --all -o 提醒/2024-07",
 )
 def remind(
-    lead: LeadOpt = None,
+    lead: RemindLeadOpt = None,
     all_units: AllOpt = False,
     output: FolderOpt = None,
     as_of: AsOfOpt = None,
