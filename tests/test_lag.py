@@ -48,7 +48,7 @@ def journals(draw: st.DrawFn) -> tuple[list[NewEntry], list[int], date]:
             fields = {"value": Decimal(value)}
         entries.append(NewEntry(NOTICE, task, key, day, by="t", **fields))  # type: ignore[arg-type]
     retracted = draw(st.lists(st.integers(1, max(len(entries), 1)), max_size=3, unique=True))
-    as_of = START + timedelta(days=draw(st.integers(0, 420)))
+    as_of = START + timedelta(days=draw(st.integers(0, 700)))  # into the year after
     return entries, [i for i in retracted if i <= len(entries)], as_of
 
 

@@ -61,6 +61,10 @@ class _Series:
         metrics = task.metrics
         self.parts = {m.key: [p.key for p in metrics if p.parent == m.key] for m in metrics}
 
+    def reported(self, key: str) -> bool:
+        """Whether the metric, or a part of it, has any report."""
+        return any(self.reports[k] for k in [key, *self.parts[key]])
+
     def _index(self, key: str, day: date) -> int:
         """How many of the metric's own reports are dated ≤ `day`."""
         reports = self.reports[key]
@@ -134,6 +138,8 @@ def _dates(reports: Reports | None) -> list[date]:
 def _wanted(series: _Series, metric: Metric, state: MetricState, as_of: date) -> Iterator[int]:
     """The reports the outlook of a metric will look at, to read them all at once: the one the
     pace is measured from, and for a metric behind, those standing at each month-end."""
+    if state.status == "done":  # no forecast, and not behind
+        return
     keys = series.parts[metric.key] or [metric.key]
     ends = month_ends(series.first_day, as_of) if state.status in LAGGING else ()
     window = months_back(as_of, RECENT_MONTHS)
@@ -141,9 +147,8 @@ def _wanted(series: _Series, metric: Metric, state: MetricState, as_of: date) ->
         reports = series.reports[key]
         if not reports:
             continue
-        if state.status != "done":
-            before = reports.count_until(window)
-            yield reports.id_of(before - 1 if before else 0)
+        before = reports.count_until(window)
+        yield reports.id_of(before - 1 if before else 0)
         for end in ends:
             count = reports.count_until(end)
             if count:
@@ -190,10 +195,12 @@ def _lag(
         return 0
     info = notice.notice
     plan = plan_of(metric, task)
+    # never reported, target never revised: past the deadline every month-end is like the date
+    silent = not metric.revisions and not series.reported(metric.key)
     seen: dict[Hashable, bool] = {}
     lag = 0
     for end in reversed(month_ends(series.first_day, as_of)):
-        if end != as_of:  # the date's own state is judged already
+        if end != as_of and not (silent and end > state.deadline):  # else: judged already
             reading, token = series.at(metric.key, end)
             # past the deadline only the reading and the target in force matter
             key = (token, target_as_of(metric, end)) if end > state.deadline else end
