@@ -221,3 +221,16 @@ def test_a_folder_whose_parent_is_missing(cli: Invoke, tmp_path: Path) -> None:
     assert (
         result.stderr == f"minshi: error: cannot write into {folder}: no folder {folder.parent}\n"
     )
+
+
+def test_two_units_never_share_a_file() -> None:
+    from minshi.render.remind import file_names
+
+    assert file_names(["区/教委", "区_教委", "..", "A局", "a局", "区\x1b[2J委"]) == [
+        "区_教委.txt",
+        "区_教委-2.txt",
+        "unit.txt",
+        "A局.txt",
+        "a局-2.txt",
+        "区_[2J委.txt",
+    ]

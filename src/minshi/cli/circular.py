@@ -26,7 +26,7 @@ from minshi.render import render
 from minshi.render.circular import circular_format, render_circular
 from minshi.render.columns import DUE_COLUMNS
 from minshi.render.records import due_record
-from minshi.render.remind import file_name, reminder_text
+from minshi.render.remind import file_names, reminder_text
 from minshi.render.terminal import is_terminal
 from minshi.report import build_circular, build_reminders, circular_date
 
@@ -185,7 +185,8 @@ def remind(
         escalation=state.escalation(),
         returned=[],
     )
-    texts = {file_name(r.unit): reminder_text(r).encode("utf-8") for r in reminders}
     if output is None:
         return state.emit(reminder_text(reminders[0]))
-    state.output_folder(output, texts)
+    names = file_names([r.unit for r in reminders])
+    texts = [reminder_text(r).encode() for r in reminders]
+    state.output_folder(output, dict(zip(names, texts, strict=True)))

@@ -65,8 +65,18 @@ def _named(task: int, name: str, metric: str) -> str:
     return f"第{task}项 {name}" if metric == name else f"第{task}项 {name} · {metric}"
 
 
-def file_name(unit: str) -> str:
-    """A file name for a unit's reminder: '区教委.txt'; what a file system would not take (a
-    slash, a colon, control characters) is replaced, and a name never starts with a dot."""
-    name = _UNSAFE.sub("_", unit).strip().lstrip(".") or "unit"
-    return f"{name[:100]}.txt"
+def file_names(units: list[str]) -> list[str]:
+    """A file name for each unit's reminder: '区教委.txt'. What a file system would not take (a
+    slash, a colon, control characters) is replaced, a name never starts with a dot, and two units
+    whose names would meet (also when a file system ignores case) are told apart by a number."""
+    names: list[str] = []
+    taken: set[str] = set()
+    for unit in units:
+        base = (_UNSAFE.sub("_", unit).strip().lstrip(".") or "unit")[:100]
+        name, n = f"{base}.txt", 1
+        while name.casefold() in taken:
+            n += 1
+            name = f"{base}-{n}.txt"
+        taken.add(name.casefold())
+        names.append(name)
+    return names
