@@ -109,7 +109,8 @@ def show(
         return
     state.emit(task_heading(record) + render(record["metrics"], "table", metric_columns()))
     notes = plan_notes(view.metrics, day, view.notice.notice.period.start.year)
-    state.emit("".join(f"{line}\n" for line in ["", *notes] if notes))
+    if notes:  # the plans, stages and forecasts, under the table
+        state.emit("\n" + "".join(f"{line}\n" for line in notes))
     if is_terminal():  # a person reads it: the history as a chart
         chart = history_chart(view, history_of(state.store(), view, day), color=use_color())
         state.emit("\n" + chart)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from minshi.config import Escalation
 from minshi.models import SchedulePoint, Stage
 from minshi.render.labels import EARLY_WARNING, amount, with_unit
-from minshi.render.text import percent
+from minshi.render.text import percent, safe_text
 from minshi.schedule import RECENT_MONTHS, months_back
 from minshi.status import progress_ratio
 
@@ -108,7 +108,8 @@ def escalation_text(rules: Sequence[Escalation]) -> str:
 
 
 def plan_notes(metrics: Sequence[MetricView], as_of: date, year: int) -> list[str]:
-    """The lines `show` prints under its table: each metric's plan, stages and forecast."""
+    """The lines `show` prints under its table: each metric's plan, stages and forecast (text from
+    the data shown safely)."""
     lines = []
     for view in metrics:
         metric, name = view.metric, view.metric.name
@@ -123,4 +124,4 @@ def plan_notes(metrics: Sequence[MetricView], as_of: date, year: int) -> list[st
         if said:
             warn = f"（{EARLY_WARNING}：预计不能按期完成）" if view.outlook.early_warning else ""
             lines.append(f"{name} · {said}{warn}")
-    return lines
+    return [safe_text(line) for line in lines]
