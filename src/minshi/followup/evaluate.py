@@ -134,21 +134,28 @@ def evaluate(
     views: list[TaskView] = []
 
     def needing(latest: Latest, noted: Latest, funded: Latest) -> set[int]:
-        """The tasks whose outlook needs their reports: those with a metric not done."""
+        """The tasks whose outlook needs their reports: those with a metric not done (a metric
+        done has no forecast and is not behind)."""
         snapshot = Snapshot(latest, noted, funded)
         views.extend(evaluate_task(n, t, snapshot, as_of) for n, t in pairs)
-        return {v.task.id for v in views if any(m.state.status != "done" for m in v.metrics)}
+        return {v.task.id for v in views if not _all_done(v)}
 
     tasks = {t.id for _, t in pairs}
     *_, history = store.follow_up(as_of, notice=notice, tasks=tasks, needing=needing)
     # the reports the outlooks will look at, read in one go; then the outlooks
-    states = [[m.state for m in v.metrics] for v in views]
+    open_views = [v for v in views if not _all_done(v)]
     history.load(
         entry_id
-        for v, s in zip(views, states, strict=True)
-        for entry_id in reports_wanted(v.notice, v.task, s, history, as_of)
+        for v in open_views
+        for entry_id in reports_wanted(
+            v.notice, v.task, [m.state for m in v.metrics], history, as_of
+        )
     )
-    return [_with_outlooks(v, history, as_of, escalation) for v in views]
+    return [v if _all_done(v) else _with_outlooks(v, history, as_of, escalation) for v in views]
+
+
+def _all_done(view: TaskView) -> bool:
+    return all(m.state.status == "done" for m in view.metrics)
 
 
 def _with_outlooks(
