@@ -465,3 +465,46 @@ def test_the_report_warns_of_what_will_miss_its_deadline(plan: Invoke, tmp_path:
     # nothing to warn of: no section, no sheet
     early = plan("report", "--as-of", "2024-02-29").stdout
     assert "预计不能按期完成" not in early
+
+
+@given(
+    kind=st.sampled_from(["quantity", "percent", "milestone"]),
+    comparator=st.sampled_from([">=", "=", "~", "<="]),
+    target=st.one_of(st.none(), st.integers(-5, 300).map(Decimal)),
+    value=st.one_of(st.none(), st.integers(0, 400).map(Decimal)),
+    baseline=st.one_of(st.none(), st.integers(0, 600).map(Decimal)),
+    planned=st.booleans(),
+    day=st.integers(-10, 420),
+    deadline=st.integers(0, 365),
+)
+def test_is_behind_says_what_metric_state_says(
+    kind: str,
+    comparator: str,
+    target: Decimal | None,
+    value: Decimal | None,
+    baseline: Decimal | None,
+    planned: bool,
+    day: int,
+    deadline: int,
+) -> None:
+    from minshi.models import Metric, Period
+    from minshi.status import BEHIND, Reading, is_behind, metric_state
+
+    metric = Metric(
+        key="k",
+        name="k",
+        kind=kind,  # type: ignore[arg-type]
+        target=None if kind == "milestone" else target,
+        comparator=None if kind == "milestone" else comparator,  # type: ignore[arg-type]
+        baseline=baseline,
+        deadline=START + timedelta(days=deadline),
+        stages=[Stage("开工", date(2024, 3, 31))] if kind == "milestone" else [],
+    )
+    period = Period(START, date(2024, 12, 31))
+    plan = [SchedulePoint(START + timedelta(days=deadline // 2), Decimal(70))] if planned else []
+    reading = None if value is None else Reading(value=value, date=START)
+    as_of = START + timedelta(days=day)
+    state = metric_state(metric, reading, as_of=as_of, period=period, schedule=plan)
+    assert is_behind(metric, reading, as_of=as_of, period=period, schedule=plan) == (
+        state.status in BEHIND
+    )

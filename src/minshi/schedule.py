@@ -137,7 +137,7 @@ def pace_forecast(
     last: tuple[date, Decimal],
     *,
     deadline: date,
-    goal: Fraction | None,
+    goal: Fraction | Decimal | None,
     downward: bool = False,
     ceiling: Decimal | None = None,
 ) -> Forecast | None:
@@ -166,7 +166,8 @@ def pace_forecast(
     reached = None
     if goal is not None:
         # what is still to do, in the direction of progress: nn / nd
-        nn, nd = sign * (goal.numerator * ld - ln * goal.denominator), goal.denominator * ld
+        gn, gd = goal.as_integer_ratio()
+        nn, nd = sign * (gn * ld - ln * gd), gd * ld
         if nn <= 0:
             reached = last_day
         elif pn > 0:
@@ -180,7 +181,7 @@ def forecast(
     *,
     as_of: date,
     deadline: date,
-    goal: Fraction | None,
+    goal: Fraction | Decimal | None,
     downward: bool = False,
     ceiling: Decimal | None = None,
 ) -> Forecast | None:

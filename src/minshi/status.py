@@ -54,6 +54,8 @@ STATUS_ORDER: tuple[Status, ...] = (
 )
 
 _RANK: dict[Status, int] = {status: rank for rank, status in enumerate(STATUS_ORDER)}
+# behind 序时进度 at a month-end, for the months in a row (overdue is the furthest behind)
+BEHIND: tuple[Status, ...] = ("behind", "far_behind", "overdue")
 _HUNDRED = Fraction(100)
 
 
@@ -232,18 +234,64 @@ def metric_state(
     return state(status, actual, progress)
 
 
-def goal_value(metric: Metric, target: Decimal | None, bands: Bands = Bands()) -> Fraction | None:
+def goal_value(
+    metric: Metric, target: Decimal | None, bands: Bands = Bands()
+) -> Fraction | Decimal | None:
     """The value at which a target is met (the rule of `done`): the target itself, or for `~`
     the target less `bands.approx` percent; None without a target in force. Milestones: 100."""
     if metric.kind == "milestone":
-        return _HUNDRED
+        return Decimal(100)
     target = _finite(target)
     if target is None:
         return None
     if metric.comparator == "~":
         approx = Fraction(_finite(bands.approx) or Decimal(0))
         return Fraction(target) * (_HUNDRED - approx) / _HUNDRED
-    return Fraction(target)
+    return target
+
+
+def is_behind(
+    metric: Metric,
+    reading: Reading | None,
+    *,
+    as_of: date,
+    period: Period,
+    bands: Bands = Bands(),
+    schedule: Sequence[SchedulePoint] | None = None,
+) -> bool:
+    """Whether `metric_state` says `behind`, `far_behind` or `overdue`. The common case (a figure
+    reported for a `>=` or `=` target above 0, not met, before the deadline, no revisions) is
+    decided in integers — the months behind in a row ask it of every month-end — and every other
+    case by `metric_state` itself."""
+    deadline = metric.deadline or period.end
+    value = reading.value if reading is not None else None
+    target = metric.target
+    if (
+        metric.kind == "milestone"
+        or metric.comparator not in (">=", "=")
+        or metric.revisions
+        or value is None
+        or target is None
+        or not (value.is_finite() and target.is_finite() and target > 0)
+        or as_of > deadline
+    ):
+        state = metric_state(
+            metric, reading, as_of=as_of, period=period, bands=bands, schedule=schedule
+        )
+        return state.status in BEHIND
+    if value >= target:
+        return False  # done
+    plan = metric.schedule if schedule is None else schedule
+    expected = (
+        planned_expected(period.start, deadline, as_of, plan)
+        if plan
+        else _expected(period.start, deadline, as_of)
+    )
+    # behind when expected - value/target > the band: value/target < bound
+    bound = expected - _points(bands.behind)
+    vn, vd = value.as_integer_ratio()
+    tn, td = target.as_integer_ratio()
+    return vn * td * bound.denominator < bound.numerator * tn * vd
 
 
 def worst(statuses: Iterable[Status]) -> Status:

@@ -33,10 +33,18 @@ from minshi.schedule import (
     months_back,
     pace_forecast,
 )
-from minshi.status import MetricState, Reading, Status, goal_value, metric_state, target_as_of
+from minshi.status import (
+    BEHIND,
+    MetricState,
+    Reading,
+    Status,
+    goal_value,
+    is_behind,
+    target_as_of,
+)
 from minshi.store import History, Reports
 
-LAGGING: tuple[Status, ...] = ("behind", "far_behind", "overdue")
+LAGGING: tuple[Status, ...] = BEHIND
 ON_PACE: tuple[Status, ...] = ("on_track", "ahead")
 _HUNDRED = Decimal(100)
 
@@ -205,10 +213,9 @@ def _lag(
             # past the deadline only the reading and the target in force matter
             key = (token, target_as_of(metric, end)) if end > state.deadline else end
             if key not in seen:
-                then = metric_state(
+                seen[key] = is_behind(
                     metric, reading, as_of=end, period=info.period, bands=info.bands, schedule=plan
                 )
-                seen[key] = then.status in LAGGING
             if not seen[key]:
                 break
         lag += 1
