@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from minshi.catalog.files import MAX_FILE_BYTES
+from minshi.catalog.plans import plan_problems
 from minshi.catalog.yamlsafe import Loc, decode, line_of, read_yaml
 from minshi.errors import DataFileError, FileAccessError
 from minshi.models import Metric, Notice, NoticeInfo, Task, Unit, is_model, schema_constraints
@@ -215,6 +216,7 @@ def _invariant_problems(
                 yield (*loc, "owner"), f"unit '{metric.owner}' is not in the units list"
             if info and metric.deadline is not None and metric.deadline < info.period.start:
                 yield (*loc, "deadline"), "the deadline is before the notice's period starts"
+        yield from ((("tasks", i, *sub), what) for sub, what in plan_problems(task, info))
 
 
 def _with_plan(task: Task | None) -> Task | None:

@@ -136,6 +136,9 @@ COMMAND_MODULES = {
     "incomplete": ("followup",),
     "progress": ("progress", "review"),
     "report": ("report",),
+    "circular": ("circular",),
+    "due": ("circular",),
+    "remind": ("circular",),
     "import-notice": ("notice",),
     "db": ("db",),
     "close": ("office",),
@@ -149,13 +152,14 @@ ALL_MODULES = (
     "progress",
     "review",
     "report",
+    "circular",
     "office",
     "evidence",
     "rating",
     "notice",
     "db",
 )
-GROUPS = ("progress", "db", "evidence")  # commands with subcommands
+GROUPS = ("progress", "db", "evidence", "rating")  # commands with subcommands
 
 
 def command_words(argv: Sequence[str]) -> list[str]:

@@ -32,6 +32,7 @@ from minshi.render.columns import (
     task_columns,
     task_heading,
 )
+from minshi.render.plan_words import escalation_text, plan_notes
 from minshi.render.records import task_record
 from minshi.render.terminal import history_chart, is_terminal, use_color
 
@@ -93,6 +94,7 @@ def list_tasks(
         statuses=statuses(status),
         basis=state.basis(basis),
         voted=voted,
+        escalation=state.escalation(),
     )
     if fmt == Format.table and not views:
         return state.say("(no tasks match)")
@@ -109,12 +111,17 @@ def show(
 ) -> None:
     """Show one task in full: target text, units, and every metric with its progress."""
     day, on = as_of_date(as_of), state.basis(basis)
-    view = task_as_of(state.catalog(), state.store(), task, day, notice, on)
+    view = task_as_of(
+        state.catalog(), state.store(), task, day, notice, on, escalation=state.escalation()
+    )
     record = task_record(view)
     if fmt != Format.table:
         state.emit(render(record["metrics"], fmt.value, METRIC_COLUMNS, json_obj=record))
         return
     state.emit(task_heading(record) + render(record["metrics"], "table", metric_columns()))
+    notes = plan_notes(view.metrics, day, view.notice.notice.period.start.year)
+    if notes:  # the plans, stages and forecasts, under the table
+        state.emit("\n" + "".join(f"{line}\n" for line in notes))
     if is_terminal():  # a person reads it: the history as a chart
         chart = history_chart(view, history_of(state.store(), view, day, on), color=use_color())
         state.emit("\n" + chart)
@@ -166,5 +173,10 @@ def config(fmt: FormatOpt = Format.table) -> None:
         {"setting": "db", "value": redact(s.db.value), "source": s.db.source},
         {"setting": "basis", "value": s.basis.value, "source": s.basis.source},
         {"setting": "config file", "value": str(s.config_file or "(none)"), "source": "search"},
+        {
+            "setting": "escalation",
+            "value": escalation_text(s.escalation.rules),
+            "source": s.escalation.source,
+        },
     ]
     state.emit(render(records, fmt.value, CONFIG_COLUMNS))

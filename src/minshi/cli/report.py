@@ -109,6 +109,7 @@ def report(
         stale_days=stale_days,
         basis=state.basis(basis),
         year_end=year_end,
+        escalation=state.escalation(),
     )
     data = render_report(built, chosen, pretty=output is None and is_terminal())
     state.output(data, output, text=chosen not in ("xlsx",), bom=chosen == "csv")

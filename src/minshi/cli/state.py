@@ -5,8 +5,8 @@ from pathlib import Path
 import typer
 
 from minshi.catalog import Catalog, load
-from minshi.config import Settings, resolve
-from minshi.errors import StoreError
+from minshi.config import Escalation, Settings, resolve
+from minshi.errors import FileAccessError, StoreError
 from minshi.files import write_file
 from minshi.render.terminal import for_stream
 from minshi.render.text import safe_text
@@ -60,6 +60,11 @@ def basis(flag: str | None = None) -> Basis:
     return "verified" if chosen == "verified" else "reported"
 
 
+def escalation() -> tuple[Escalation, ...]:
+    """The office's escalation rules (minshi.toml), or the defaults."""
+    return settings().escalation.rules
+
+
 def catalog() -> Catalog:
     if _state.catalog is None:
         _state.catalog = load(Path(settings().data.value))
@@ -102,6 +107,22 @@ def output(data: bytes, path: Path | None, *, text: bool, bom: bool = False) -> 
         say(f"wrote {path}")
     else:
         emit(for_stream(data.decode("utf-8")) if text else data)
+
+
+def output_folder(folder: Path, files: dict[str, bytes]) -> None:
+    """Documents into a folder, each whole or not at all; the folder is created when its parent
+    exists (a typo in the parent's name is refused rather than followed)."""
+    if not folder.is_dir():
+        parent = folder.absolute().parent
+        if not parent.is_dir():
+            raise FileAccessError(f"cannot write into {folder}: no folder {parent}")
+        try:
+            folder.mkdir()
+        except OSError as e:
+            raise FileAccessError(f"cannot create the folder {folder}: {e.strerror}") from e
+    for name, data in files.items():
+        write_file(folder / name, data)
+    say(f"wrote {len(files)} file{'' if len(files) == 1 else 's'} to {folder}")
 
 
 def say(text: str) -> None:

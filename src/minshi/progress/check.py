@@ -139,6 +139,11 @@ def check_submission(
             )
         if percent is not None and percent > 100:
             raise InputError(f"percent '{report.percent}' is above 100")
+        named = [s.name for s in metric.stages]
+        if stage is not None and named and stage not in named:
+            raise InputError(
+                f"{label}: '{stage}' is not one of its stages; report one of {'、'.join(named)}"
+            )
         if not done and percent is None and stage is None:
             # a note alone would read as "nothing done yet" and hide the stage reached before
             raise InputError(

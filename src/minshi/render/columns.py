@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from minshi.progress.rating import RatedTask
-from minshi.render.labels import ANSI, ENTRY_STATES, marked, rating_text, reading_text
+from minshi.render.labels import ANSI, ENTRY_STATES, flagged, marked, rating_text, reading_text
 from minshi.render.records import rating_record
 from minshi.render.terminal import BAR_HEADER, bar, bar_cells, is_terminal
 from minshi.render.text import Column, field, percent, safe_text
@@ -76,6 +76,12 @@ METRIC_COLUMNS = [
     Column("状态", lambda m: m["status_label"], color=status_color),
 ]
 
+
+def status_flagged(record: Record) -> str:
+    """'按序时', or '按序时（预警）' when the metric is forecast to miss its deadline."""
+    return flagged(record["status_label"], bool(record.get("early_warning")))
+
+
 METRIC_ROW_COLUMNS = [
     field("序号", "task", right=True),
     field("项目名称", "task_name", wrap=True),
@@ -83,7 +89,18 @@ METRIC_ROW_COLUMNS = [
     Column("完成情况", metric_summary, wrap=True),
     field("截止", "deadline"),
     Column("牵头单位", lambda r: "、".join(r["lead"]), wrap=True),
-    Column("状态", lambda r: r["status_label"], color=status_color),
+    Column("状态", status_flagged, color=status_color),
+]
+
+DUE_COLUMNS = [  # the task by its number (序号): the metric's name says more, in little room
+    field("到期日", "due"),
+    field("剩余天数", "days_left", right=True),
+    field("序号", "task", right=True),
+    field("指标", "name", wrap=True),
+    field("节点", "kind_label"),
+    field("要求", "what", wrap=True),
+    Column("完成情况", metric_summary, wrap=True),
+    Column("牵头单位", lambda r: "、".join(r["lead"]), wrap=True),
 ]
 
 UNIT_COLUMNS = [

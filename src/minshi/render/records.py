@@ -5,13 +5,15 @@ metric rows and journal entries (the report's own: `report_json`). Changed only 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from minshi.followup import MetricView, TaskView
+from minshi.followup import Due, MetricView, TaskView
 from minshi.models import Notice, Task, metric_deadline
 from minshi.rating import GRADE_LABELS, Grade
 from minshi.render.labels import STATUS_LABELS, metric_summary
+from minshi.render.plan_words import DUE_KINDS, due_what
 from minshi.render.text import number
 from minshi.store import ProgressEntry, Rating
 from minshi.store.entries import Closure
@@ -19,6 +21,33 @@ from minshi.store.entries import Closure
 
 def ratio(value: Decimal | float | None) -> float | None:
     return None if value is None else round(float(value), 4)
+
+
+def forecast_record(view: MetricView) -> dict[str, Any] | None:
+    """`{value_at_deadline, date_reached}`, or None (fewer than two reports, or done)."""
+    ahead = view.outlook.forecast
+    if ahead is None:
+        return None
+    reached = ahead.date_reached
+    return {
+        "value_at_deadline": number(ahead.value_at_deadline),
+        "date_reached": reached.isoformat() if reached else None,
+    }
+
+
+def plan_record(view: MetricView) -> dict[str, Any]:
+    """The metric's plan, stages and outlook: the fields of a metric record and a metric row
+    about the planned schedule and the early warning (docs/design.md)."""
+    m, outlook = view.metric, view.outlook
+    return {
+        "schedule": [{"by": p.by.isoformat(), "share": number(p.share)} for p in view.plan],
+        "stages": [{"name": s.name, "by": s.by.isoformat()} for s in m.stages],
+        "stage_expected": view.state.stage_expected,
+        "lag_months": outlook.lag_months,
+        "action": outlook.action,
+        "forecast": forecast_record(view),
+        "early_warning": outlook.early_warning,
+    }
 
 
 def metric_record(view: MetricView, notice: Notice) -> dict[str, Any]:
@@ -47,6 +76,7 @@ def metric_record(view: MetricView, notice: Notice) -> dict[str, Any]:
         "reported": number(view.reported),
         "verified": number(view.verified),
         "pending": view.pending,
+        **plan_record(view),
     }
 
 
@@ -146,9 +176,31 @@ def metric_rows(pairs: Iterable[tuple[TaskView, MetricView]]) -> list[dict[str, 
                 "stage": record["stage"],
                 "summary": record["summary"],
                 "pending": record["pending"],
+                **{k: record[k] for k in ("lag_months", "action", "forecast", "early_warning")},
             }
         )
     return rows
+
+
+def due_record(due: Due, as_of: date) -> dict[str, Any]:
+    """A date coming up for a metric: the `due` contract (docs/design.md)."""
+    (row,) = metric_rows([(due.view, due.metric)])
+    return {
+        **{k: row[k] for k in ("notice", "task", "task_name", "key", "name")},
+        "kind": due.kind,
+        "kind_label": DUE_KINDS[due.kind],
+        "due": due.day.isoformat(),
+        "days_left": due.days_left(as_of),
+        "share": number(due.share),
+        "stage": due.stage,
+        "what": due_what(due),
+        **{
+            k: row[k]
+            for k in ("target", "unit", "actual", "progress", "expected", "status", "status_label")
+        },
+        "lead": row["lead"],
+        "summary": row["summary"],
+    }
 
 
 def entry_record(e: ProgressEntry) -> dict[str, Any]:

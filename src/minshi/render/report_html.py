@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import html
 
-from minshi.render.labels import PALETTE, STATUS_LABELS, metric_state_text, shown_summary
+from minshi.render.circular_words import EARLY_WARNINGS, early_warning_lines
+from minshi.render.labels import (
+    PALETTE,
+    STATUS_LABELS,
+    metric_state_text,
+    shown_summary,
+)
 from minshi.render.report_blocks import Block, Cell, cell_text, report_blocks, year_paragraph
 from minshi.render.report_words import (
     counts_text,
@@ -266,6 +272,11 @@ def report_html(report: Report) -> str:
             ]
             out.append("</ul></li>")
         out.append("</ul>")
+    if report.early_warnings:
+        count = len(report.early_warnings)
+        out += [f'<h2 id="early-warnings">{esc(EARLY_WARNINGS)}（{count}项）</h2>', "<ol>"]
+        out += [f"<li>{esc(line)}</li>" for line in early_warning_lines(report)]
+        out.append("</ol>")
     out.append(f'<h2 id="stale">{esc(stale_heading(report))}（{len(report.stale_units)}个）</h2>')
     if report.stale_units:
         out += ["<ul>", *(f"<li>{esc(stale_text(s))}</li>" for s in report.stale_units), "</ul>"]

@@ -131,6 +131,14 @@ def report_record(report: Report) -> dict[str, Any]:
         ],
         "funds": _funds_record(report.funds),
         "year_end": _year_end_record(report),
+        "early_warnings": [
+            {
+                "task": row.task.id,
+                "task_name": row.task.name,
+                **metric_record(line.view, report.notice),
+            }
+            for row, line in report.early_warnings
+        ],
         "stale_days": report.stale_days,
         "stale_units": [
             {

@@ -5,6 +5,7 @@ Every value from the data is escaped: no live link, emphasis or markup comes fro
 
 from __future__ import annotations
 
+from minshi.render.circular_words import EARLY_WARNINGS, early_warning_lines
 from minshi.render.labels import STATUS_LABELS, metric_state_text, shown_summary
 from minshi.render.report_blocks import report_blocks, text_table, year_paragraph
 from minshi.render.report_words import (
@@ -91,6 +92,10 @@ def report_markdown(report: Report) -> str:
         for row, lines in attention_by_task(group):
             out += [f"- {row.task.id}. {_md(row.task.name)}"]
             out += [f"  - {_md(line.name)}：{_md(metric_state_text(line.view))}" for line in lines]
+        out += [""]
+    if report.early_warnings:
+        out += [f"## {EARLY_WARNINGS}（{len(report.early_warnings)}项）", ""]
+        out += [f"{n}. {_md(line)}" for n, line in enumerate(early_warning_lines(report), 1)]
         out += [""]
     out += [f"## {stale_heading(report)}（{len(report.stale_units)}个）", ""]
     out += [f"- {_md(stale_text(s))}" for s in report.stale_units] or ["无"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from minshi.render.circular_words import EARLY_WARNINGS, early_warning_lines
 from minshi.render.labels import (
     STATUS_LABELS,
     metric_state_text,
@@ -132,6 +133,10 @@ def report_text(report: Report) -> str:
             out += _wrapped(f"{row.task.id}. {row.task.name}", 4, len(str(row.task.id)) + 2)
             for line in lines:
                 out += _wrapped(f"· {line.name}：{metric_state_text(line.view)}", 6, 2)
+    if report.early_warnings:
+        out += ["", f"{EARLY_WARNINGS}（{len(report.early_warnings)}项）"]
+        for n, said in enumerate(early_warning_lines(report), start=1):
+            out += _wrapped(f"{n}. {said}", 2, len(str(n)) + 2)
     out += ["", f"{stale_heading(report)}（{len(report.stale_units)}个）"]
     if not report.stale_units:
         out += ["  无"]

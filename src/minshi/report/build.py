@@ -28,6 +28,7 @@ from datetime import date
 from decimal import Decimal
 
 from minshi.catalog import Catalog, answers_for
+from minshi.config import DEFAULT_ESCALATION, Escalation
 from minshi.errors import InputError
 from minshi.followup import TaskView, evaluate
 from minshi.models import Notice
@@ -64,6 +65,7 @@ def build_report(
     basis: Basis = "reported",
     year_end: bool = False,
     rule: GradeRule = GradeRule(),
+    escalation: Sequence[Escalation] = DEFAULT_ESCALATION,
 ) -> Report:
     """The report on one notice as of a date, for all its tasks or those of a unit / category;
     with `year_end`, the annual summary too. Without a date: today, or for the annual summary
@@ -89,7 +91,7 @@ def build_report(
         scope.append(f"{name}牵头" if lead else f"{name}牵头或配合")
     if category:
         scope.append(category)
-    rows = [_row(v) for v in evaluate(store, as_of, pairs, chosen.id, basis)]
+    rows = [_row(v) for v in evaluate(store, as_of, pairs, chosen.id, basis, escalation=escalation)]
 
     sections = []
     categories = list(dict.fromkeys(r.task.category for r in rows))
@@ -118,6 +120,7 @@ def build_report(
         unverified=sum(line.view.pending for row in rows for line in row.metrics),
         funds=build_funds(rows),
         year_end=_year_end(store, chosen, rows, as_of, rule) if year_end else None,
+        early_warnings=[(r, m) for r in rows for m in r.metrics if m.view.outlook.early_warning],
     )
 
 

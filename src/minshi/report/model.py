@@ -170,6 +170,8 @@ class Report(NamedTuple):
     unverified: int = 0  # figures shown that await the office's check (待审核)
     funds: Funds | None = None  # funds allocated and paid, when any was reported
     year_end: YearEnd | None = None  # the annual summary (report --year-end)
+    # on pace today, but forecast to miss the deadline at the pace of recent reports (预警)
+    early_warnings: list[tuple[ReportRow, MetricLine]] = []
 
     @property
     def rows(self) -> list[ReportRow]:

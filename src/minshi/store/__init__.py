@@ -6,6 +6,7 @@ from pathlib import Path
 
 from minshi.errors import InputError
 from minshi.store.entries import NewEntry, ProgressEntry, SeriesKey, journal_checksum
+from minshi.store.history import History, Reports
 from minshi.store.journal import BASES, Basis, Having
 from minshi.store.office import CopyResult, EvidenceFile, OfficeRecords, Store, copy_journal
 from minshi.store.ratings import Rating
@@ -18,9 +19,11 @@ __all__ = [
     "EvidenceFile",
     "OfficeRecords",
     "Having",
+    "History",
     "NewEntry",
     "ProgressEntry",
     "Rating",
+    "Reports",
     "SeriesKey",
     "Store",
     "copy_journal",
