@@ -128,7 +128,6 @@ def circular(
         day,
         notice=notice,
         escalation=state.escalation(),
-        returned=[],
     )
     data = render_circular(built, chosen, pretty=output is None and is_terminal())
     state.output(data, output, text=chosen != "docx")
@@ -183,7 +182,6 @@ def remind(
         notice=notice,
         within=within,
         escalation=state.escalation(),
-        returned=[],
     )
     if output is None:
         return state.emit(reminder_text(reminders[0]))

@@ -36,6 +36,7 @@ from minshi.report.model import SUMMARY_ORDER
 from minshi.schedule import month_end
 from minshi.status import Status, expected_progress
 from minshi.store import Store
+from minshi.store.entries import awaiting_correction
 
 SEVERE: tuple[Status, ...] = ("overdue", "far_behind")
 
@@ -195,6 +196,19 @@ def unit_sections(
     return sections
 
 
+def returned_as_of(store: Store, as_of: date, notice: str) -> list[Returned]:
+    """The reports of a notice the office had returned (退回) by the end of `as_of` that no
+    report recorded by then has put right: what units still had to correct on that day."""
+    known = [e for e in store.log(notice=notice) if e.recorded_at.date() <= as_of]
+    return [
+        Returned(
+            e.notice, e.task, e.metric, e.id, e.date, e.reason, e.reviewed_at.date(), e.reviewed_by
+        )  # fmt: skip
+        for e in awaiting_correction(known)
+        if e.reviewed_at is not None and e.reviewed_at.date() <= as_of
+    ]
+
+
 def build_circular(
     catalog: Catalog,
     store: Store,
@@ -202,10 +216,10 @@ def build_circular(
     *,
     notice: str | None = None,
     escalation: Sequence[Escalation] = DEFAULT_ESCALATION,
-    returned: Sequence[Returned] = (),
+    returned: Sequence[Returned] | None = None,
 ) -> Circular:
     """The circular on one notice as of a date; `returned` holds the reports the office has
-    returned (退回) in that notice."""
+    returned (退回) in that notice (default: those of the store, `returned_as_of`)."""
     chosen = catalog.notice(notice)
     period = chosen.notice.period
     if as_of < period.start:
@@ -216,6 +230,8 @@ def build_circular(
     pairs = catalog.select(notice=chosen.id)
     views = evaluate(store, as_of, pairs, chosen.id, escalation=escalation)
     since = as_of.replace(day=1)
+    if returned is None:
+        returned = returned_as_of(store, as_of, chosen.id)
     sections = unit_sections(views, as_of, since, escalation, returned)
     named = sorted((s for s in sections.values() if s.named), key=UnitSection.rank_key)
     warned = sorted((s for s in sections.values() if s.warnings and not s.named), key=_unit)

@@ -16,7 +16,7 @@ from minshi.config import DEFAULT_ESCALATION, Escalation
 from minshi.errors import InputError
 from minshi.followup import DEFAULT_WITHIN, MAX_WITHIN, Due, due_items, evaluate
 from minshi.models import Notice
-from minshi.report.circular import Returned, UnitSection, unit_sections
+from minshi.report.circular import Returned, UnitSection, returned_as_of, unit_sections
 from minshi.status import expected_progress
 from minshi.store import Store
 
@@ -51,7 +51,7 @@ def build_reminders(
     notice: str | None = None,
     within: int = DEFAULT_WITHIN,
     escalation: Sequence[Escalation] = DEFAULT_ESCALATION,
-    returned: Sequence[Returned] = (),
+    returned: Sequence[Returned] | None = None,
 ) -> list[Reminder]:
     """One reminder for the unit `lead`, or for every unit that leads a task of the notice."""
     if not 0 <= within <= MAX_WITHIN:
@@ -63,6 +63,8 @@ def build_reminders(
     pairs = catalog.select(notice=chosen.id, lead=lead)
     views = evaluate(store, as_of, pairs, chosen.id, escalation=escalation)
     since = (as_of.replace(day=1) - timedelta(days=1)).replace(day=1)
+    if returned is None:
+        returned = returned_as_of(store, as_of, chosen.id)
     sections = unit_sections(views, as_of, since, escalation, returned, units)
     period = chosen.notice.period
     expected = expected_progress(period.start, period.end, as_of)
