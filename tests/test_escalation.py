@@ -114,7 +114,7 @@ def test_the_office_s_rules_replace_the_defaults(cli: Invoke, isolated: Path) ->
             '[[escalation]]\nmonths = 2\naction = "x"\n',
             "[[escalation]] number 2: a second rule for 2 months",
         ),
-        ("rules = 1\n", "unknown setting rules (known: data, db, basis, escalation)"),
+        ("rules = 1\n", "unknown setting rules (known: data, db, basis, escalation, rating)"),
     ],
 )
 def test_a_bad_rule_is_refused(cli: Invoke, isolated: Path, text: str, problem: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -58,6 +59,8 @@ class Settings(NamedTuple):
     # which figures statuses and reports use: those reported, or those the office verified
     basis: Setting = Setting("reported", "default")
     escalation: Rules = Rules(DEFAULT_ESCALATION, "default")
+    # [rating]: above which shares (percent) a rating is 满意, or 基本满意; None: the defaults
+    grading: tuple[Decimal, Decimal] | None = None
 
 
 BASES = ("reported", "verified")
@@ -136,13 +139,36 @@ def _read_config(path: Path) -> dict[str, Any]:
         if basis not in BASES:
             raise DataFileError(f'{path}: basis must be "reported" or "verified", not {basis!r}')
         values["basis"] = basis
-    unknown = sorted(set(raw) - {"data", "db", "basis", "escalation"})
+    unknown = sorted(set(raw) - {"data", "db", "basis", "escalation", "rating"})
     if unknown:
-        known = "data, db, basis, escalation"
+        known = "data, db, basis, escalation, rating"
         raise DataFileError(f"{path}: unknown setting {', '.join(unknown)} (known: {known})")
     if "escalation" in raw:
         values["escalation"] = _escalation(raw["escalation"], path)
+    if "rating" in raw:
+        values["grading"] = _grading(raw["rating"], path)
     return values
+
+
+def _grading(raw: object, path: Path) -> tuple[Decimal, Decimal]:
+    """`[rating] satisfied_over = 50, satisfied_or_basic_over = 50`: the grade's thresholds,
+    percentages from 0 to below 100, the second no higher than the first."""
+    where = f"{path}: [rating]"
+    keys = ("satisfied_over", "satisfied_or_basic_over")
+    if not isinstance(raw, dict) or set(raw) - set(keys):
+        raise DataFileError(f"{where} takes {keys[0]} and {keys[1]} (percentages), e.g. 50")
+    numbers = []
+    for key in keys:
+        value = raw.get(key, 50)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise DataFileError(f"{where}: {key} must be a number, e.g. {key} = 50")
+        number = Decimal(str(value))
+        if not number.is_finite() or not 0 <= number < 100:
+            raise DataFileError(f"{where}: {key} must be from 0 to below 100, not {value}")
+        numbers.append(number)
+    if numbers[1] > numbers[0]:
+        raise DataFileError(f"{where}: {keys[1]} cannot be above {keys[0]}")
+    return numbers[0], numbers[1]
 
 
 def _escalation(raw: object, path: Path) -> tuple[Escalation, ...]:
@@ -220,6 +246,7 @@ def resolve(data_flag: str | None = None, db_flag: str | None = None) -> Setting
         config_file=config_path,
         basis=basis or Setting("reported", "default"),
         escalation=rules,
+        grading=file_values.get("grading"),
     )
 
 

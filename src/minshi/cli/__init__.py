@@ -136,6 +136,7 @@ COMMAND_MODULES = {
     "incomplete": ("followup",),
     "progress": ("progress", "review"),
     "report": ("report",),
+    "carry-over": ("report",),
     "circular": ("circular",),
     "due": ("circular",),
     "remind": ("circular",),

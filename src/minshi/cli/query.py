@@ -32,6 +32,7 @@ from minshi.render.columns import (
     task_columns,
     task_heading,
 )
+from minshi.render.labels import grade_rule_text
 from minshi.render.plan_words import escalation_text, plan_notes
 from minshi.render.records import task_record
 from minshi.render.terminal import history_chart, is_terminal, use_color
@@ -160,7 +161,7 @@ def validate(
     typer.echo(
         f"ok: {target} — {len(notices)} notice{'s' if len(notices) > 1 else ''}, {tasks} tasks, "
         f"{metrics} metrics, {len(catalog.unit_names())} units"
-        + (f"; {review} items still marked for review" if review else "")
+        + (f"; {review} item{'' if review == 1 else 's'} still marked for review" if review else "")
     )
 
 
@@ -177,6 +178,11 @@ def config(fmt: FormatOpt = Format.table) -> None:
             "setting": "escalation",
             "value": escalation_text(s.escalation.rules),
             "source": s.escalation.source,
+        },
+        {
+            "setting": "rating",
+            "value": grade_rule_text(state.grade_rule()),
+            "source": str(s.config_file) if s.grading else "default",
         },
     ]
     state.emit(render(records, fmt.value, CONFIG_COLUMNS))

@@ -58,6 +58,7 @@ def add(
         by=by,
         note=note,
         notice=notice,
+        rule=state.grade_rule(),
     )
     state.emit(safe_text(messages.rated(done)))
 
@@ -70,9 +71,8 @@ def list_(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The tasks rated, each with its latest rating and grade (满意, 基本满意, 不满意)."""
-    rated = ratings_as_of(
-        state.catalog(), state.store(), as_of_date(as_of), notice=notice, lead=lead
-    )
+    catalog, store, rule = state.catalog(), state.store(), state.grade_rule()
+    rated = ratings_as_of(catalog, store, as_of_date(as_of), notice=notice, lead=lead, rule=rule)
     if fmt == Format.table and not rated:
         return state.say("no task has been rated yet (minshi rating add)")
     columns = RATING_CSV_COLUMNS if fmt == Format.csv else RATING_COLUMNS

@@ -9,9 +9,12 @@ import typer
 from minshi.cli import state
 from minshi.cli.commands import Commands
 from minshi.cli.options import AsOfOpt, BasisOpt, LeadOpt, NoticeOpt, UnitOpt, as_of_date, statuses
+from minshi.files import write_file
+from minshi.render import messages
 from minshi.render.report import render_report, report_format
 from minshi.render.terminal import is_terminal
 from minshi.report import DEFAULT_STALE_DAYS, Report, build_report, failing
+from minshi.report.carry_over import carry_over_yaml
 from minshi.status import Status
 
 
@@ -66,6 +69,8 @@ FailOnOpt = Annotated[
 ]
 
 
+OverwriteOpt = Annotated[bool, typer.Option("--overwrite", help="Replace FILE if it exists.")]
+
 commands = Commands()
 
 
@@ -110,6 +115,7 @@ def report(
         basis=state.basis(basis),
         year_end=year_end,
         escalation=state.escalation(),
+        rule=state.grade_rule(),
     )
     data = render_report(built, chosen, pretty=output is None and is_terminal())
     state.output(data, output, text=chosen not in ("xlsx",), bom=chosen == "csv")
@@ -123,3 +129,36 @@ def _exit_if_failing(built: Report, wanted: set[Status]) -> None:
         labels = ", ".join(sorted({line.status for _, line in found}))
         state.say(f"minshi: {len(found)} metrics are {labels}")
         raise typer.Exit(1)
+
+
+@commands.command(
+    "carry-over",
+    epilog="Example: minshi carry-over --to 2025结转事项.yaml  (then: minshi validate "
+    "2025结转事项.yaml)",
+)
+def carry_over(
+    to: Annotated[
+        Path,
+        typer.Option("--to", metavar="FILE.yaml", help="Where to write the draft notice."),
+    ],
+    as_of: AsOfOpt = None,
+    notice: NoticeOpt = None,
+    basis: BasisOpt = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace FILE if it exists.")
+    ] = False,
+) -> None:
+    """Draft next year's notice section from what did not finish: the remaining targets."""
+    built = build_report(
+        state.catalog(),
+        state.store(),
+        as_of_date(as_of) if as_of else None,
+        notice=notice,
+        basis=state.basis(basis),
+        year_end=True,
+        rule=state.grade_rule(),
+    )
+    assert built.year_end is not None  # asked for
+    text = carry_over_yaml(built.notice, built.year_end, str(to))
+    write_file(to, text.encode("utf-8"), replace=overwrite)
+    state.say(messages.carried_over(to, built))

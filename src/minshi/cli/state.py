@@ -8,6 +8,7 @@ from minshi.catalog import Catalog, load
 from minshi.config import Escalation, Settings, resolve
 from minshi.errors import FileAccessError, StoreError
 from minshi.files import write_file
+from minshi.rating import GradeRule
 from minshi.render.terminal import for_stream
 from minshi.render.text import safe_text
 from minshi.store import Basis, Store, is_server_url, open_store
@@ -58,6 +59,12 @@ def basis(flag: str | None = None) -> Basis:
     """The basis asked for (`--basis`), else the one in force (minshi.toml, or reported)."""
     chosen = str(flag) if flag else settings().basis.value
     return "verified" if chosen == "verified" else "reported"
+
+
+def grade_rule() -> GradeRule:
+    """The office's rule for the grade of a rating ([rating] in minshi.toml), or the default."""
+    grading = settings().grading
+    return GradeRule(*grading) if grading else GradeRule()
 
 
 def escalation() -> tuple[Escalation, ...]:

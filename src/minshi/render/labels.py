@@ -18,6 +18,7 @@ from minshi.store.entries import decimal_text
 
 if TYPE_CHECKING:
     from minshi.followup import MetricView
+    from minshi.rating import GradeRule
     from minshi.store import Rating
 
 STATUS_LABELS: dict[str, str] = {
@@ -232,3 +233,9 @@ def rating_text(rating: Rating) -> str:
         return parts
     share = rating.votes.shares()[0]
     return f"{parts} (满意 {round(float(share), 1):g}%)"
+
+
+def grade_rule_text(rule: GradeRule) -> str:
+    """'满意：满意票超过50%；基本满意：满意与基本满意票合计超过50%；其余不满意'."""
+    satisfied, either = (decimal_text(n.normalize()) for n in rule)
+    return f"满意：满意票超过{satisfied}%；基本满意：满意与基本满意票合计超过{either}%；其余不满意"
