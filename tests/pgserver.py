@@ -1,7 +1,8 @@
 """A throwaway PostgreSQL cluster for the tests: one per session, on a free localhost port.
 
-Started by the `postgres_server` fixture (tests/conftest.py). `.ci/postgres.sh` installs the
-server in CI; where it is missing a test needing it fails under CI and is skipped elsewhere.
+Started by the `postgres_server` fixture (tests/conftest.py); with pytest-xdist each worker is a
+session of its own, with its own cluster, folder and port. `scripts/test.sh` installs the server;
+where it is missing, a test needing it fails saying so (it is never skipped).
 """
 
 from __future__ import annotations
@@ -55,23 +56,39 @@ class PostgresServer:
             "--no-locale",
             "--no-sync",
         )
-        options = (
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
-            " -c fsync=off -c full_page_writes=off -c max_connections=60"
-        )
-        self.run(
-            "pg_ctl",
-            "-D",
-            str(data),
-            "-l",
-            str(self.root / "log"),
-            "-o",
-            options,
-            "-w",
-            "-t",
-            "60",
-            "start",
-        )
+        log = self.root / "log"
+        # The port was free when chosen, but another process (another xdist worker starting its
+        # own cluster, say) may bind it first: then the server starts again on another one.
+        for attempt in range(1, 6):
+            logged = log.stat().st_size if log.exists() else 0
+            options = (
+                f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
+                " -c fsync=off -c full_page_writes=off -c max_connections=60"
+            )
+            try:
+                self.run(
+                    "pg_ctl",
+                    "-D",
+                    str(data),
+                    "-l",
+                    str(log),
+                    "-o",
+                    options,
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
+                )
+                return
+            except RuntimeError:
+                taken = False
+                if log.exists():
+                    with log.open("rb") as f:
+                        f.seek(logged)
+                        taken = b"could not bind" in f.read()
+                if not taken or attempt == 5:
+                    raise
+                self.port = free_port()
 
     def stop(self) -> None:
         self.run("pg_ctl", "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop")
@@ -104,10 +121,7 @@ def postgres_bindir() -> Path:
         return initdb.parent
     found = shutil.which("initdb")
     if found is None:
-        message = "PostgreSQL is not installed (.ci/postgres.sh installs it)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        pytest.fail("PostgreSQL's server is not installed: bash scripts/test.sh installs it")
     return Path(found).resolve().parent
 
 

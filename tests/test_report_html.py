@@ -129,7 +129,7 @@ def chromium() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
     if path is None:
         pytest.fail(
-            "chromium is not installed: run .ci/browser.sh (installs chromium, fonts-noto-cjk)"
+            "chromium is not installed: bash scripts/test.sh installs it (and fonts-noto-cjk)"
         )
     return path
 

@@ -212,7 +212,7 @@ def test_other_sheets(xlsx: Path) -> None:
 def test_libreoffice_opens_it_with_the_numbers_intact(xlsx: Path, tmp_path: Path) -> None:
     office = shutil.which("libreoffice") or shutil.which("soffice")
     if office is None:
-        pytest.fail("libreoffice is not installed: run .ci/browser.sh (installs libreoffice-calc)")
+        pytest.fail("libreoffice is not installed: bash scripts/test.sh installs it")
     out = tmp_path / "converted"
     result = subprocess.run(
         [

@@ -147,9 +147,10 @@ def test_only_the_input_cells_are_unlocked_and_the_sheet_is_protected(cli: Invok
     def cell(row: int, key: str) -> str:
         return str(ws.cell(row, cols[key]).coordinate)
 
-    expected = {cell(quantity, k) for k in ("value", "date", "invested", "note")}
-    expected |= {cell(second, k) for k in ("value", "date", "note")}  # investment: first row only
-    expected |= {cell(milestone, k) for k in ("date", "done", "percent", "stage", "invested")}
+    money = ("invested", "allocated", "paid")
+    expected = {cell(quantity, k) for k in ("value", "date", "note", *money)}
+    expected |= {cell(second, k) for k in ("value", "date", "note")}  # money: first row only
+    expected |= {cell(milestone, k) for k in ("date", "done", "percent", "stage", *money)}
     expected |= {cell(milestone, "note")}
     assert expected <= unlocked
     rows = {quantity, second, milestone}
@@ -366,7 +367,7 @@ def libreoffice() -> str:
     if found is None:
         pytest.fail(
             "LibreOffice is needed to check that the template opens outside Excel: "
-            "apt-get install libreoffice-calc-nogui (.ci/browser.sh does it in CI)"
+            "bash scripts/test.sh installs it"
         )
     return found
 

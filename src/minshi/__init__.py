@@ -43,6 +43,11 @@ _EXPORTS = {
     "metrics_as_of": "minshi.followup",
     "build_report": "minshi.report",
     "render_report": "minshi.render.report",
+    "build_circular": "minshi.report",
+    "render_circular": "minshi.render.circular",
+    "rate": "minshi.progress.rating",
+    "ratings_as_of": "minshi.progress.rating",
+    "carry_over_yaml": "minshi.report.carry_over",
     "MinshiError": "minshi.errors",
     "InputError": "minshi.errors",
     "DataFileError": "minshi.errors",
@@ -70,6 +75,11 @@ __all__ = [
     "metrics_as_of",
     "build_report",
     "render_report",
+    "build_circular",
+    "render_circular",
+    "rate",
+    "ratings_as_of",
+    "carry_over_yaml",
     "MinshiError",
     "InputError",
     "DataFileError",
@@ -82,10 +92,13 @@ if TYPE_CHECKING:
     from minshi.errors import DataFileError, InputError, MinshiError, StoreError
     from minshi.followup import metrics_as_of, task_as_of, tasks_as_of
     from minshi.progress.check import Submission
+    from minshi.progress.rating import rate, ratings_as_of
     from minshi.progress.record import import_file, journal, record, undo
     from minshi.progress.review import close, reopen, returned, send_back, verify
+    from minshi.render.circular import render_circular
     from minshi.render.report import render_report
-    from minshi.report import build_report
+    from minshi.report import build_circular, build_report
+    from minshi.report.carry_over import carry_over_yaml
     from minshi.store import Store
 
 

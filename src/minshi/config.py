@@ -1,17 +1,22 @@
-"""Where the notice data and the progress store are: resolved in one place.
+"""Where the notice data and the progress store are, and the office's escalation rules: resolved
+in one place.
 
 Precedence: flag > environment (MINSHI_DATA, MINSHI_DB) > a minshi.toml in the current folder or
 any parent (paths relative to that file) > built-in default. The same for `basis` (which figures
-count: reported, or verified by the office), set by `--basis` or in minshi.toml.
+count: reported, or verified by the office), set by `--basis` or in minshi.toml. The escalation
+rules (`[[escalation]]` tables: after how many months behind in a row which action is due) come
+from minshi.toml or the defaults (`DEFAULT_ESCALATION`), all of them from one or the other.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from minshi.errors import DataFileError, FileAccessError, InputError
 
@@ -23,15 +28,57 @@ class Setting(NamedTuple):
     source: str  # "--data", "MINSHI_DATA", "/path/minshi.toml", "default"
 
 
+class Escalation(NamedTuple):
+    """A rule of the office: after `months` month-ends in a row behind 序时进度, `action` is due
+    (from the day `since` = (month, day) of the year on, when given: 三季度仍滞后 → 07-01). Of
+    the rules that apply, the last one listed counts (`action_due`)."""
+
+    months: int
+    action: str
+    since: tuple[int, int] | None = None
+
+
+# 连续滞后1个月督促整改，2个月约谈单位主要负责人，3个月及以上通报批评
+DEFAULT_ESCALATION: tuple[Escalation, ...] = (
+    Escalation(1, "督促整改"),
+    Escalation(2, "约谈单位主要负责人"),
+    Escalation(3, "通报批评"),
+)
+MAX_RULE_MONTHS = 120
+MAX_ACTION = 200  # characters
+
+
+class Rules(NamedTuple):
+    rules: tuple[Escalation, ...]
+    source: str  # "/path/minshi.toml" or "default"
+
+
 class Settings(NamedTuple):
     data: Setting
     db: Setting
     config_file: Path | None
     # which figures statuses and reports use: those reported, or those the office verified
     basis: Setting = Setting("reported", "default")
+    escalation: Rules = Rules(DEFAULT_ESCALATION, "default")
+    # [rating]: above which shares (percent) a rating is 满意, or 基本满意; None: the defaults
+    grading: tuple[Decimal, Decimal] | None = None
 
 
 BASES = ("reported", "verified")
+
+
+def action_due(lag_months: int, as_of: date, rules: Sequence[Escalation]) -> str | None:
+    """The action due after `lag_months` months behind in a row as of a date: of the rules that
+    apply (enough months, and `since` reached in the year), the last one listed. Rules are
+    listed from the lightest to the heaviest, as the defaults are."""
+    action = None
+    if lag_months >= 1:
+        for rule in rules:
+            if rule.months <= lag_months and (
+                rule.since is None or (as_of.month, as_of.day) >= rule.since
+            ):
+                action = rule.action
+    return action
 
 
 def bundled_notice() -> Path:
@@ -68,7 +115,7 @@ def find_config(start: Path | None = None) -> Path | None:
     return None
 
 
-def _read_config(path: Path) -> dict[str, str]:
+def _read_config(path: Path) -> dict[str, Any]:
     import tomllib  # only where an office keeps a minshi.toml
 
     try:
@@ -78,7 +125,7 @@ def _read_config(path: Path) -> dict[str, str]:
         raise FileAccessError(f"{path}: cannot read the configuration: {e.strerror}") from e
     except tomllib.TOMLDecodeError as e:
         raise DataFileError(f"{path}: not a valid configuration file: {e}") from e
-    values: dict[str, str] = {}
+    values: dict[str, Any] = {}
     for key in ("data", "db"):
         value = raw.get(key)
         if value is None:
@@ -93,11 +140,84 @@ def _read_config(path: Path) -> dict[str, str]:
         if basis not in BASES:
             raise DataFileError(f'{path}: basis must be "reported" or "verified", not {basis!r}')
         values["basis"] = basis
-    unknown = sorted(set(raw) - {"data", "db", "basis"})
+    unknown = sorted(set(raw) - {"data", "db", "basis", "escalation", "rating"})
     if unknown:
-        known = "data, db, basis"
+        known = "data, db, basis, escalation, rating"
         raise DataFileError(f"{path}: unknown setting {', '.join(unknown)} (known: {known})")
+    if "escalation" in raw:
+        values["escalation"] = _escalation(raw["escalation"], path)
+    if "rating" in raw:
+        values["grading"] = _grading(raw["rating"], path)
     return values
+
+
+def _grading(raw: object, path: Path) -> tuple[Decimal, Decimal]:
+    """`[rating] satisfied_over = 50, satisfied_or_basic_over = 50`: the grade's thresholds,
+    percentages from 0 to below 100, the second no higher than the first."""
+    where = f"{path}: [rating]"
+    keys = ("satisfied_over", "satisfied_or_basic_over")
+    if not isinstance(raw, dict) or set(raw) - set(keys):
+        raise DataFileError(f"{where} takes {keys[0]} and {keys[1]} (percentages), e.g. 50")
+    numbers = []
+    for key in keys:
+        value = raw.get(key, 50)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise DataFileError(f"{where}: {key} must be a number, e.g. {key} = 50")
+        number = Decimal(str(value))
+        if not number.is_finite() or not 0 <= number < 100:
+            raise DataFileError(f"{where}: {key} must be from 0 to below 100, not {value}")
+        numbers.append(number)
+    if numbers[1] > numbers[0]:
+        raise DataFileError(f"{where}: {keys[1]} cannot be above {keys[0]}")
+    return numbers[0], numbers[1]
+
+
+def _escalation(raw: object, path: Path) -> tuple[Escalation, ...]:
+    """`[[escalation]]` tables as rules; DataFileError naming the first thing wrong."""
+    where = f"{path}: [[escalation]]"
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        raise DataFileError(f"{where} must be tables, e.g. [[escalation]] months = 2 …")
+    rules: list[Escalation] = []
+    for n, item in enumerate(raw, start=1):
+        here = f"{where} number {n}"
+        unknown = sorted(set(item) - {"months", "action", "since"})
+        if unknown:
+            raise DataFileError(
+                f"{here}: unknown key {', '.join(unknown)} (known: months, action, since)"
+            )
+        months, action = item.get("months"), item.get("action")
+        if isinstance(months, bool) or not isinstance(months, int):
+            raise DataFileError(f"{here}: months must be a whole number, e.g. months = 2")
+        if not 1 <= months <= MAX_RULE_MONTHS:
+            raise DataFileError(f"{here}: months must be from 1 to {MAX_RULE_MONTHS}, not {months}")
+        if not isinstance(action, str) or not action.strip():
+            raise DataFileError(f'{here}: action must be text in quotes, e.g. action = "约谈"')
+        if len(action) > MAX_ACTION or not action.isprintable():
+            raise DataFileError(
+                f"{here}: action must be one line of at most {MAX_ACTION} characters"
+            )
+        rule = Escalation(months, action.strip(), _since(item.get("since"), here))
+        if any((r.months, r.since) == (rule.months, rule.since) for r in rules):
+            raise DataFileError(f"{here}: a second rule for {months} months")
+        rules.append(rule)
+    return tuple(rules)
+
+
+def _since(raw: object, here: str) -> tuple[int, int] | None:
+    """`since = "07-01"`: a day of the year as (month, day)."""
+    if raw is None:
+        return None
+    text = raw if isinstance(raw, str) else ""
+    month, _, day = text.partition("-")
+    try:
+        if not (month.isdigit() and day.isdigit() and len(month) == len(day) == 2):
+            raise ValueError
+        date(2024, int(month), int(day))  # a leap year: 02-29 is a day of some years
+    except ValueError:
+        raise DataFileError(
+            f'{here}: since must be a day of the year as "MM-DD", e.g. since = "07-01"'
+        ) from None
+    return int(month), int(day)
 
 
 def resolve(data_flag: str | None = None, db_flag: str | None = None) -> Settings:
@@ -118,7 +238,17 @@ def resolve(data_flag: str | None = None, db_flag: str | None = None) -> Setting
     data = pick(data_flag, "--data", "MINSHI_DATA", "data", bundled_notice)
     db = pick(db_flag, "--db", "MINSHI_DB", "db", default_db)
     basis = Setting(file_values["basis"], str(config_path)) if "basis" in file_values else None
-    return Settings(data, db, config_path, basis or Setting("reported", "default"))
+    rules = Rules(DEFAULT_ESCALATION, "default")
+    if "escalation" in file_values:
+        rules = Rules(file_values["escalation"], str(config_path))
+    return Settings(
+        data=data,
+        db=db,
+        config_file=config_path,
+        basis=basis or Setting("reported", "default"),
+        escalation=rules,
+        grading=file_values.get("grading"),
+    )
 
 
 def redact(url: str) -> str:

@@ -28,3 +28,15 @@ def parse_day(text: str, what: str = "date") -> date:
         raise InputError(
             f"{what} '{text}' is not a real date (use YYYY-MM-DD, e.g. 2024-06-30)"
         ) from None
+
+
+_MONTH = re.compile(r"(\d{4})\s*(?:[-/.年]\s*(\d{1,2})\s*月?|(\d{2}))")
+
+
+def parse_month(text: str, what: str = "month") -> tuple[int, int]:
+    """A month as (year, month): 2024-06, 2024-6, 2024/06, 202406, 2024年6月."""
+    found = _MONTH.fullmatch(text.strip())
+    month = int(found.group(2) or found.group(3)) if found else 0
+    if found is None or not 1 <= month <= 12 or not 1 <= int(found.group(1)):
+        raise InputError(f"{what} '{text}' is not a month (use YYYY-MM, e.g. 2024-06)")
+    return int(found.group(1)), month

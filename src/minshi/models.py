@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple
 
 if TYPE_CHECKING:  # at run time, `schema_constraints()` supplies these when validating
-    from annotated_types import Ge, Gt, Len, Lt, MinLen
+    from annotated_types import Ge, Gt, Le, Len, Lt, MinLen
 
 
 MAX_TASK_ID = 999_999_999  # what `minshi show N` reads as a task number
@@ -76,6 +76,21 @@ class Revision(NamedTuple):
     reason: str = ""
 
 
+class SchedulePoint(NamedTuple):
+    """A point of a planned schedule (进度计划): the cumulative share of the target, in percent,
+    expected by the end of a date (e.g. 60 by 2024-06-30)."""
+
+    by: date
+    share: Annotated[Decimal, Ge(0), Le(100)]
+
+
+class Stage(NamedTuple):
+    """A dated stage of a milestone (开工, 主体完工, 竣工验收): to be reached by the end of `by`."""
+
+    name: NonEmpty
+    by: date
+
+
 class Metric(NamedTuple):
     """One measurable target of a task; the first of a task is its primary one."""
 
@@ -92,6 +107,15 @@ class Metric(NamedTuple):
     parent: str | None = None  # key of the metric this one is a part of
     revisions: list[Revision] = []
     note: str | None = None
+    schedule: list[SchedulePoint] = []  # planned progress; none: the straight line (序时进度)
+    stages: list[Stage] = []  # milestones: the stages to reach, in order, with their dates
+
+
+class Funds(NamedTuple):
+    """A task's money plan (万元): the whole, and what each level of government gives."""
+
+    plan: Annotated[Decimal, Ge(0)] | None = None  # 计划投资; the same as `investment_plan`
+    sources: dict[NonEmpty, Annotated[Decimal, Ge(0)]] = {}  # 中央, 市级, 区级, 社会资本 …
 
 
 class Task(NamedTuple):
@@ -105,6 +129,9 @@ class Task(NamedTuple):
     cooperating_more: bool = False  # the notice ends the list with "等"
     investment_plan: Annotated[Decimal, Ge(0)] | None = None  # 万元
     remark: str | None = None  # 备注
+    voted: bool = False  # 人大代表票决产生的项目
+    funds: Funds | None = None  # the plan by source; its plan is `investment_plan`
+    schedule: list[SchedulePoint] = []  # the plan of every metric without its own (not milestones)
 
     @property
     def primary(self) -> Metric:
@@ -138,14 +165,22 @@ def metric_deadline(metric: Metric, notice: NoticeInfo) -> date:
     return metric.deadline or notice.period.end
 
 
+def plan_of(metric: Metric, task: Task) -> list[SchedulePoint]:
+    """The schedule in force for a metric: its own, else its task's (never for a milestone,
+    which is planned with stages)."""
+    if metric.kind == "milestone":
+        return []
+    return metric.schedule or task.schedule
+
+
 def schema_constraints() -> None:
     """Make the bounds in the annotations above (Gt, MinLen …) resolvable, for pydantic.
 
     The annotations are strings (PEP 563) that only a validator reads, so the bounds are
     imported when a notice is validated, not every time minshi starts (a cached run never
     validates)."""
-    from annotated_types import Ge, Gt, Len, Lt, MinLen  # loaded with pydantic, to validate
+    from annotated_types import Ge, Gt, Le, Len, Lt, MinLen  # loaded with pydantic, to validate
 
     globals().update(
-        Ge=Ge, Gt=Gt, Len=Len, Lt=Lt, MinLen=MinLen, NonEmpty=Annotated[str, MinLen(1)]
+        Ge=Ge, Gt=Gt, Le=Le, Len=Len, Lt=Lt, MinLen=MinLen, NonEmpty=Annotated[str, MinLen(1)]
     )

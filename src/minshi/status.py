@@ -22,18 +22,23 @@ Decisions where DESIGN.md leaves room:
 - A metric without a target in force (e.g. 以市级实际下达为准, not yet set) is `not_measured`,
   even after its deadline: there is nothing to judge it against.
 - Non-finite values (NaN, Infinity) are not measurements: they count as no report.
+- 序时进度 follows the metric's planned schedule when it has one (`schedule.planned_expected`);
+  a milestone with dated stages is `behind` one stage short of the stage due by the date and
+  `far_behind` two or more short (its deadline and `done` still come first).
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Literal, NamedTuple
 
-from minshi.models import Bands, Metric, Period
+from minshi.models import Bands, Metric, Period, SchedulePoint
+from minshi.schedule import planned_expected, stage_expected, stages_behind
 
 Status = Literal[
     "done", "overdue", "ahead", "on_track", "behind", "far_behind", "not_measured", "closed"
@@ -55,6 +60,8 @@ STATUS_ORDER: tuple[Status, ...] = (
 FINISHED: frozenset[Status] = frozenset({"done", "closed"})  # nothing more to do: not incomplete
 
 _RANK: dict[Status, int] = {status: rank for rank, status in enumerate(STATUS_ORDER)}
+# behind 序时进度 at a month-end, for the months in a row (overdue is the furthest behind)
+BEHIND: tuple[Status, ...] = ("behind", "far_behind", "overdue")
 _HUNDRED = Fraction(100)
 
 
@@ -73,8 +80,9 @@ class MetricState(NamedTuple):
     target: Decimal | None  # the target in force as of D (revisions applied)
     actual: Decimal | None  # value, or 形象进度 % for milestones (100 when done)
     progress: float | None  # ratio, uncapped (0.42 = 42 %); None when not measurable
-    expected: float  # 序时进度 ratio in [0, 1]
+    expected: float  # 序时进度 ratio in [0, 1] (following the plan, when there is one)
     deadline: date
+    stage_expected: str | None = None  # milestones with stages: the stage due by the date
 
 
 def target_as_of(metric: Metric, as_of: date) -> Decimal | None:
@@ -87,6 +95,7 @@ def target_as_of(metric: Metric, as_of: date) -> Decimal | None:
     return target
 
 
+@functools.lru_cache(maxsize=256)  # the metrics of a notice share a few deadlines and dates
 def _expected(start: date, deadline: date, as_of: date) -> Fraction:
     total = max((deadline - start).days, 0) + 1
     elapsed = (as_of - start).days + 1
@@ -153,8 +162,10 @@ def _met(metric: Metric, actual: Decimal, target: Decimal, bands: Bands) -> bool
     return actual >= target  # ">=", "=" (exceeding counts as met) and unspecified
 
 
+@functools.lru_cache(maxsize=64)
 def _points(band: Decimal) -> Fraction:
-    """A band in percentage points as a ratio (10 points → 1/10)."""
+    """A band in percentage points as a ratio (10 points → 1/10); the few bands in use are
+    remembered, since every metric of every month-end looked at is judged with them."""
     return Fraction(_finite(band) or Decimal(0)) / _HUNDRED
 
 
@@ -176,22 +187,37 @@ def metric_state(
     as_of: date,
     period: Period,
     bands: Bands = Bands(),
+    schedule: Sequence[SchedulePoint] | None = None,
 ) -> MetricState:
-    """The status of one metric as of a date, with the figures it was judged on."""
+    """The status of one metric as of a date, with the figures it was judged on. `schedule` is
+    the plan in force (`models.plan_of`: the metric's own or its task's); by default the
+    metric's own."""
     deadline = metric.deadline or period.end
-    expected = _expected(period.start, deadline, as_of)
+    plan = metric.schedule if schedule is None else schedule
+    if plan:
+        expected = planned_expected(period.start, deadline, as_of, plan)
+    else:
+        expected = _expected(period.start, deadline, as_of)
     target = _finite(target_as_of(metric, as_of))
     late = as_of > deadline
+    due = stage_expected(metric.stages, as_of)
+    due_name = due.name if due is not None else None
 
     def state(status: Status, actual: Decimal | None, progress: Fraction | None) -> MetricState:
-        return MetricState(status, target, actual, _as_float(progress), float(expected), deadline)
+        return MetricState(
+            status, target, actual, _as_float(progress), float(expected), deadline, due_name
+        )
 
     if metric.kind == "milestone":
         if reading is not None and reading.done:
             return state("done", Decimal(100), Fraction(1))
         percent = _finite(reading.percent) if reading is not None else None
         progress = _ratio(metric, percent, target)
-        return state("overdue" if late else "on_track", percent, progress)
+        if late:
+            return state("overdue", percent, progress)
+        short = stages_behind(metric.stages, reading.stage if reading else None, as_of)
+        status: Status = "on_track" if short == 0 else "behind" if short == 1 else "far_behind"
+        return state(status, percent, progress)
 
     actual = _finite(reading.value) if reading is not None else None
     progress = _ratio(metric, actual, target)
@@ -212,6 +238,66 @@ def metric_state(
         return state("behind" if over_cap else "not_measured", actual, progress)
     status = _by_pace(pace, expected, bands, may_lead=metric.kind != "percent")
     return state(status, actual, progress)
+
+
+def goal_value(
+    metric: Metric, target: Decimal | None, bands: Bands = Bands()
+) -> Fraction | Decimal | None:
+    """The value at which a target is met (the rule of `done`): the target itself, or for `~`
+    the target less `bands.approx` percent; None without a target in force. Milestones: 100."""
+    if metric.kind == "milestone":
+        return Decimal(100)
+    target = _finite(target)
+    if target is None:
+        return None
+    if metric.comparator == "~":
+        approx = Fraction(_finite(bands.approx) or Decimal(0))
+        return Fraction(target) * (_HUNDRED - approx) / _HUNDRED
+    return target
+
+
+def is_behind(
+    metric: Metric,
+    reading: Reading | None,
+    *,
+    as_of: date,
+    period: Period,
+    bands: Bands = Bands(),
+    schedule: Sequence[SchedulePoint] | None = None,
+) -> bool:
+    """Whether `metric_state` says `behind`, `far_behind` or `overdue`. The common case (a figure
+    reported for a `>=` or `=` target above 0, not met, before the deadline, no revisions) is
+    decided in integers — the months behind in a row ask it of every month-end — and every other
+    case by `metric_state` itself."""
+    deadline = metric.deadline or period.end
+    value = reading.value if reading is not None else None
+    target = metric.target
+    if (
+        metric.kind == "milestone"
+        or metric.comparator not in (">=", "=")
+        or metric.revisions
+        or value is None
+        or target is None
+        or not (value.is_finite() and target.is_finite() and target > 0)
+        or as_of > deadline
+    ):
+        state = metric_state(
+            metric, reading, as_of=as_of, period=period, bands=bands, schedule=schedule
+        )
+        return state.status in BEHIND
+    if value >= target:
+        return False  # done
+    plan = metric.schedule if schedule is None else schedule
+    expected = (
+        planned_expected(period.start, deadline, as_of, plan)
+        if plan
+        else _expected(period.start, deadline, as_of)
+    )
+    # behind when expected - value/target > the band: value/target < bound
+    bound = expected - _points(bands.behind)
+    vn, vd = value.as_integer_ratio()
+    tn, td = target.as_integer_ratio()
+    return vn * td * bound.denominator < bound.numerator * tn * vd
 
 
 def worst(statuses: Iterable[Status]) -> Status:

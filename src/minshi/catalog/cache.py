@@ -33,7 +33,7 @@ from minshi.config import cache_dir
 from minshi.files import read_regular, write_private
 from minshi.models import Notice, is_model
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 MAX_CACHE_BYTES = 64 * 1024 * 1024  # 200 notices take about 5 MB
 
 Fingerprint = list[tuple[str, int, int, str]]
@@ -91,6 +91,8 @@ def encode(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, list):
         return [encode(item) for item in value]
+    if isinstance(value, dict):
+        return {key: encode(item) for key, item in value.items()}
     return value
 
 
@@ -132,7 +134,7 @@ def _decoder(name: str) -> Callable[[Any], Any]:
     province's cache holds tens of thousands of objects."""
     classes = _model_classes()
     cls = classes[name]
-    decimals, dates, ones, manys = [], [], [], []
+    decimals, dates, ones, manys, decimal_maps = [], [], [], [], []
     for position, field_name in enumerate(cls._fields):
         kind = str(cls.__annotations__[field_name])
         nested = [n for n in classes if re.search(rf"\b{n}\b", kind)]
@@ -140,6 +142,8 @@ def _decoder(name: str) -> Callable[[Any], Any]:
             manys.append((position, nested[0]))
         elif nested:
             ones.append((position, nested[0]))
+        elif kind.startswith("dict[") and "Decimal" in kind:
+            decimal_maps.append(position)
         elif "Decimal" in kind:
             decimals.append(position)
         elif re.search(r"\b(date|Day)\b", kind):
@@ -155,6 +159,10 @@ def _decoder(name: str) -> Callable[[Any], Any]:
         for position in dates:
             if raw[position] is not None:
                 raw[position] = _date(raw[position])
+        for position in decimal_maps:
+            if type(raw[position]) is not dict:
+                raise Damaged(f"not a table of numbers in a {name}")
+            raw[position] = {key: _decimal(v) for key, v in raw[position].items()}
         for position, inner in ones:
             if raw[position] is not None:
                 raw[position] = _decoder(inner)(raw[position])

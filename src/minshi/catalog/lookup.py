@@ -156,10 +156,12 @@ class Catalog:
         unit: str | None = None,
         category: str | None = None,
         search: str | None = None,
+        voted: bool = False,
     ) -> list[tuple[Notice, Task]]:
         """The tasks a command is asked about, in catalog order: of one notice, led by a unit
         (or owning a part of a split target), cooperated on, either, of a category, with a text
-        in the name or target. Unknown notices, units and categories raise InputError."""
+        in the name or target, voted by the people's congress (票决). Unknown notices, units and
+        categories raise InputError."""
         chosen = [self.notice(notice)] if notice is not None else self.notices
         roles = [
             (role, self.resolve_unit(name))
@@ -173,6 +175,7 @@ class Catalog:
             for n in chosen
             for task in n.tasks
             if (not category or task.category == category)
+            and (not voted or task.voted)
             and (not search or search in task.name or search in task.target_text)
             and all(takes_part(task, name, role) for role, name in roles)  # type: ignore[arg-type]
         ]

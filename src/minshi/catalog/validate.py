@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from minshi.catalog.files import MAX_FILE_BYTES
+from minshi.catalog.plans import plan_problems
 from minshi.catalog.yamlsafe import Loc, decode, line_of, read_yaml
 from minshi.errors import DataFileError, FileAccessError
 from minshi.files import NotRegularFile, TooLarge, read_regular
@@ -197,7 +198,8 @@ def _schema_problems(data: dict[str, Any]) -> tuple[Notice | None, _Findings]:
     if "tasks" not in data:
         problems.append((("tasks",), "required field is missing"))
     review = _validated(list[str], data.get("review", []), ("review",), found)
-    tasks, units = sections["tasks"], sections["units"]
+    tasks: list[Any] = [_with_plan(task) for task in sections["tasks"]]
+    units = sections["units"]
     problems.extend(_invariant_problems(info, tasks, [u for u in units if u is not None]))
     if problems or info is None:
         return None, found
@@ -229,6 +231,7 @@ def _invariant_problems(
                 for j, unit_name in enumerate(getattr(task, role)):
                     if unit_name not in names:
                         yield ("tasks", i, role, j), f"unit '{unit_name}' is not in the units list"
+        yield from ((("tasks", i, "funds") + sub, what) for sub, what in _funds_problems(task))
         keys = [m.key for m in task.metrics]
         for j, metric in enumerate(task.metrics):
             loc: Loc = ("tasks", i, "metrics", j)
@@ -241,6 +244,35 @@ def _invariant_problems(
                 yield (*loc, "owner"), f"unit '{metric.owner}' is not in the units list"
             if info and metric.deadline is not None and metric.deadline < info.period.start:
                 yield (*loc, "deadline"), "the deadline is before the notice's period starts"
+        yield from ((("tasks", i, *sub), what) for sub, what in plan_problems(task, info))
+
+
+def _with_plan(task: Task | None) -> Task | None:
+    """`funds.plan` and `investment_plan` are one figure: a task giving one has both."""
+    if task is None or task.funds is None:
+        return task
+    if task.investment_plan is None and task.funds.plan is not None:
+        return task._replace(investment_plan=task.funds.plan)
+    if task.funds.plan is None and task.investment_plan is not None:
+        return task._replace(funds=task.funds._replace(plan=task.investment_plan))
+    return task
+
+
+def _funds_problems(task: Task) -> Iterator[tuple[Loc, str]]:
+    funds = task.funds
+    if funds is None or funds.plan is None:
+        return
+    if task.investment_plan is not None and task.investment_plan != funds.plan:
+        yield (
+            ("plan",),
+            (
+                f"the plan {funds.plan} differs from investment_plan {task.investment_plan}: "
+                "give one of them"
+            ),
+        )
+    given = sum(funds.sources.values(), Decimal(0))
+    if given > funds.plan:
+        yield ("sources",), f"the sources add up to {given} 万元, more than the plan {funds.plan}"
 
 
 def _metric_problems(metric: Metric, task: Task) -> Iterator[tuple[Loc, str]]:

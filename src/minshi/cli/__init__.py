@@ -136,11 +136,16 @@ COMMAND_MODULES = {
     "incomplete": ("followup",),
     "progress": ("progress", "review"),
     "report": ("report",),
+    "carry-over": ("report",),
+    "circular": ("circular",),
+    "due": ("circular",),
+    "remind": ("circular",),
     "import-notice": ("notice",),
     "db": ("db",),
     "close": ("office",),
     "reopen": ("office",),
     "evidence": ("evidence",),
+    "rating": ("rating",),
 }
 ALL_MODULES = (
     "query",
@@ -148,12 +153,14 @@ ALL_MODULES = (
     "progress",
     "review",
     "report",
+    "circular",
     "office",
     "evidence",
+    "rating",
     "notice",
     "db",
 )
-GROUPS = ("progress", "db", "evidence")  # commands with subcommands
+GROUPS = ("progress", "db", "evidence", "rating")  # commands with subcommands
 
 
 def command_words(argv: Sequence[str]) -> list[str]:

@@ -84,6 +84,7 @@ def _list(
         unit=which.unit,
         keep=keep,
         basis=state.basis(which.basis),
+        escalation=state.escalation(),
     )
     if fmt == Format.table and not pairs:
         state.say(empty)

@@ -76,6 +76,13 @@ def update(
     invested: Annotated[
         str | None, typer.Option("--invested", metavar="万元", help="Investment completed so far.")
     ] = None,
+    allocated: Annotated[
+        str | None,
+        typer.Option("--allocated", metavar="万元", help="Funds allocated so far (到位资金)."),
+    ] = None,
+    paid: Annotated[
+        str | None, typer.Option("--paid", metavar="万元", help="Funds paid out so far (支付).")
+    ] = None,
     done: Annotated[bool, typer.Option("--done", help="Milestone: finished (已完成).")] = False,
     stage: Annotated[str | None, typer.Option("--stage", help="Milestone: current stage.")] = None,
     percent_: Annotated[
@@ -96,6 +103,8 @@ def update(
         stage=stage,
         percent=percent_,
         invested=invested,
+        allocated=allocated,
+        paid=paid,
     )
     done_ = record(state.catalog(), state.store(write=True), submission, by=by, force=force)
     for doubt in done_.warnings:

@@ -32,6 +32,8 @@ from minshi.render.columns import (
     task_columns,
     task_heading,
 )
+from minshi.render.labels import grade_rule_text
+from minshi.render.plan_words import escalation_text, plan_notes
 from minshi.render.records import task_record
 from minshi.render.terminal import history_chart, is_terminal, use_color
 
@@ -75,6 +77,9 @@ def list_tasks(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     basis: BasisOpt = None,
+    voted: Annotated[
+        bool, typer.Option("--voted", help="Only the tasks the people's congress voted (票决).")
+    ] = False,
 ) -> None:
     """List tasks (重点民生实事) with their lead units and status."""
     views = tasks_as_of(
@@ -89,6 +94,8 @@ def list_tasks(
         search=search,
         statuses=statuses(status),
         basis=state.basis(basis),
+        voted=voted,
+        escalation=state.escalation(),
     )
     if fmt == Format.table and not views:
         return state.say("(no tasks match)")
@@ -105,12 +112,17 @@ def show(
 ) -> None:
     """Show one task in full: target text, units, and every metric with its progress."""
     day, on = as_of_date(as_of), state.basis(basis)
-    view = task_as_of(state.catalog(), state.store(), task, day, notice, on)
+    view = task_as_of(
+        state.catalog(), state.store(), task, day, notice, on, escalation=state.escalation()
+    )
     record = task_record(view)
     if fmt != Format.table:
         state.emit(render(record["metrics"], fmt.value, METRIC_COLUMNS, json_obj=record))
         return
     state.emit(task_heading(record) + render(record["metrics"], "table", metric_columns()))
+    notes = plan_notes(view.metrics, day, view.notice.notice.period.start.year)
+    if notes:  # the plans, stages and forecasts, under the table
+        state.emit("\n" + "".join(f"{line}\n" for line in notes))
     if is_terminal():  # a person reads it: the history as a chart
         chart = history_chart(view, history_of(state.store(), view, day, on), color=use_color())
         state.emit("\n" + chart)
@@ -149,7 +161,7 @@ def validate(
     typer.echo(
         f"ok: {target} — {len(notices)} notice{'s' if len(notices) > 1 else ''}, {tasks} tasks, "
         f"{metrics} metrics, {len(catalog.unit_names())} units"
-        + (f"; {review} items still marked for review" if review else "")
+        + (f"; {review} item{'' if review == 1 else 's'} still marked for review" if review else "")
     )
 
 
@@ -162,5 +174,15 @@ def config(fmt: FormatOpt = Format.table) -> None:
         {"setting": "db", "value": redact(s.db.value), "source": s.db.source},
         {"setting": "basis", "value": s.basis.value, "source": s.basis.source},
         {"setting": "config file", "value": str(s.config_file or "(none)"), "source": "search"},
+        {
+            "setting": "escalation",
+            "value": escalation_text(s.escalation.rules),
+            "source": s.escalation.source,
+        },
+        {
+            "setting": "rating",
+            "value": grade_rule_text(state.grade_rule()),
+            "source": str(s.config_file) if s.grading else "default",
+        },
     ]
     state.emit(render(records, fmt.value, CONFIG_COLUMNS))

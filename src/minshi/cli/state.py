@@ -6,9 +6,10 @@ from pathlib import Path
 import typer
 
 from minshi.catalog import Catalog, load
-from minshi.config import Settings, looks_like_connection_string, resolve
-from minshi.errors import StoreError
+from minshi.config import Escalation, Settings, looks_like_connection_string, resolve
+from minshi.errors import FileAccessError, StoreError
 from minshi.files import write_file
+from minshi.rating import GradeRule
 from minshi.render.terminal import for_stream
 from minshi.render.text import safe_text
 from minshi.store import Basis, Store, is_server_url, open_store
@@ -59,6 +60,17 @@ def basis(flag: str | None = None) -> Basis:
     """The basis asked for (`--basis`), else the one in force (minshi.toml, or reported)."""
     chosen = str(flag) if flag else settings().basis.value
     return "verified" if chosen == "verified" else "reported"
+
+
+def grade_rule() -> GradeRule:
+    """The office's rule for the grade of a rating ([rating] in minshi.toml), or the default."""
+    grading = settings().grading
+    return GradeRule(*grading) if grading else GradeRule()
+
+
+def escalation() -> tuple[Escalation, ...]:
+    """The office's escalation rules (minshi.toml), or the defaults."""
+    return settings().escalation.rules
 
 
 def catalog() -> Catalog:
@@ -113,6 +125,22 @@ def output(data: bytes, path: Path | None, *, text: bool, bom: bool = False) -> 
         say(f"wrote {path}")
     else:
         emit(for_stream(data.decode("utf-8")) if text else data)
+
+
+def output_folder(folder: Path, files: dict[str, bytes]) -> None:
+    """Documents into a folder, each whole or not at all; the folder is created when its parent
+    exists (a typo in the parent's name is refused rather than followed)."""
+    if not folder.is_dir():
+        parent = folder.absolute().parent
+        if not parent.is_dir():
+            raise FileAccessError(f"cannot write into {folder}: no folder {parent}")
+        try:
+            folder.mkdir()
+        except OSError as e:
+            raise FileAccessError(f"cannot create the folder {folder}: {e.strerror}") from e
+    for name, data in files.items():
+        write_file(folder / name, data)
+    say(f"wrote {len(files)} file{'' if len(files) == 1 else 's'} to {folder}")
 
 
 def say(text: str) -> None:

@@ -7,10 +7,13 @@ theirs (`metrics_as_of`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
 
 from minshi.catalog import Catalog, Role, answers_for
+from minshi.config import DEFAULT_ESCALATION, Escalation
+from minshi.errors import InputError
+from minshi.followup.due import DEFAULT_WITHIN, MAX_WITHIN, Due, due_items
 from minshi.followup.evaluate import (
     MetricView,
     Snapshot,
@@ -21,16 +24,24 @@ from minshi.followup.evaluate import (
     reading_of,
 )
 from minshi.followup.history import MetricHistory, history, history_of
+from minshi.followup.outlook import LAGGING, Outlook
 from minshi.status import Status
 from minshi.store import Basis, Store
 
 __all__ = [
+    "DEFAULT_WITHIN",
+    "LAGGING",
+    "MAX_WITHIN",
+    "Due",
     "MetricHistory",
     "MetricView",
+    "Outlook",
     "Snapshot",
     "TaskView",
     "evaluate",
     "evaluate_task",
+    "due_as_of",
+    "due_items",
     "history",
     "history_of",
     "metrics_as_of",
@@ -54,13 +65,22 @@ def tasks_as_of(
     search: str | None = None,
     statuses: set[Status] | None = None,
     basis: Basis = "reported",
+    voted: bool = False,
+    escalation: Sequence[Escalation] = DEFAULT_ESCALATION,
 ) -> list[TaskView]:
     """The tasks chosen (`Catalog.select`) as of a date, on a basis (the figures reported, or
-    those the office verified), of the given statuses if any."""
+    those the office verified), of the given statuses if any; the actions due follow the
+    `escalation` rules."""
     pairs = catalog.select(
-        notice=notice, lead=lead, coop=coop, unit=unit, category=category, search=search
+        notice=notice,
+        lead=lead,
+        coop=coop,
+        unit=unit,
+        category=category,
+        search=search,
+        voted=voted,
     )
-    views = evaluate(store, as_of, pairs, notice, basis)
+    views = evaluate(store, as_of, pairs, notice, basis, escalation=escalation)
     return [v for v in views if not statuses or v.status in statuses]
 
 
@@ -71,10 +91,13 @@ def task_as_of(
     as_of: date,
     notice: str | None = None,
     basis: Basis = "reported",
+    *,
+    escalation: Sequence[Escalation] = DEFAULT_ESCALATION,
 ) -> TaskView:
     """One task (`16`, or `ID/16`) as of a date, on a basis."""
     found_notice, found = catalog.find_task(ref, notice)
-    return evaluate(store, as_of, [(found_notice, found)], found_notice.id, basis)[0]
+    pairs = [(found_notice, found)]
+    return evaluate(store, as_of, pairs, found_notice.id, basis, escalation=escalation)[0]
 
 
 def metrics_as_of(
@@ -87,11 +110,21 @@ def metrics_as_of(
     unit: str | None = None,
     keep: Callable[[Status], bool] | None = None,
     basis: Basis = "reported",
+    escalation: Sequence[Escalation] = DEFAULT_ESCALATION,
 ) -> list[tuple[TaskView, MetricView]]:
     """Metric by metric as of a date: every metric, or with `lead` / `unit` the metrics that
     unit answers for (`catalog.answers_for`; `lead` when both are given); only those whose
     status `keep` accepts."""
-    views = tasks_as_of(catalog, store, as_of, notice=notice, lead=lead, unit=unit, basis=basis)
+    views = tasks_as_of(
+        catalog,
+        store,
+        as_of,
+        notice=notice,
+        lead=lead,
+        unit=unit,
+        basis=basis,
+        escalation=escalation,
+    )
     name = lead or unit
     role: Role = "lead" if lead else "any"
     who = catalog.resolve_unit(name) if name else None
@@ -104,3 +137,23 @@ def metrics_as_of(
             if answered and (keep is None or keep(status)):
                 rows.append((view, mv))
     return rows
+
+
+def due_as_of(
+    catalog: Catalog,
+    store: Store,
+    as_of: date,
+    within: int = DEFAULT_WITHIN,
+    *,
+    notice: str | None = None,
+    lead: str | None = None,
+    unit: str | None = None,
+) -> list[Due]:
+    """Deadlines, schedule points and stages from `as_of` to `within` days later that are not
+    yet met, for every metric or those a unit answers for (`metrics_as_of`)."""
+    if not 0 <= within <= MAX_WITHIN:
+        raise InputError(f"--within must be from 0 to {MAX_WITHIN} days, not {within}")
+    pairs = metrics_as_of(
+        catalog, store, as_of, notice=notice, lead=lead, unit=unit, keep=lambda s: s != "done"
+    )
+    return due_items(pairs, as_of, as_of + timedelta(days=within))

@@ -1,18 +1,24 @@
 """Every task with its metrics' state as of a date: the notice, the journal and the status rules
-joined. No I/O of its own beyond one read of the journal (`read_snapshot`).
+joined, and each metric's outlook over the months (`outlook`). No I/O of its own beyond one read
+of the journal (`read_snapshot`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from minshi.models import Metric, Notice, Task
+from minshi.config import DEFAULT_ESCALATION, Escalation
+from minshi.followup.outlook import NO_OUTLOOK, Outlook, reports_wanted, task_outlooks
+from minshi.models import Metric, Notice, SchedulePoint, Task, plan_of
 from minshi.status import MetricState, Reading, Status, metric_state, task_status
-from minshi.store import Basis, ProgressEntry, SeriesKey, Store
+from minshi.store import Basis, History, ProgressEntry, SeriesKey, Store
 from minshi.store.entries import Closure
+from minshi.store.funds import Funding
+
+Latest = Mapping[SeriesKey, ProgressEntry]
 
 
 class MetricView(NamedTuple):
@@ -23,6 +29,8 @@ class MetricView(NamedTuple):
     reported: Decimal | None = None  # the latest figure reported (and not returned)
     verified: Decimal | None = None  # the latest figure the office verified
     pending: bool = False  # the figure shown awaits the office's check (待审核)
+    outlook: Outlook = NO_OUTLOOK  # months behind in a row, forecast, early warning, action
+    plan: Sequence[SchedulePoint] = ()  # the schedule in force: the metric's own or its task's
 
 
 class TaskView(NamedTuple):
@@ -34,6 +42,8 @@ class TaskView(NamedTuple):
     note_entry: ProgressEntry | None  # the newest entry with a note: the task's 进展情况
     invested: Decimal | None  # 投资完成额度 (万元), latest reported for the task
     closure: Closure | None = None  # the office closed the task (销号): its record
+    allocated: Decimal | None = None  # 到位资金 (万元), latest reported for the task
+    paid: Decimal | None = None  # 已支付 (万元), latest reported for the task
 
     def metric(self, key: str) -> MetricView:
         return next(mv for mv in self.metrics if mv.metric.key == key)
@@ -50,6 +60,8 @@ class Snapshot(NamedTuple):
     other: Mapping[SeriesKey, ProgressEntry] = {}  # the latest on the other basis
     basis: Basis = "reported"
     closures: Mapping[tuple[str, int], Closure] = {}
+    funds: Mapping[tuple[str, int], Funding] = {}
+    history: History | None = None  # every standing report, for the outlook (None: no outlook)
 
 
 def read_snapshot(
@@ -61,10 +73,14 @@ def read_snapshot(
 ) -> Snapshot:
     """The journal as of a date on a basis (the figures reported, or those the office
     verified), for one notice or all, for some tasks or all: one read transaction, so a note
-    is never newer than the figure beside it while others write."""
-    latest, noted, funded, other = store.snapshot(as_of, notice=notice, tasks=tasks, basis=basis)
+    is never newer than the figure beside it while others write, nor the months behind in a
+    row computed from other reports than the status."""
     closures = store.closures(notice=notice, tasks=tasks)
-    return Snapshot(latest, noted, funded, other, basis, closures)
+    funds = store.funds_as_of(as_of, notice=notice, tasks=tasks, basis=basis)
+    latest, noted, funded, other, history = store.follow_up(
+        as_of, notice=notice, tasks=tasks, basis=basis
+    )
+    return Snapshot(latest, noted, funded, other, basis, closures, funds, history)
 
 
 def figure(entry: ProgressEntry | None) -> Decimal | None:
@@ -98,8 +114,15 @@ def _newest(entries: Iterable[ProgressEntry | None]) -> ProgressEntry | None:
     return max((e for e in entries if e is not None), key=lambda e: (e.date, e.id), default=None)
 
 
-def evaluate_task(notice: Notice, task: Task, snapshot: Snapshot, as_of: date) -> TaskView:
-    """The state of each metric of `task` as of `as_of`, and the task's own status."""
+def evaluate_task(
+    notice: Notice,
+    task: Task,
+    snapshot: Snapshot,
+    as_of: date,
+    escalation: Sequence[Escalation] = DEFAULT_ESCALATION,
+) -> TaskView:
+    """The state of each metric of `task` as of `as_of`, and the task's own status; with the
+    snapshot's history, each metric's outlook under the `escalation` rules."""
     info = notice.notice
     keys = [(notice.id, task.id, m.key) for m in task.metrics]
     entries = {m.key: snapshot.latest.get(k) for m, k in zip(task.metrics, keys, strict=True)}
@@ -112,7 +135,10 @@ def evaluate_task(notice: Notice, task: Task, snapshot: Snapshot, as_of: date) -
         mine = parts or [metric.key]  # the entries this metric's figure comes from
         if reading is None and parts:  # a split target is the sum of its parts
             reading = _sum_of_parts([readings[k] for k in parts if k in readings])
-        state = metric_state(metric, reading, as_of=as_of, period=info.period, bands=info.bands)
+        plan = plan_of(metric, task)
+        state = metric_state(
+            metric, reading, as_of=as_of, period=info.period, bands=info.bands, schedule=plan
+        )
         on_basis = _figure_of(entries, mine)
         on_other = _figure_of(others, mine)
         reported, verified = (
@@ -120,15 +146,22 @@ def evaluate_task(notice: Notice, task: Task, snapshot: Snapshot, as_of: date) -
         )
         pending = any(e is not None and e.state != "verified" for e in map(entries.get, mine))
         views.append(
-            MetricView(metric, state, reading, entries[metric.key], reported, verified, pending)
+            MetricView(
+                metric, state, reading, entries[metric.key], reported, verified, pending, plan=plan
+            )
         )
+    if snapshot.history is not None:
+        states = [v.state for v in views]
+        outlooks = task_outlooks(notice, task, states, snapshot.history, as_of, escalation)
+        views = [v._replace(outlook=o) for v, o in zip(views, outlooks, strict=True)]
     newest = _newest(entries.values())
     note_entry = _newest(snapshot.noted.get(k) for k in keys)
     funded = _newest(snapshot.funded.get(k) for k in keys)
     closure = snapshot.closures.get((notice.id, task.id))
     status: Status = "closed" if closure else task_status(v.state.status for v in views)
     invested = funded.invested if funded else None
-    return TaskView(notice, task, views, status, newest, note_entry, invested, closure)
+    money = snapshot.funds.get((notice.id, task.id), Funding())
+    return TaskView(notice, task, views, status, newest, note_entry, invested, closure, *money)
 
 
 def _figure_of(entries: Mapping[str, ProgressEntry | None], keys: list[str]) -> Decimal | None:
@@ -143,8 +176,46 @@ def evaluate(
     pairs: Iterable[tuple[Notice, Task]],
     notice: str | None = None,
     basis: Basis = "reported",
+    *,
+    escalation: Sequence[Escalation] = DEFAULT_ESCALATION,
 ) -> list[TaskView]:
-    """The tasks `pairs` as of a date on a basis, reading the journal of those tasks only."""
+    """The tasks `pairs` as of a date on a basis, reading the journal of those tasks only; the
+    actions due follow the `escalation` rules (the office's, from minshi.toml, or the
+    defaults)."""
     pairs = list(pairs)
-    snapshot = read_snapshot(store, as_of, notice, {t.id for _, t in pairs}, basis)
-    return [evaluate_task(n, t, snapshot, as_of) for n, t in pairs]
+    views: list[TaskView] = []
+    tasks = {t.id for _, t in pairs}
+    closures = store.closures(notice=notice, tasks=tasks)
+    funds = store.funds_as_of(as_of, notice=notice, tasks=tasks, basis=basis)
+
+    def needing(latest: Latest, noted: Latest, funded: Latest, other: Latest) -> set[int]:
+        """The tasks whose outlook needs their reports: those with a metric not done (a metric
+        done has no forecast and is not behind)."""
+        snapshot = Snapshot(latest, noted, funded, other, basis, closures, funds)
+        views.extend(evaluate_task(n, t, snapshot, as_of) for n, t in pairs)
+        return {v.task.id for v in views if not _all_done(v)}
+
+    *_, history = store.follow_up(as_of, notice=notice, tasks=tasks, basis=basis, needing=needing)
+    # the reports the outlooks will look at, read in one go; then the outlooks
+    open_views = [v for v in views if not _all_done(v)]
+    history.load(
+        entry_id
+        for v in open_views
+        for entry_id in reports_wanted(
+            v.notice, v.task, [m.state for m in v.metrics], history, as_of
+        )
+    )
+    return [v if _all_done(v) else _with_outlooks(v, history, as_of, escalation) for v in views]
+
+
+def _all_done(view: TaskView) -> bool:
+    return all(m.state.status == "done" for m in view.metrics)
+
+
+def _with_outlooks(
+    view: TaskView, history: History, as_of: date, escalation: Sequence[Escalation]
+) -> TaskView:
+    states = [m.state for m in view.metrics]
+    outlooks = task_outlooks(view.notice, view.task, states, history, as_of, escalation)
+    metrics = [m._replace(outlook=o) for m, o in zip(view.metrics, outlooks, strict=True)]
+    return view._replace(metrics=metrics)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from minshi.catalog import validate_data
+from minshi.catalog.yamlout import notice_yaml, round_trip
 from minshi.errors import DataFileError, InputError
 from minshi.importer.deadlines import read_deadline
 from minshi.importer.meta import NoticeMeta, read_meta
@@ -56,7 +57,7 @@ class Draft:
 
     def to_yaml(self) -> str:
         """The data file: a header saying it is a draft, then the data in notice order."""
-        return _header(self) + _dump(self.data, self.headings)
+        return _header(self) + notice_yaml(self.data, self.headings)
 
 
 def import_notice(path: Path, *, notice_id: str | None = None) -> Draft:
@@ -88,7 +89,7 @@ def import_notice(path: Path, *, notice_id: str | None = None) -> Draft:
         if row.heading and row.heading != previous:
             headings[row.number] = row.heading
         previous = row.heading
-    notice = _validate(_round_trip(data), f"{path} (imported)")
+    notice = _validate(round_trip(data), f"{path} (imported)")
     return Draft(path, data, notice, headings, [place for place, _item in review])
 
 
@@ -291,83 +292,6 @@ def _units(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
             unit["kind"] = kind
         units.append(unit)
     return units
-
-
-# ---------------------------------------------------------------------------------------------
-# YAML out, exactly: Decimal targets are written as the numbers they are
-
-
-class _Flow(list[Any]):
-    """A list written on one line: lead: [区水利局, 长江水务集团]."""
-
-
-class _FlowMap(dict[str, Any]):
-    """A mapping written on one line: {key: 托位, name: 新增婴幼儿托位, …}."""
-
-
-def _dumper() -> Any:
-    import yaml  # PyYAML only when a draft is written
-
-    class DraftDumper(yaml.SafeDumper):
-        pass
-
-    def decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
-        if value == value.to_integral_value():
-            return dumper.represent_scalar("tag:yaml.org,2002:int", str(int(value)))
-        return dumper.represent_scalar("tag:yaml.org,2002:float", f"{value.normalize():f}")
-
-    def flow(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.SequenceNode:
-        return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True)
-
-    def flow_map(dumper: yaml.SafeDumper, value: dict[str, Any]) -> yaml.MappingNode:
-        node = dumper.represent_mapping("tag:yaml.org,2002:map", value.items(), flow_style=True)
-        return node
-
-    DraftDumper.add_representer(Decimal, decimal)
-    DraftDumper.add_representer(_Flow, flow)
-    DraftDumper.add_representer(_FlowMap, flow_map)
-    return DraftDumper
-
-
-def _styled(data: dict[str, Any]) -> dict[str, Any]:
-    """The data laid out like a hand-written file: one line per metric, unit list, period."""
-    notice = dict(data["notice"])
-    notice["period"] = _FlowMap(notice["period"])
-    tasks = []
-    for task in data["tasks"]:
-        task = dict(task)
-        for role in ("lead", "cooperating"):
-            if role in task:
-                task[role] = _Flow(task[role])
-        task["metrics"] = [_FlowMap(m) for m in task["metrics"]]
-        tasks.append(task)
-    units = [_FlowMap(u) for u in data.get("units", [])]
-    return {**data, "notice": notice, "tasks": tasks, "units": units}
-
-
-def _dump(data: dict[str, Any], headings: dict[int, str] | None = None) -> str:
-    import yaml  # PyYAML only when a draft is written
-
-    text: str = yaml.dump(
-        _styled(data), Dumper=_dumper(), allow_unicode=True, sort_keys=False, width=4096
-    )
-    # a blank line before each section and each task, and the notice's headings as comments
-    text = re.sub(r"\n(tasks|units|review):", r"\n\n\1:", text)
-
-    def task_start(m: re.Match[str]) -> str:
-        heading = (headings or {}).get(int(m[1]))
-        return f"\n\n# {heading}\n- id: {m[1]}\n" if heading else f"\n\n- id: {m[1]}\n"
-
-    text = re.sub(r"\n- id: (\d+)\n", task_start, text)
-    return text.replace("tasks:\n\n", "tasks:\n")
-
-
-def _round_trip(data: dict[str, Any]) -> dict[str, Any]:
-    """The data as a reader of the written file will see it, so that is what gets validated."""
-    import yaml  # PyYAML only when a draft is written
-
-    loaded: dict[str, Any] = yaml.safe_load(_dump(data))
-    return loaded
 
 
 def _validate(data: dict[str, Any], source: str) -> Notice:

@@ -45,6 +45,8 @@ class Submission(NamedTuple):
     invested: str | None = None
     by: str | None = None
     where: str = ""  # "line 3" or "进度!D5", to name it in messages
+    allocated: str | None = None  # 万元 of the task's funds allocated (到位), cumulative
+    paid: str | None = None  # 万元 paid out (支付), cumulative
 
 
 class Checked(NamedTuple):
@@ -118,9 +120,10 @@ def check_submission(
         )
     value = _optional(report.value, partial(parse_number, unit=metric.unit), "value")
     percent = _optional(report.percent, partial(parse_number, unit="%"), "percent")
-    invested = _optional(
-        report.invested, partial(parse_number, unit="万元", scaled=False), "invested"
-    )
+    amount = partial(parse_number, unit="万元", scaled=False)
+    invested = _optional(report.invested, amount, "invested")
+    allocated = _optional(report.allocated, amount, "allocated")
+    paid = _optional(report.paid, amount, "paid")
     done = _optional(report.done, parse_flag, "done")
     stage = _text(report.stage or "", "stage").strip() or None
     note = _text(report.note, "note").strip()
@@ -136,6 +139,11 @@ def check_submission(
             )
         if percent is not None and percent > 100:
             raise InputError(f"percent '{report.percent}' is above 100")
+        named = [s.name for s in metric.stages]
+        if stage is not None and named and stage not in named:
+            raise InputError(
+                f"{label}: '{stage}' is not one of its stages; report one of {'、'.join(named)}"
+            )
         if not done and percent is None and stage is None:
             # a note alone would read as "nothing done yet" and hide the stage reached before
             raise InputError(
@@ -169,8 +177,27 @@ def check_submission(
         invested=invested,
         note=note,
         by=_text((report.by or "").strip() or by, "reporter name (by)"),
+        allocated=allocated,
+        paid=paid,
     )
-    return Checked(entry, notice, task, metric, _doubts(value, metric, label), report.where)
+    doubts = _doubts(value, metric, label) + _money_doubts(entry, task, label)
+    return Checked(entry, notice, task, metric, doubts, report.where)
+
+
+def _money_doubts(entry: NewEntry, task: Task, label: str) -> list[str]:
+    """Amounts that do not fit together: more paid than allocated, more allocated than
+    planned. (Both happen — an advance, a plan raised — so they are not refused.)"""
+    doubts = []
+    if entry.paid is not None and entry.allocated is not None and entry.paid > entry.allocated:
+        doubts.append(
+            f"{label}: paid {entry.paid} 万元 is more than the {entry.allocated} 万元 allocated"
+        )
+    plan = task.investment_plan
+    if entry.allocated is not None and plan is not None and entry.allocated > plan:
+        doubts.append(
+            f"{label}: allocated {entry.allocated} 万元 is more than the plan {plan} 万元"
+        )
+    return doubts
 
 
 COUNTED_UNITS = frozenset("个所人户件家台条只次处座")

@@ -25,7 +25,7 @@ from minshi.store import ProgressEntry
 from minshi.store.entries import decimal_text
 
 COLUMNS = ("notice", "task", "metric", "value", "date", "note")
-OPTIONAL_COLUMNS = ("done", "stage", "percent", "invested", "by")
+OPTIONAL_COLUMNS = ("done", "stage", "percent", "invested", "by", "allocated", "paid")
 MAX_FILE_BYTES = 50 * 1024 * 1024  # a year of a province's reports is a few MB
 
 
@@ -140,6 +140,8 @@ def submissions_from_rows(
                 invested=cells.get("invested"),
                 by=cells.get("by"),
                 where=name_of(n),
+                allocated=cells.get("allocated"),
+                paid=cells.get("paid"),
             )
         )
     if overlong:
@@ -184,6 +186,8 @@ def export_csv(entries: Iterable[ProgressEntry], basis: str = "reported") -> str
                 num(e.percent),
                 num(e.invested),
                 neutralize_formula(e.by),
+                num(e.allocated),
+                num(e.paid),
             ]
         )
     return buf.getvalue()

@@ -94,7 +94,8 @@ def default_name(unit: str, as_of: date) -> str:
 # ---------------------------------------------------------------------------------------------
 # Reading
 
-_FIELDS = ("value", "date", "note", "done", "stage", "percent", "invested")  # what a clerk fills
+# what a clerk fills
+_FIELDS = ("value", "date", "note", "done", "stage", "percent", "invested", "allocated", "paid")
 # the order in which `check_submission` parses the fields, so that a report names the cell whose
 # content it refuses first
 _PARSED: tuple[tuple[str, Callable[[str, str], object]], ...] = (
@@ -102,6 +103,8 @@ _PARSED: tuple[tuple[str, Callable[[str, str], object]], ...] = (
     ("value", parse_number),
     ("percent", parse_number),
     ("invested", parse_number),
+    ("allocated", parse_number),
+    ("paid", parse_number),
     ("done", parse_flag),
 )
 
@@ -345,7 +348,8 @@ def _blame(report: Submission, cells: dict[str, str]) -> str:
             return cells[name]
         if name == "date" and isinstance(parsed, date) and parsed > date.today():
             return cells[name]
-    for name in ("value", "done", "percent", "stage", "invested", "note", "date"):
+    for name in ("value", "done", "percent", "stage", "invested", "allocated", "paid", "note",
+                 "date"):  # fmt: skip
         text = getattr(report, name)
         if name in cells and text is not None and text.strip():
             return cells[name]

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from minshi.render.labels import ANSI, ENTRY_STATES, marked, reading_text
+from minshi.progress.rating import RatedTask
+from minshi.render.labels import ANSI, ENTRY_STATES, flagged, marked, rating_text, reading_text
+from minshi.render.records import rating_record
 from minshi.render.terminal import BAR_HEADER, bar, bar_cells, is_terminal
 from minshi.render.text import Column, field, percent, safe_text
 from minshi.store import ProgressEntry
@@ -28,6 +30,12 @@ def metric_summary(m: Record, named: bool = False) -> str:
     return f"{m['name']}：{text}" if named and m["kind"] == "milestone" else text
 
 
+def task_name(record: Record) -> str:
+    """The task's name, marked （票决） when the people's congress voted it."""
+    name: str = record["name"]
+    return name + ("（票决）" if record.get("voted") else "")
+
+
 def primary(record: Record) -> Record:
     metrics: list[Record] = record["metrics"]
     return metrics[0]
@@ -35,7 +43,7 @@ def primary(record: Record) -> Record:
 
 TASK_COLUMNS = [
     field("序号", "id", right=True),
-    field("项目名称", "name", wrap=True),
+    Column("项目名称", task_name, wrap=True),
     Column("牵头单位", lambda r: "、".join(r["lead"]), wrap=True),
     Column("主要指标", lambda r: metric_summary(primary(r), named=True), wrap=True),
     Column("序时进度", lambda r: percent(primary(r)["expected"]), right=True),
@@ -68,6 +76,12 @@ METRIC_COLUMNS = [
     Column("状态", lambda m: m["status_label"], color=status_color),
 ]
 
+
+def status_flagged(record: Record) -> str:
+    """'按序时', or '按序时（预警）' when the metric is forecast to miss its deadline."""
+    return flagged(record["status_label"], bool(record.get("early_warning")))
+
+
 METRIC_ROW_COLUMNS = [
     field("序号", "task", right=True),
     field("项目名称", "task_name", wrap=True),
@@ -75,7 +89,18 @@ METRIC_ROW_COLUMNS = [
     Column("完成情况", metric_summary, wrap=True),
     field("截止", "deadline"),
     Column("牵头单位", lambda r: "、".join(r["lead"]), wrap=True),
-    Column("状态", lambda r: r["status_label"], color=status_color),
+    Column("状态", status_flagged, color=status_color),
+]
+
+DUE_COLUMNS = [  # the task by its number (序号): the metric's name says more, in little room
+    field("到期日", "due"),
+    field("剩余天数", "days_left", right=True),
+    field("序号", "task", right=True),
+    field("指标", "name", wrap=True),
+    field("节点", "kind_label"),
+    field("要求", "what", wrap=True),
+    Column("完成情况", metric_summary, wrap=True),
+    Column("牵头单位", lambda r: "、".join(r["lead"]), wrap=True),
 ]
 
 UNIT_COLUMNS = [
@@ -164,8 +189,9 @@ def entry_columns(
 def task_heading(record: Record) -> str:
     """The lines above `show`'s table: name, category, status, target text, units, 进展情况."""
     coop = "、".join(record["cooperating"]) + ("等" if record["cooperating_more"] else "")
+    kind = record["category"] + ("·票决" if record["voted"] else "")
     lines = [
-        f"{record['id']}. {record['name']}  [{record['category']}]  {record['status_label']}",
+        f"{record['id']}. {record['name']}  [{kind}]  {record['status_label']}",
         f"年度工作目标任务：{record['target_text']}",
         f"牵头单位：{'、'.join(record['lead'])}",
         f"配合单位：{coop or '—'}",
@@ -177,3 +203,55 @@ def task_heading(record: Record) -> str:
         lines.append(f"销号：{closed['date']} {closed['by']}{note}")
         lines += [f"  佐证材料 {e['id']}：{e['name']}" for e in closed["evidence"]]
     return safe_text("\n".join(lines)) + "\n\n"
+
+
+def rating_row(rated: RatedTask) -> Record:
+    """A rated task as `rating list` shows it: the task, and its rating record."""
+    record = rating_record(rated.rating, rated.grade) or {}
+    return {
+        "notice": rated.notice.id,
+        "task": rated.task.id,
+        "name": rated.task.name,
+        "lead": list(rated.task.lead),
+        "voted": rated.task.voted,
+        **record,
+        "votes": rating_text(rated.rating),
+    }
+
+
+def _votes(name: str) -> Callable[[Record], str]:
+    def shown(r: Record) -> str:
+        votes = r[name]
+        text = str(votes) if isinstance(votes, int) else f"{votes:.12g}"
+        return text + ("%" if r["percent"] else "")
+
+    return shown
+
+
+RATING_COLUMNS = [
+    field("序号", "task", right=True),
+    Column("项目名称", task_name, wrap=True),
+    Column("牵头单位", lambda r: "、".join(r["lead"]), wrap=True),
+    field("测评日期", "date"),
+    Column("满意", _votes("satisfied"), right=True),
+    Column("基本满意", _votes("basic"), right=True),
+    Column("不满意", _votes("unsatisfied"), right=True),
+    Column("满意率", lambda r: f"{r['shares']['satisfied']:.12g}%", right=True),
+    field("等次", "grade_label"),
+]
+RATING_CSV_COLUMNS = [
+    field("notice", "notice"),
+    field("序号", "task"),
+    field("项目名称", "name"),
+    Column("牵头单位", lambda r: "、".join(r["lead"])),
+    Column("票决", lambda r: "是" if r["voted"] else ""),
+    field("测评日期", "date"),
+    field("满意", "satisfied"),
+    field("基本满意", "basic"),
+    field("不满意", "unsatisfied"),
+    Column("percent", lambda r: "true" if r["percent"] else "false"),
+    field("等次", "grade_label"),
+    field("grade", "grade"),
+    field("by", "by"),
+    field("note", "note"),
+]

@@ -14,9 +14,12 @@ from minshi.errors import InputError
 from minshi.quantity import format_quantity
 from minshi.render.text import percent
 from minshi.status import STATUS_ORDER, Status
+from minshi.store.entries import decimal_text
 
 if TYPE_CHECKING:
     from minshi.followup import MetricView
+    from minshi.rating import GradeRule
+    from minshi.store import Rating
 
 STATUS_LABELS: dict[str, str] = {
     "done": "已完成",
@@ -28,6 +31,16 @@ STATUS_LABELS: dict[str, str] = {
     "not_measured": "待评估",  # no rate reported yet, or no target in force
     "closed": "已销号",  # the office has closed the task, on verified figures
 }
+
+# The flag beside a status (not a status of its own): on pace today, but at the pace of recent
+# reports the metric will miss its deadline.
+EARLY_WARNING = "预警"
+
+
+def flagged(label: str, early_warning: bool) -> str:
+    """'按序时', or '按序时（预警）' for a metric forecast to miss its deadline."""
+    return f"{label}（{EARLY_WARNING}）" if early_warning else label
+
 
 # How the summary sentence names each status ("超序时进度2件，按序时推进12件").
 SENTENCE_LABELS: dict[str, str] = {
@@ -195,11 +208,34 @@ def summary_with_status(summary: str, status: str) -> str:
     return summary if summary == label else f"{summary}，{label}"
 
 
-def metric_state_text(view: MetricView) -> str:
-    """'—/156 所，严重滞后（序时进度50%）' or '3/5 台，逾期未完成（截止2024-06-30）'."""
+def metric_state_text(view: MetricView, *, mark_pending: bool = True) -> str:
+    """'—/156 所，严重滞后（序时进度50%）' or '3/5 台，逾期未完成（截止2024-06-30）'; the figure
+    marked 待审核 when it awaits the office's check, unless `mark_pending` is false (a
+    circular or a reminder speaks of lagging, not of the office's checks)."""
     state = view.state
     if state.status == "overdue":
         why = f"截止{state.deadline.isoformat()}"
     else:
         why = f"序时进度{percent(state.expected)}"
-    return f"{summary_with_status(shown_summary(view), state.status)}（{why}）"
+    summary = shown_summary(view) if mark_pending else metric_summary(view)
+    return f"{summary_with_status(summary, state.status)}（{why}）"
+
+
+def rating_text(rating: Rating) -> str:
+    """'满意 42 · 基本满意 6 · 不满意 2 (满意 84%)', or the percentages as they were given."""
+    unit = "%" if rating.percent else ""
+    votes = (rating.satisfied, rating.basic, rating.unsatisfied)
+    parts = " · ".join(
+        f"{label} {decimal_text(v.normalize()) or '0'}{unit}"
+        for label, v in zip(("满意", "基本满意", "不满意"), votes, strict=True)
+    )
+    if rating.percent:
+        return parts
+    share = rating.votes.shares()[0]
+    return f"{parts} (满意 {round(float(share), 1):g}%)"
+
+
+def grade_rule_text(rule: GradeRule) -> str:
+    """'满意：满意票超过50%；基本满意：满意与基本满意票合计超过50%；其余不满意'."""
+    satisfied, either = (decimal_text(n.normalize()) for n in rule)
+    return f"满意：满意票超过{satisfied}%；基本满意：满意与基本满意票合计超过{either}%；其余不满意"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from minshi.progress.rating import RatedTask
 from minshi.progress.record import Imported, Recorded, Undone
 from minshi.progress.review import Reviewed
-from minshi.render.labels import STATUS_LABELS, reading_text
+from minshi.rating import GRADE_LABELS
+from minshi.render.labels import STATUS_LABELS, rating_text, reading_text
 from minshi.render.text import percent
+from minshi.report import Report
 from minshi.store.entries import Closure
 
 
@@ -77,3 +80,25 @@ def closed(closure: Closure) -> str:
         for e in closure.evidence
     )
     return f"{where} closed (已销号) as of {closure.date}{kept}\n"
+
+
+def rated(done: RatedTask) -> str:
+    """'task 18 rated as of 2024-12-20: 满意 42 · 基本满意 6 · 不满意 2 → 满意 (满意 84%)'."""
+    r = done.rating
+    return (
+        f"task {done.task.id} {done.task.name} rated as of {r.date} (rating {r.id}): "
+        f"{rating_text(r)} → {GRADE_LABELS[done.grade]}\n"
+    )
+
+
+def carried_over(path: object, report: Report) -> str:
+    """'wrote 2025.yaml: 19 tasks, 48 metrics carry over from wanzhou-2024 (as of 2024-12-31);
+    check it, then minshi validate 2025.yaml'."""
+    year = report.year_end
+    items = year.carry_over if year else []
+    tasks = len({c.row.task.id for c in items})
+    return (
+        f"wrote {path}: {tasks} task{'' if tasks == 1 else 's'}, {len(items)} "
+        f"metric{'' if len(items) == 1 else 's'} carry over from {report.notice.id} "
+        f"(as of {report.as_of}); settle the draft, then: minshi validate {path}"
+    )

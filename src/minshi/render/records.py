@@ -5,19 +5,49 @@ metric rows and journal entries (the report's own: `report_json`). Changed only 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from minshi.followup import MetricView, TaskView
-from minshi.models import Notice, metric_deadline
+from minshi.followup import Due, MetricView, TaskView
+from minshi.models import Notice, Task, metric_deadline
+from minshi.rating import GRADE_LABELS, Grade
 from minshi.render.labels import STATUS_LABELS, metric_summary
+from minshi.render.plan_words import DUE_KINDS, due_what
 from minshi.render.text import number
-from minshi.store import ProgressEntry
+from minshi.store import ProgressEntry, Rating
 from minshi.store.entries import Closure
 
 
 def ratio(value: Decimal | float | None) -> float | None:
     return None if value is None else round(float(value), 4)
+
+
+def forecast_record(view: MetricView) -> dict[str, Any] | None:
+    """`{value_at_deadline, date_reached}`, or None (fewer than two reports, or done)."""
+    ahead = view.outlook.forecast
+    if ahead is None:
+        return None
+    reached = ahead.date_reached
+    return {
+        "value_at_deadline": number(ahead.value_at_deadline),
+        "date_reached": reached.isoformat() if reached else None,
+    }
+
+
+def plan_record(view: MetricView) -> dict[str, Any]:
+    """The metric's plan, stages and outlook: the fields of a metric record and a metric row
+    about the planned schedule and the early warning (docs/design.md)."""
+    m, outlook = view.metric, view.outlook
+    return {
+        "schedule": [{"by": p.by.isoformat(), "share": number(p.share)} for p in view.plan],
+        "stages": [{"name": s.name, "by": s.by.isoformat()} for s in m.stages],
+        "stage_expected": view.state.stage_expected,
+        "lag_months": outlook.lag_months,
+        "action": outlook.action,
+        "forecast": forecast_record(view),
+        "early_warning": outlook.early_warning,
+    }
 
 
 def metric_record(view: MetricView, notice: Notice) -> dict[str, Any]:
@@ -46,6 +76,7 @@ def metric_record(view: MetricView, notice: Notice) -> dict[str, Any]:
         "reported": number(view.reported),
         "verified": number(view.verified),
         "pending": view.pending,
+        **plan_record(view),
     }
 
 
@@ -62,6 +93,8 @@ def task_record(view: TaskView) -> dict[str, Any]:
         "target_text": t.target_text,
         "investment_plan": number(t.investment_plan),
         "invested": number(view.invested),
+        "allocated": number(view.allocated),
+        "paid": number(view.paid),
         "status": view.status,
         "status_label": STATUS_LABELS[view.status],
         "note": view.note_entry.note if view.note_entry else None,
@@ -69,6 +102,41 @@ def task_record(view: TaskView) -> dict[str, Any]:
         "last_reported": view.latest.date.isoformat() if view.latest else None,
         "metrics": [metric_record(m, view.notice) for m in view.metrics],
         "closed": closure_record(view.closure),
+        "voted": t.voted,
+        "funds": funds_record(t),
+    }
+
+
+def funds_record(task: Task) -> dict[str, Any] | None:
+    """The task's money plan: the whole (万元) and what each source gives; None without one."""
+    if task.funds is None and task.investment_plan is None:
+        return None
+    sources = task.funds.sources if task.funds else {}
+    return {
+        "plan": number(task.investment_plan),
+        "sources": {name: number(amount) for name, amount in sources.items()},
+    }
+
+
+def rating_record(rating: Rating | None, grade: Grade | None) -> dict[str, Any] | None:
+    """A 满意度测评 and its grade; the shares are percentages of the whole (None: not rated)."""
+    if rating is None or grade is None:
+        return None
+    shares = rating.votes.shares()
+    return {
+        "date": rating.date.isoformat(),
+        "satisfied": number(rating.satisfied),
+        "basic": number(rating.basic),
+        "unsatisfied": number(rating.unsatisfied),
+        "percent": rating.percent,
+        "shares": {
+            name: round(float(share), 2)
+            for name, share in zip(("satisfied", "basic", "unsatisfied"), shares, strict=True)
+        },
+        "grade": grade,
+        "grade_label": GRADE_LABELS[grade],
+        "by": rating.by,
+        "note": rating.note,
     }
 
 
@@ -108,9 +176,31 @@ def metric_rows(pairs: Iterable[tuple[TaskView, MetricView]]) -> list[dict[str, 
                 "stage": record["stage"],
                 "summary": record["summary"],
                 "pending": record["pending"],
+                **{k: record[k] for k in ("lag_months", "action", "forecast", "early_warning")},
             }
         )
     return rows
+
+
+def due_record(due: Due, as_of: date) -> dict[str, Any]:
+    """A date coming up for a metric: the `due` contract (docs/design.md)."""
+    (row,) = metric_rows([(due.view, due.metric)])
+    return {
+        **{k: row[k] for k in ("notice", "task", "task_name", "key", "name")},
+        "kind": due.kind,
+        "kind_label": DUE_KINDS[due.kind],
+        "due": due.day.isoformat(),
+        "days_left": due.days_left(as_of),
+        "share": number(due.share),
+        "stage": due.stage,
+        "what": due_what(due),
+        **{
+            k: row[k]
+            for k in ("target", "unit", "actual", "progress", "expected", "status", "status_label")
+        },
+        "lead": row["lead"],
+        "summary": row["summary"],
+    }
 
 
 def entry_record(e: ProgressEntry) -> dict[str, Any]:

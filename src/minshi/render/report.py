@@ -44,9 +44,18 @@ def render_report(report: Report, fmt: str, *, pretty: bool = False) -> bytes:
     return writers[fmt](report).encode("utf-8")
 
 
-def report_format(fmt: str | None, output: Path | None, terminal: bool) -> str:
-    """The format asked for, or the one the output file's extension names (text otherwise)."""
-    by_name = EXTENSIONS.get(output.suffix.lower()) if output is not None else None
+def report_format(
+    fmt: str | None,
+    output: Path | None,
+    terminal: bool,
+    *,
+    extensions: dict[str, str] = EXTENSIONS,
+    files_only: tuple[str, ...] = ("xlsx",),
+    what: str = "report",
+) -> str:
+    """The format asked for, or the one the output file's extension names (text otherwise).
+    A format in `files_only` (a spreadsheet, a Word file) is never written to a terminal."""
+    by_name = extensions.get(output.suffix.lower()) if output is not None else None
     if fmt is not None:
         if output is not None and by_name is not None and by_name != fmt:
             raise InputError(
@@ -56,13 +65,18 @@ def report_format(fmt: str | None, output: Path | None, terminal: bool) -> str:
         chosen = fmt
     elif output is not None:
         if by_name is None:
+            firsts: dict[str, str] = {}
+            for extension, name in extensions.items():
+                firsts.setdefault(name, extension)
+            names = list(firsts.values())
             raise InputError(
                 f"cannot tell the format from the name {output}; "
-                "end it in .txt .md .html .json .csv or .xlsx, or add --format"
+                f"end it in {' '.join(names[:-1])} or {names[-1]}, or add --format"
             )
         chosen = by_name
     else:
         chosen = "text"
-    if chosen == "xlsx" and output is None and terminal:
-        raise InputError("an xlsx report is a file: write it with -o FILE.xlsx")
+    if chosen in files_only and output is None and terminal:
+        article = "an" if chosen[0] in "aeiox" else "a"
+        raise InputError(f"{article} {chosen} {what} is a file: write it with -o FILE.{chosen}")
     return chosen

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 import html
 
-from minshi.render.labels import PALETTE, STATUS_LABELS, metric_state_text, shown_summary
+from minshi.render.circular_words import EARLY_WARNINGS, early_warning_lines
+from minshi.render.labels import (
+    PALETTE,
+    STATUS_LABELS,
+    metric_state_text,
+    shown_summary,
+)
+from minshi.render.report_blocks import Block, Cell, cell_text, report_blocks, year_paragraph
 from minshi.render.report_words import (
     counts_text,
     money,
@@ -74,6 +81,13 @@ td.target, td.note { font-size: 12px; }
 .badge { display: inline-block; border-radius: 4px; padding: 1px 6px; font-weight: bold;
          white-space: nowrap; }
 ul { margin: 4px 0 8px; padding-left: 22px; }
+table.block { width: 100%; border-collapse: collapse; margin: 6px 0; }
+table.block th, table.block td { border: 1px solid #8c959f; padding: 4px 5px; vertical-align: top;
+                                 word-break: break-all; }
+table.block thead th { background: #eaeef2; }
+table.block tr.total td { background: #eaeef2; font-weight: bold; }
+.year { font-size: 14px; background: #f6f8fa; border-left: 4px solid #15803d;
+        padding: 8px 12px; margin: 0 0 10px; }
 footer { margin-top: 18px; color: #57606a; font-size: 11px; border-top: 1px solid #d0d7de;
          padding-top: 4px; }
 @media print {
@@ -191,6 +205,30 @@ def _table(report: Report) -> list[str]:
     return out
 
 
+def _block(block: Block) -> list[str]:
+    """A section after the table: its title, paragraphs and table (with a 合计 row)."""
+    out = [f'<h2 id="{block.key}">{esc(block.title)}</h2>']
+    out += [f"<p>{esc(paragraph)}</p>" for paragraph in block.paragraphs]
+    if not block.rows:
+        return out
+
+    def cells(row: list[Cell]) -> str:
+        return "".join(
+            f'<td class="num">{esc(cell_text(v, c.kind))}</td>'
+            if c.kind != "text"
+            else f"<td>{esc(cell_text(v, c.kind))}</td>"
+            for v, c in zip(row, block.columns, strict=True)
+        )
+
+    out += [f'<table class="block {block.key}">', "<thead><tr>"]
+    out += [f"<th>{esc(c.header)}</th>" for c in block.columns]
+    out += ["</tr></thead>", "<tbody>"]
+    out += [f"<tr>{cells(row)}</tr>" for row in block.rows]
+    if block.total:
+        out.append(f'<tr class="total">{cells(block.total)}</tr>')
+    return [*out, "</tbody>", "</table>"]
+
+
 def report_html(report: Report) -> str:
     """The whole page; the same report always gives the same text."""
     out = [
@@ -207,6 +245,8 @@ def report_html(report: Report) -> str:
         f'<p class="sub">{esc(subtitle(report))}</p>',
         f'<p class="summary">{esc(summary_sentence(report))}</p>',
     ]
+    if report.year_end is not None:
+        out.append(f'<p class="year">{esc(year_paragraph(report))}</p>')
     if report.sections:
         out.append('<ul class="counts">')
         for status in SUMMARY_ORDER:
@@ -232,11 +272,18 @@ def report_html(report: Report) -> str:
             ]
             out.append("</ul></li>")
         out.append("</ul>")
+    if report.early_warnings:
+        count = len(report.early_warnings)
+        out += [f'<h2 id="early-warnings">{esc(EARLY_WARNINGS)}（{count}项）</h2>', "<ol>"]
+        out += [f"<li>{esc(line)}</li>" for line in early_warning_lines(report)]
+        out.append("</ol>")
     out.append(f'<h2 id="stale">{esc(stale_heading(report))}（{len(report.stale_units)}个）</h2>')
     if report.stale_units:
         out += ["<ul>", *(f"<li>{esc(stale_text(s))}</li>" for s in report.stale_units), "</ul>"]
     else:
         out.append("<p>无</p>")
+    for block in report_blocks(report):
+        out += _block(block)
     info = report.notice.notice
     out += [
         f"<footer>{esc(info.title)}（{esc(info.doc_number)}） · "

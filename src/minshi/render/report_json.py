@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from minshi.render.records import metric_record, ratio, task_record
+from minshi.render.records import metric_record, rating_record, ratio, task_record
+from minshi.render.report_blocks import year_paragraph
 from minshi.render.report_words import summary_sentence, totals_remark
 from minshi.render.text import number
 from minshi.report import Report, ReportRow, Totals
+from minshi.report.model import share_of
+from minshi.report.year_end import Funds
 
 
 def _totals_record(totals: Totals) -> dict[str, Any]:
@@ -31,7 +34,62 @@ def _row_record(row: ReportRow) -> dict[str, Any]:
     record["share"] = ratio(row.share)
     record["expected"] = ratio(row.expected)
     record["remark"] = row.task.remark
+    record["allocation_rate"] = ratio(share_of(row.view.allocated, row.plan))
+    record["payment_rate"] = ratio(share_of(row.view.paid, row.view.allocated))
     return record
+
+
+def _funds_record(funds: Funds | None) -> dict[str, Any] | None:
+    if funds is None:
+        return None
+    t = funds.total
+    return {
+        "tasks": [line.row.task.id for line in funds.lines],
+        "total": {
+            "investment_plan": number(t.plan),
+            "allocated": number(t.allocated),
+            "paid": number(t.paid),
+            "allocation_rate": ratio(t.allocation_rate),
+            "payment_rate": ratio(t.payment_rate),
+        },
+    }
+
+
+def _year_end_record(report: Report) -> dict[str, Any] | None:
+    year = report.year_end
+    if year is None:
+        return None
+
+    def ids(rows: list[ReportRow]) -> list[int]:
+        return [r.task.id for r in rows]
+
+    return {
+        "year": year.year,
+        "summary": year_paragraph(report),
+        "done": ids(year.done),
+        "over_target": ids(year.over_target),
+        "closed": ids(year.closed),
+        "unfinished": ids(year.unfinished),
+        "voted": ids(year.voted),
+        "grades": dict(year.grades()),
+        "ratings": [
+            {"task": r.row.task.id, **(rating_record(r.rating, r.grade) or {})}
+            for r in year.ratings
+        ],
+        "carry_over": [
+            {
+                "task": c.row.task.id,
+                "task_name": c.row.task.name,
+                "metric": c.line.view.metric.key,
+                "name": c.line.name,
+                "remaining": number(c.remaining),
+                "unit": c.unit,
+                "status": c.line.status,
+                "lead": list(c.line.lead),
+            }
+            for c in year.carry_over
+        ],
+    }
 
 
 def report_record(report: Report) -> dict[str, Any]:
@@ -70,6 +128,16 @@ def report_record(report: Report) -> dict[str, Any]:
                 ],
             }
             for group in report.attention
+        ],
+        "funds": _funds_record(report.funds),
+        "year_end": _year_end_record(report),
+        "early_warnings": [
+            {
+                "task": row.task.id,
+                "task_name": row.task.name,
+                **metric_record(line.view, report.notice),
+            }
+            for row, line in report.early_warnings
         ],
         "stale_days": report.stale_days,
         "stale_units": [

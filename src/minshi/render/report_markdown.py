@@ -5,7 +5,9 @@ Every value from the data is escaped: no live link, emphasis or markup comes fro
 
 from __future__ import annotations
 
+from minshi.render.circular_words import EARLY_WARNINGS, early_warning_lines
 from minshi.render.labels import STATUS_LABELS, metric_state_text, shown_summary
+from minshi.render.report_blocks import report_blocks, text_table, year_paragraph
 from minshi.render.report_words import (
     counts_text,
     money,
@@ -18,7 +20,7 @@ from minshi.render.report_words import (
     table_headers,
     totals_remark,
 )
-from minshi.render.text import markdown_cell, percent
+from minshi.render.text import markdown, markdown_cell, percent
 from minshi.report import SUMMARY_ORDER, Report, Totals, attention_by_task
 
 
@@ -36,6 +38,8 @@ def report_markdown(report: Report) -> str:
         _md(summary_sentence(report)),
         "",
     ]
+    if report.year_end is not None:
+        out += [_md(year_paragraph(report)), ""]
     if report.sections:
         cats = [s.category for s in report.sections]
         out += ["## 按状态统计（件）", ""]
@@ -89,6 +93,16 @@ def report_markdown(report: Report) -> str:
             out += [f"- {row.task.id}. {_md(row.task.name)}"]
             out += [f"  - {_md(line.name)}：{_md(metric_state_text(line.view))}" for line in lines]
         out += [""]
+    if report.early_warnings:
+        out += [f"## {EARLY_WARNINGS}（{len(report.early_warnings)}项）", ""]
+        out += [f"{n}. {_md(line)}" for n, line in enumerate(early_warning_lines(report), 1)]
+        out += [""]
     out += [f"## {stale_heading(report)}（{len(report.stale_units)}个）", ""]
     out += [f"- {_md(stale_text(s))}" for s in report.stale_units] or ["无"]
+    for block in report_blocks(report):
+        out += ["", f"## {_md(block.title)}", ""]
+        out += [_md(paragraph) for paragraph in block.paragraphs]
+        if block.rows:
+            records, columns = text_table(block)
+            out += ["", markdown(records, columns).rstrip("\n")]
     return "\n".join(out) + "\n"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from minshi.render.circular_words import EARLY_WARNINGS, early_warning_lines
 from minshi.render.labels import (
     STATUS_LABELS,
     metric_state_text,
     shown_summary,
     summary_with_status,
 )
+from minshi.render.report_blocks import report_blocks, text_table, year_paragraph
 from minshi.render.report_words import (
     counts_text,
     money,
@@ -20,7 +22,7 @@ from minshi.render.report_words import (
     subtitle,
     summary_sentence,
 )
-from minshi.render.text import pad, percent, safe_text, width, wrap
+from minshi.render.text import pad, percent, safe_text, table, width, wrap
 from minshi.report import SUMMARY_ORDER, Report, ReportRow, Totals, attention_by_task
 
 TEXT_WIDTH = 100  # plain text fits a mail client's 100 columns
@@ -110,6 +112,8 @@ def report_text(report: Report) -> str:
     out += _wrapped(subtitle(report))
     out += [""]
     out += _wrapped(summary_sentence(report))
+    if report.year_end is not None:
+        out += ["", *_wrapped(year_paragraph(report))]
     if report.sections:
         out += ["", "按状态统计（件）", *_counts_table(report)]
     for section in report.sections:
@@ -129,9 +133,20 @@ def report_text(report: Report) -> str:
             out += _wrapped(f"{row.task.id}. {row.task.name}", 4, len(str(row.task.id)) + 2)
             for line in lines:
                 out += _wrapped(f"· {line.name}：{metric_state_text(line.view)}", 6, 2)
+    if report.early_warnings:
+        out += ["", f"{EARLY_WARNINGS}（{len(report.early_warnings)}项）"]
+        for n, said in enumerate(early_warning_lines(report), start=1):
+            out += _wrapped(f"{n}. {said}", 2, len(str(n)) + 2)
     out += ["", f"{stale_heading(report)}（{len(report.stale_units)}个）"]
     if not report.stale_units:
         out += ["  无"]
     for stale in report.stale_units:
         out += _wrapped(stale_text(stale), 2, 2)
+    for block in report_blocks(report):
+        out += ["", *_wrapped(block.title)]
+        for paragraph in block.paragraphs:
+            out += _wrapped(paragraph, 2, 0)
+        if block.rows:
+            records, columns = text_table(block)
+            out += table(records, columns, max_width=TEXT_WIDTH).rstrip("\n").split("\n")
     return "\n".join(out) + "\n"

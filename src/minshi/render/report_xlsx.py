@@ -17,11 +17,13 @@ import io
 import math
 import zipfile
 from collections.abc import Sequence
-from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, cast
 
-from minshi.render.labels import PALETTE, STATUS_LABELS, shown_summary
+from minshi.render.archive import fixed_moment, stable_zip
+from minshi.render.labels import PALETTE, STATUS_LABELS, metric_summary, shown_summary
+from minshi.render.plan_words import forecast_text
+from minshi.render.report_blocks import Block, cell_text, report_blocks, year_paragraph
 from minshi.render.report_words import (
     counts_text,
     stale_heading,
@@ -60,10 +62,6 @@ MONEY_FORMAT = "0.00"
 SHARE_FORMAT = "0.00%"
 EXPECTED_FORMAT = "0%"
 DATE_FORMAT = "yyyy-mm-dd"
-
-
-def _fixed_moment(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day)
 
 
 class _Sheet:
@@ -280,6 +278,27 @@ def _attention_sheet(report: Report, sheet: _Sheet) -> None:
     sheet.ws.freeze_panes = "A2"
 
 
+def _warning_sheet(report: Report, sheet: _Sheet) -> None:
+    """预警: metrics on pace today that the pace of recent reports says will miss the deadline."""
+    heads = ["牵头单位", "序号", "项目名称", "指标", "完成情况", "序时进度", "状态", "预测"]
+    widths = [16, 6, 24, 26, 24, 9, 11, 36]
+    sheet.widths(widths)
+    for i, name in enumerate(heads, start=1):
+        sheet.fill(sheet.text(1, i, name, bold=True), "D9E1F2")
+    for row, (task_row, line) in enumerate(report.early_warnings, start=2):
+        sheet.text(row, 1, "、".join(line.lead))
+        sheet.num(row, 2, task_row.task.id, "0")
+        sheet.text(row, 3, task_row.task.name)
+        sheet.text(row, 4, line.name)
+        sheet.text(row, 5, metric_summary(line.view))
+        sheet.num(row, 6, line.expected, EXPECTED_FORMAT)
+        status = sheet.text(row, 7, STATUS_LABELS[line.status], bold=True)
+        sheet.fill(status, PALETTE[line.status].sheet)
+        sheet.text(row, 8, forecast_text(line.view, report.as_of))
+        sheet.fit_height(row, widths)
+    sheet.ws.freeze_panes = "A2"
+
+
 def _stale_sheet(report: Report, sheet: _Sheet) -> None:
     heads = ["单位", "序号", "项目名称", "该项最近报送", "单位最近报送"]
     widths = [18, 6, 30, 14, 14]
@@ -304,20 +323,38 @@ def _stale_sheet(report: Report, sheet: _Sheet) -> None:
     sheet.ws.freeze_panes = "A3"
 
 
-def _stable_zip(raw: bytes, moment: datetime) -> bytes:
-    """The same archive with every entry dated `moment`, so equal reports give equal bytes."""
-    stamp = (moment.year, moment.month, moment.day, 0, 0, 0)
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(raw)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for item in source.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=stamp)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(item.filename))
-    return out.getvalue()
+def _year_sheet(report: Report, sheet: _Sheet) -> None:
+    """年度总结: the year's paragraph, on a sheet of its own before the others."""
+    sheet.widths([100])
+    cell = sheet.text(1, 1, year_paragraph(report))
+    sheet.ws.row_dimensions[1].height = LINE_HEIGHT * 4 + 4
+    cell.alignment = sheet.wrap
+
+
+def _block_sheet(block: Block, sheet: _Sheet) -> None:
+    """A block after the table: its paragraphs, then its table with numbers as numbers."""
+    widths = [c.width for c in block.columns]
+    sheet.widths(widths)
+    row = 1
+    for paragraph in block.paragraphs:
+        sheet.banner(row, len(block.columns), paragraph, size=10, bold=False)
+        sheet.ws.row_dimensions[row].height = LINE_HEIGHT * 2 + 4
+        row += 1
+    if not block.rows:
+        return
+    for i, column in enumerate(block.columns, start=1):
+        sheet.fill(sheet.text(row, i, column.header, bold=True), "D9E1F2")
+    sheet.ws.freeze_panes = f"A{row + 1}"
+    formats = {"money": MONEY_FORMAT, "rate": SHARE_FORMAT, "count": "0"}
+    lines = [(r, False) for r in block.rows] + ([(block.total, True)] if block.total else [])
+    for values, bold in lines:
+        row += 1
+        for i, (value, column) in enumerate(zip(values, block.columns, strict=True), start=1):
+            if column.kind == "text" or isinstance(value, str):
+                sheet.text(row, i, cell_text(value, column.kind), bold=bold)
+            else:
+                sheet.num(row, i, value, formats[column.kind], bold=bold)
+        sheet.fit_height(row, widths)
 
 
 def report_xlsx(report: Report) -> bytes:
@@ -333,8 +370,14 @@ def report_xlsx(report: Report) -> bytes:
     _counts_sheet(report, _Sheet(wb.create_sheet("按状态统计")))
     _attention_sheet(report, _Sheet(wb.create_sheet("逾期及严重滞后")))
     _stale_sheet(report, _Sheet(wb.create_sheet("未按期报送")))
+    if report.early_warnings:
+        _warning_sheet(report, _Sheet(wb.create_sheet("预警")))
+    if report.year_end is not None:
+        _year_sheet(report, _Sheet(wb.create_sheet("年度总结", 1)))
+    for block in report_blocks(report):
+        _block_sheet(block, _Sheet(wb.create_sheet(block.title[:31])))
 
-    moment = _fixed_moment(report.as_of)
+    moment = fixed_moment(report.as_of)
     wb.properties.created = moment
     wb.properties.modified = moment
     wb.properties.creator = "minshi"
@@ -342,4 +385,4 @@ def report_xlsx(report: Report) -> bytes:
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).save()
-    return _stable_zip(raw.getvalue(), moment)
+    return stable_zip(raw.getvalue(), moment)

@@ -142,6 +142,19 @@ def wrap(text: str, limit: int) -> list[str]:
     return lines
 
 
+def wrapped(text: str, indent: int = 0, hang: int = 0, limit: int = 100) -> list[str]:
+    """`text` (from the data: shown safely) wrapped to `limit` columns, paragraph by paragraph;
+    each first line indented by `indent`, the lines after it by `indent + hang`."""
+    lines: list[str] = []
+    for paragraph in safe_text(text).split("\n"):
+        first = wrap(paragraph, limit - indent)
+        lines.append(" " * indent + first[0])
+        rest = "".join(first[1:])
+        if rest:
+            lines += [" " * (indent + hang) + part for part in wrap(rest, limit - indent - hang)]
+    return [line.rstrip() for line in lines]
+
+
 def pad(text: str, size: int, right: bool = False) -> str:
     gap = " " * max(0, size - width(text))
     return gap + text if right else text + gap

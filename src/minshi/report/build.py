@@ -28,9 +28,11 @@ from datetime import date
 from decimal import Decimal
 
 from minshi.catalog import Catalog, answers_for
+from minshi.config import DEFAULT_ESCALATION, Escalation
 from minshi.errors import InputError
 from minshi.followup import TaskView, evaluate
 from minshi.models import Notice
+from minshi.rating import GradeRule
 from minshi.report.model import (
     ATTENTION,
     DEFAULT_STALE_DAYS,
@@ -43,6 +45,7 @@ from minshi.report.model import (
     StaleUnit,
     Totals,
 )
+from minshi.report.year_end import YearEnd, build_funds, build_year_end
 from minshi.status import Status, expected_progress
 from minshi.store import Basis, Store
 
@@ -52,7 +55,7 @@ CHINESE_ORDINALS = "一二三四五六七八九十"
 def build_report(
     catalog: Catalog,
     store: Store,
-    as_of: date,
+    as_of: date | None,
     *,
     notice: str | None = None,
     lead: str | None = None,
@@ -60,8 +63,13 @@ def build_report(
     category: str | None = None,
     stale_days: int = DEFAULT_STALE_DAYS,
     basis: Basis = "reported",
+    year_end: bool = False,
+    rule: GradeRule = GradeRule(),
+    escalation: Sequence[Escalation] = DEFAULT_ESCALATION,
 ) -> Report:
-    """The report on one notice as of a date, for all its tasks or those of a unit / category.
+    """The report on one notice as of a date, for all its tasks or those of a unit / category;
+    with `year_end`, the annual summary too. Without a date: today, or for the annual summary
+    the end of the notice's period once it is past.
 
     Unknown units, categories and notices raise InputError.
     """
@@ -70,6 +78,10 @@ def build_report(
     if stale_days < 1:
         raise InputError(f"--stale-days must be 1 or more, not {stale_days}")
     chosen = catalog.notice(notice)
+    if as_of is None:
+        as_of = date.today()
+        if year_end:
+            as_of = min(as_of, chosen.notice.period.end)
     pairs = catalog.select(notice=chosen.id, lead=lead, unit=unit, category=category)
     who, scope = "", []
     lead_unit = catalog.resolve_unit(lead) if lead else None
@@ -79,7 +91,7 @@ def build_report(
         scope.append(f"{name}牵头" if lead else f"{name}牵头或配合")
     if category:
         scope.append(category)
-    rows = [_row(v) for v in evaluate(store, as_of, pairs, chosen.id, basis)]
+    rows = [_row(v) for v in evaluate(store, as_of, pairs, chosen.id, basis, escalation=escalation)]
 
     sections = []
     categories = list(dict.fromkeys(r.task.category for r in rows))
@@ -106,7 +118,17 @@ def build_report(
         has_investment=any(r.plan is not None or r.invested is not None for r in rows),
         basis=basis,
         unverified=sum(line.view.pending for row in rows for line in row.metrics),
+        funds=build_funds(rows),
+        year_end=_year_end(store, chosen, rows, as_of, rule) if year_end else None,
+        early_warnings=[(r, m) for r in rows for m in r.metrics if m.view.outlook.early_warning],
     )
+
+
+def _year_end(
+    store: Store, notice: Notice, rows: list[ReportRow], as_of: date, rule: GradeRule
+) -> YearEnd:
+    ratings = store.ratings(as_of=as_of, notice=notice.id, tasks={r.task.id for r in rows})
+    return build_year_end(rows, notice.notice.period.end.year, ratings, rule)
 
 
 def failing(report: Report, statuses: Iterable[str]) -> list[tuple[ReportRow, MetricLine]]:

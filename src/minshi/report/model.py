@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from minshi.followup import MetricView, TaskView
 from minshi.models import Notice, Task
 from minshi.status import Status
 from minshi.store import ProgressEntry
+
+if TYPE_CHECKING:
+    from minshi.report.year_end import Funds, YearEnd
 
 DEFAULT_STALE_DAYS = 35
 
@@ -165,6 +168,10 @@ class Report(NamedTuple):
     has_investment: bool
     basis: str = "reported"  # the figures it counts: reported, or verified by the office
     unverified: int = 0  # figures shown that await the office's check (待审核)
+    funds: Funds | None = None  # funds allocated and paid, when any was reported
+    year_end: YearEnd | None = None  # the annual summary (report --year-end)
+    # on pace today, but forecast to miss the deadline at the pace of recent reports (预警)
+    early_warnings: list[tuple[ReportRow, MetricLine]] = []
 
     @property
     def rows(self) -> list[ReportRow]:

@@ -8,8 +8,10 @@ from pathlib import Path
 from minshi.config import check_server_url, looks_like_connection_string, redact
 from minshi.errors import InputError
 from minshi.store.entries import NewEntry, ProgressEntry, SeriesKey, journal_checksum
+from minshi.store.history import History, Reports
 from minshi.store.journal import BASES, Basis, Having
 from minshi.store.office import CopyResult, EvidenceFile, OfficeRecords, Store, copy_journal
+from minshi.store.ratings import Rating
 from minshi.store.sqlite import SQLiteStore
 
 __all__ = [
@@ -19,8 +21,11 @@ __all__ = [
     "EvidenceFile",
     "OfficeRecords",
     "Having",
+    "History",
     "NewEntry",
     "ProgressEntry",
+    "Rating",
+    "Reports",
     "SeriesKey",
     "Store",
     "copy_journal",

@@ -46,8 +46,8 @@ def entry_from_row(row: Sequence[Any], read: RowReader) -> ProgressEntry:
     """The entry a row holds, in the column order every backend selects (`id … written_as`,
     then the id of the entry's retraction, then the office's review of it)."""
     (id_, notice, task, metric, day, recorded_at, value, done, stage, percent, invested,
-     note, by, retracts, written_as, retracted_by, decision, reviewed_by, reviewed_at,
-     reason) = row  # fmt: skip
+     note, by, retracts, written_as, allocated, paid, retracted_by, decision, reviewed_by,
+     reviewed_at, reason) = row  # fmt: skip
     return ProgressEntry(
         id=int(id_),
         notice=notice,
@@ -69,7 +69,18 @@ def entry_from_row(row: Sequence[Any], read: RowReader) -> ProgressEntry:
         reviewed_by=reviewed_by or "",
         reviewed_at=None if reviewed_at is None else read.moment(reviewed_at),
         reason=reason or "",
+        allocated=read.number(allocated),
+        paid=read.number(paid),
     )
+
+
+MONEY: tuple[str, ...] = ("invested", "allocated", "paid")  # 万元, cumulative, for the task
+MONEY_AND_FIGURES: tuple[str, ...] = ("value", "percent", *MONEY)
+
+
+def money(entry: NewEntry | ProgressEntry) -> tuple[Decimal | None, ...]:
+    """The amounts an entry reports: invested (完成投资), allocated (到位), paid (支付)."""
+    return (entry.invested, entry.allocated, entry.paid)
 
 
 # bounds that keep every number exact in every backend (and catch absurd input)
@@ -91,6 +102,8 @@ class NewEntry(NamedTuple):
     invested: Decimal | None = None  # 万元, cumulative
     note: str = ""  # 进展情况
     by: str = ""  # who recorded it
+    allocated: Decimal | None = None  # 万元 of the task's funds allocated (到位), cumulative
+    paid: Decimal | None = None  # 万元 paid out (支付), cumulative
 
 
 class ProgressEntry(NamedTuple):
@@ -117,6 +130,8 @@ class ProgressEntry(NamedTuple):
     reviewed_by: str = ""  # who verified or returned it
     reviewed_at: datetime | None = None
     reason: str = ""  # why it was returned (or the note of its verification)
+    allocated: Decimal | None = None  # 万元 allocated (到位), cumulative
+    paid: Decimal | None = None  # 万元 paid out (支付), cumulative
 
     @property
     def key(self) -> SeriesKey:
@@ -193,7 +208,7 @@ def validate_entry(entry: NewEntry, position: int | None = None) -> None:
         raise bad("the metric key is empty")
     if type(entry.date) is not date:  # a datetime is a date too: refuse it, dates are days
         raise bad(f"the date must be a calendar date, not {entry.date!r}")
-    for name in ("value", "percent", "invested"):
+    for name in MONEY_AND_FIGURES:
         number = getattr(entry, name)
         if number is None:
             continue
@@ -220,7 +235,7 @@ def validate_entry(entry: NewEntry, position: int | None = None) -> None:
             raise bad(f"{name} must be text, not {text!r}")
         if text is not None and "\x00" in text:
             raise bad(f"{name} contains a NUL character")
-    reported = (entry.value, entry.done, entry.stage, entry.percent, entry.invested)
+    reported = (entry.value, entry.done, entry.stage, entry.percent, *money(entry))
     if all(x is None for x in reported) and not entry.note:
         raise bad("it reports nothing: no value, milestone state, stage, percent, amount or note")
 
@@ -241,6 +256,8 @@ def stored_entry(new: NewEntry, entry_id: int, recorded_at: datetime) -> Progres
         invested=canonical_decimal(new.invested),
         note=new.note,
         by=new.by,
+        allocated=canonical_decimal(new.allocated),
+        paid=canonical_decimal(new.paid),
     )
 
 
@@ -257,6 +274,8 @@ def as_new_entry(e: ProgressEntry) -> NewEntry:
         invested=e.invested,
         note=e.note,
         by=e.by,
+        allocated=e.allocated,
+        paid=e.paid,
     )
 
 
@@ -313,7 +332,7 @@ def journal_checksum(entries: Iterable[ProgressEntry]) -> str:
 
     digest = hashlib.sha256()
     for e in sorted(entries, key=lambda e: e.id):
-        fields = (
+        fields: tuple[object, ...] = (
             e.id,
             e.notice,
             e.task,
@@ -329,6 +348,8 @@ def journal_checksum(entries: Iterable[ProgressEntry]) -> str:
             e.by,
             e.retracts,
         )
+        if e.allocated is not None or e.paid is not None:
+            fields += (decimal_text(e.allocated), decimal_text(e.paid))
         digest.update(repr(fields).encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()

@@ -14,13 +14,14 @@ a backend (`sqlite`, `postgres`) says how to connect, lock, migrate and name its
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
 from minshi.errors import InputError, StoreError
+from minshi.status import Reading
 from minshi.store.entries import (
     Damaged,
     NewEntry,
@@ -37,18 +38,21 @@ from minshi.store.entries import (
     stored_entry,
     validate_entry,
 )
+from minshi.store.history import History
 
 Having = Literal["note", "invested"]
 Basis = Literal["reported", "verified"]
 BASES: tuple[Basis, ...] = ("reported", "verified")
 Latest = dict[SeriesKey, ProgressEntry]
+
+
 Cursor = Any  # a DB-API cursor of the backend (sqlite3 or psycopg)
 
 # the condition each `having` adds to the search for the latest entry
 _HAVING = {"note": "AND x.note <> ''", "invested": "AND x.invested IS NOT NULL"}
 _COLUMNS = (
     "e.id, e.notice, e.task, e.metric, e.date, e.recorded_at, e.value, e.done, e.stage, "
-    "e.percent, e.invested, e.note, e.recorded_by, e.retracts, e.written_as"
+    "e.percent, e.invested, e.note, e.recorded_by, e.retracts, e.written_as, e.allocated, e.paid"
 )
 # an entry's standing with the office: returned if it ever was (that is final), else its latest
 # verification, if any
@@ -63,8 +67,8 @@ _SELECT = (
 )
 _INSERT = (
     "INSERT INTO {entry} (id, notice, task, metric, date, recorded_at, value, done, stage, "
-    "percent, invested, note, recorded_by, retracts, written_as)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "percent, invested, note, recorded_by, retracts, written_as, allocated, paid)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _RETURNED = "EXISTS (SELECT 1 FROM {review} v3 WHERE v3.entry = x.id AND v3.decision = 'returned')"
 _VERIFIED = "EXISTS (SELECT 1 FROM {review} v4 WHERE v4.entry = x.id AND v4.decision = 'verified')"
@@ -89,6 +93,20 @@ _LATEST = f"""
     ){_REVIEW_JOIN}
     WHERE {{where}}
 """
+# every standing report (not a retraction, not retracted) of the series chosen, dated ≤ a date, in
+# series and date order: the series table first, then the index on (notice, task, metric, date),
+# which alone answers it. Each series' stretch ends with its latest report (the snapshot's), which
+# is how the stretches are told apart; what the reports said is read by id when wanted (_READINGS)
+_HISTORY = f"""
+    SELECT e.id, e.date
+    FROM {{series}} s CROSS JOIN {{entry}} e
+    WHERE e.notice = s.notice AND e.task = s.task AND e.metric = s.metric
+      AND e.retracts IS NULL AND e.date <= ? AND {_NOT_RETRACTED.format(alias="e")} {{basis}}
+      AND {{where}}
+    ORDER BY s.notice, s.task, s.metric, e.date, e.id
+"""
+_READINGS = "SELECT e.id, e.date, e.value, e.done, e.stage, e.percent FROM {entry} e WHERE e.id IN "
+_READ_AT_ONCE = 5000  # ids in one statement
 _BAD_RETRACTIONS = """
     SELECT r.id, r.retracts,
            CASE WHEN t.id IS NULL THEN 'missing'
@@ -218,21 +236,43 @@ class Journal:
         tasks: Collection[int] | None = None,
         basis: Basis = "reported",
     ) -> tuple[Latest, Latest, Latest, Latest]:
-        """`latest` on the basis plain, with a note and with an invested amount, and `latest`
-        on the other basis, all four read in one read transaction: a note or an amount never
-        comes from an entry newer than the value shown beside it, however many writers are at
-        work."""
+        """`follow_up` without the history: what counts, with a note, with an amount, and on
+        the other basis, read in one read transaction."""
+        found = self.follow_up(as_of, notice=notice, tasks=tasks, basis=basis, needing=_none)
+        return found[0], found[1], found[2], found[3]
+
+    def follow_up(
+        self,
+        as_of: date,
+        *,
+        notice: str | None = None,
+        tasks: Collection[int] | None = None,
+        basis: Basis = "reported",
+        needing: Callable[[Latest, Latest, Latest, Latest], Collection[int]] | None = None,
+    ) -> tuple[Latest, Latest, Latest, Latest, History]:
+        """Per (notice, task, metric), on a basis: the entry that counts, the newest with a
+        note and with an invested amount, the entry that counts on the other basis, and which
+        reports stand (`History`, for the months behind in a row and the forecasts), all read
+        in one read transaction: a note, an amount or an outlook never comes from another
+        moment of the journal than the value beside it, however many writers are at work.
+        With `needing`, the history only of the tasks it names when given the rest (it is
+        called inside the transaction: a task whose metrics are all done needs none)."""
+        nothing = History({}, [], [], self._day, self._readings)
         if (tasks is not None and not tasks) or not self._exists():
-            return {}, {}, {}, {}
+            if needing is not None:
+                needing({}, {}, {}, {})
+            return {}, {}, {}, {}, nothing
         other: Basis = "verified" if basis == "reported" else "reported"
         seen: dict[int, ProgressEntry] = {}  # one entry is often latest in several ways
         with self._snapshot() as cur:
-            return (
-                self._latest(cur, as_of, notice, None, tasks, basis, seen),
-                self._latest(cur, as_of, notice, "note", tasks, basis, seen),
-                self._latest(cur, as_of, notice, "invested", tasks, basis, seen),
-                self._latest(cur, as_of, notice, None, tasks, other, seen),
-            )
+            latest = self._latest(cur, as_of, notice, None, tasks, basis, seen)
+            noted = self._latest(cur, as_of, notice, "note", tasks, basis, seen)
+            funded = self._latest(cur, as_of, notice, "invested", tasks, basis, seen)
+            on_other = self._latest(cur, as_of, notice, None, tasks, other, seen)
+            wanted = tasks if needing is None else needing(latest, noted, funded, on_other)
+            history = self._history(cur, as_of, notice, wanted, latest, basis)
+        history.know(latest.values())
+        return latest, noted, funded, on_other, history
 
     def log(
         self,
@@ -410,6 +450,60 @@ class Journal:
         entries = [seen.get(row[0]) or seen.setdefault(row[0], self._entry(row)) for row in rows]
         return {e.key: e for e in entries}
 
+    def _history(
+        self,
+        cur: Cursor,
+        as_of: date,
+        notice: str | None,
+        tasks: Collection[int] | None,
+        latest: Latest,
+        basis: Basis,
+    ) -> History:
+        if tasks is not None and not tasks:
+            return History({}, [], [], self._day, self._readings)
+        where, params = [], [self._day(as_of)]
+        if notice is not None:
+            where.append("s.notice = ?")
+            params.append(notice)
+        if tasks is not None:  # integers only, so they can stand in the text
+            where.append(f"s.task IN ({_integers(tasks)})")
+        sql = _HISTORY.replace("{basis}", _BASIS[basis].replace("x.id", "e.id"))
+        cur.execute(self._sql(sql.replace("{where}", " AND ".join(where) or "1 = 1")), params)
+        rows = cur.fetchall()
+        ids = [row[0] for row in rows]
+        series_of = {entry.id: key for key, entry in latest.items()}
+        series: dict[SeriesKey, tuple[int, int]] = {}
+        start = 0
+        for end, entry_id in enumerate(ids, start=1):
+            key = series_of.get(entry_id)
+            if key is not None:  # a series' latest report ends its stretch
+                series[key] = (start, end)
+                start = end
+        if start != len(ids):
+            raise StoreError(
+                f"the journal in {self.location} reads inconsistently: run minshi db check"
+            )
+        return History(series, ids, [row[1] for row in rows], self._day, self._readings)
+
+    def _readings(self, ids: Collection[int]) -> dict[int, Reading]:
+        """What the reports `ids` said (an entry never changes: any moment gives the same)."""
+        ordered = sorted(ids)
+        rows: list[Sequence[Any]] = []
+        with self._read() as cur:
+            for at in range(0, len(ordered), _READ_AT_ONCE):
+                chunk = ordered[at : at + _READ_AT_ONCE]
+                cur.execute(self._sql(_READINGS + f"({_integers(chunk)})"))
+                rows += cur.fetchall()
+        day, number, found = self.reader.day, self.reader.number, {}
+        for entry_id, when, value, done, stage, percent in rows:
+            try:
+                found[int(entry_id)] = Reading(
+                    number(value), bool(done), stage, number(percent), day(when)
+                )
+            except Damaged as exc:
+                raise damaged_entry(self.location, entry_id, exc) from None
+        return found
+
     def _fetch_entries(self, sql: str, params: Sequence[Any]) -> list[ProgressEntry]:
         with self._read() as cur:
             cur.execute(self._sql(sql), params)
@@ -479,3 +573,7 @@ def _out_of_sequence(rows: Sequence[Sequence[Any]], reader: RowReader) -> list[s
         before = moment or before
         expected = int(id_) + 1
     return problems
+
+
+def _none(*_: object) -> set[int]:
+    return set()

@@ -18,9 +18,12 @@ from minshi.store.entries import (
     Evidence,
     ProgressEntry,
     Review,
+    decimal_text,
     journal_checksum,
 )
-from minshi.store.journal import _SELECT, Cursor, Journal, _integers
+from minshi.store.funds import FundsJournal
+from minshi.store.journal import _SELECT, Cursor, _integers
+from minshi.store.ratings import _RATING_INSERT, _RATING_SELECT, Rating, Ratings
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024  # a scanned 验收报告 or a few photos
 MAX_TEXT = 2000  # characters of a reason or a note
@@ -59,9 +62,10 @@ class OfficeRecords(NamedTuple):
     reviews: list[Review]
     closures: list[Closure]  # every close and reopen, oldest first
     files: list[tuple[Evidence, bytes]]
+    ratings: list[Rating] = []
 
 
-class Store(Journal):
+class Store(Ratings, FundsJournal):
     """The progress journal with the office's checks of it: what `open_store` gives."""
 
     # -- what a server adds ------------------------------------------------------------------
@@ -199,7 +203,9 @@ class Store(Journal):
                 self._sql(_EVIDENCE_SELECT.replace(" FROM", ", content FROM") + " ORDER BY id")
             )
             files = [(Evidence(*row[:5]), bytes(row[5])) for row in cur.fetchall()]
-        return OfficeRecords(reviews, closures, files)
+            cur.execute(self._sql(_RATING_SELECT + " ORDER BY id"))
+            ratings = [self._rating_of(row) for row in cur.fetchall()]
+        return OfficeRecords(reviews, closures, files, ratings)
 
     def fill(self, entries: Sequence[ProgressEntry], office: OfficeRecords | None = None) -> None:
         """Write a whole journal and the office's records of it, ids and times kept, into this
@@ -242,6 +248,9 @@ class Store(Journal):
             cur.executemany(
                 self._sql(_EVIDENCE_INSERT),
                 [(*e, self._blob(content)) for e, content in office.files],
+            )
+            cur.executemany(
+                self._sql(_RATING_INSERT), [self._rating_row(r) for r in office.ratings]
             )
         copied = self.office_records()
         if office_checksum(copied) != office_checksum(office):
@@ -312,9 +321,6 @@ class Store(Journal):
         """A row with its recording time (at `moment`) as this backend keeps times."""
         return (*row[:moment], self._moment(row[moment]), *row[moment + 1 :])
 
-    def _moment(self, value: Any) -> Any:
-        return value
-
     def _entries_by_id(self, cur: Cursor, ids: Sequence[int]) -> dict[int, ProgressEntry]:
         bad = [i for i in ids if isinstance(i, bool) or not isinstance(i, int) or not 0 < i < 2**63]
         if bad:
@@ -382,6 +388,12 @@ def office_checksum(records: OfficeRecords) -> str:
         digest.update(repr(fields).encode() + b"\n")
     for e, content in records.files:
         digest.update(repr(tuple(e)).encode() + hashlib.sha256(content).digest())
+    for rating in records.ratings:
+        votes = (decimal_text(rating.satisfied), decimal_text(rating.basic),
+                 decimal_text(rating.unsatisfied))  # fmt: skip
+        fields = (*rating[:3], rating.date.isoformat(), *votes, rating.percent, rating.note,
+                  rating.recorded_at.isoformat(), rating.by)  # fmt: skip
+        digest.update(repr(fields).encode() + b"\n")
     return digest.hexdigest()
 
 

@@ -51,12 +51,13 @@ _SCHEMA_OBJECTS = {
     "closure",
     "evidence",
     "verifier",
+    "rating",
 }
 _TRIGGERS = {
     "entry": {"entry_guard", "entry_no_truncate", "entry_stamp"},
     **{
         t: {f"{t}_guard", f"{t}_no_truncate", f"{t}_stamp"}
-        for t in ("review", "closure", "evidence")
+        for t in ("review", "closure", "evidence", "rating")
     },
 }
 
@@ -164,6 +165,8 @@ class PostgresStore(Store):
             e.by,
             e.retracts,
             e.written_as,
+            canonical_decimal(e.allocated),
+            canonical_decimal(e.paid),
         )
 
     def _blob(self, content: bytes) -> Any:
@@ -211,6 +214,16 @@ class PostgresStore(Store):
             "right (minshi db grant --verifier ROLE)"
         )
 
+    def _refuse_unwritable_rating(self, cur: Cursor) -> None:
+        if not self._owner_or_verifier(cur):
+            raise InputError(
+                f"the role {self._role(cur)} may not record ratings: that is the office's "
+                "right (minshi db grant --verifier ROLE)"
+            )
+
+    def _number(self, number: Decimal) -> Any:
+        return canonical_decimal(number)
+
     def _refuse_unwritable_closure(self, cur: Cursor) -> None:
         if not self._owner_or_verifier(cur):
             raise InputError(
@@ -246,7 +259,7 @@ class PostgresStore(Store):
             cur.execute(
                 "INSERT INTO minshi.verifier (role) VALUES (%s) ON CONFLICT DO NOTHING", [role]
             )
-            for table in ("review", "closure", "evidence"):
+            for table in ("review", "closure", "evidence", "rating"):
                 cur.execute(
                     sql.SQL("GRANT INSERT ON minshi.{} TO {}").format(
                         sql.Identifier(table), sql.Identifier(role)

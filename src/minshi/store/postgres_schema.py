@@ -236,4 +236,62 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """,
         "GRANT SELECT ON ALL TABLES IN SCHEMA minshi TO PUBLIC",
     ),
+    # the year's end: funds allocated (到位) and paid (支付), and the 满意度测评 of a task, which
+    # only the office records
+    (
+        "ALTER TABLE minshi.entry ADD COLUMN allocated numeric"
+        " CHECK (allocated >= 0 AND allocated < 1e30)",
+        "ALTER TABLE minshi.entry ADD COLUMN paid numeric CHECK (paid >= 0 AND paid < 1e30)",
+        """
+        CREATE INDEX entry_with_funds ON minshi.entry (notice, task, date)
+        WHERE allocated IS NOT NULL OR paid IS NOT NULL
+        """,
+        """
+        CREATE TABLE minshi.rating (
+            id          bigint  PRIMARY KEY CHECK (id >= 1),
+            notice      text    NOT NULL CHECK (notice <> ''),
+            task        integer NOT NULL CHECK (task >= 1),
+            date        date    NOT NULL,
+            satisfied   numeric NOT NULL CHECK (satisfied >= 0 AND satisfied <= 1e9),
+            basic       numeric NOT NULL CHECK (basic >= 0 AND basic <= 1e9),
+            unsatisfied numeric NOT NULL CHECK (unsatisfied >= 0 AND unsatisfied <= 1e9),
+            percent     boolean NOT NULL,
+            note        text    NOT NULL DEFAULT '',
+            recorded_at timestamptz NOT NULL,
+            recorded_by text    NOT NULL DEFAULT '',
+            written_as  name    NOT NULL DEFAULT current_user
+        )
+        """,
+        """
+        CREATE TRIGGER rating_guard BEFORE INSERT OR UPDATE OR DELETE ON minshi.rating
+        FOR EACH ROW EXECUTE FUNCTION minshi.office_guard()
+        """,
+        """
+        CREATE TRIGGER rating_no_truncate BEFORE TRUNCATE ON minshi.rating
+        FOR EACH STATEMENT EXECUTE FUNCTION minshi.office_guard()
+        """,
+        """
+        CREATE TRIGGER rating_stamp BEFORE INSERT ON minshi.rating
+        FOR EACH ROW EXECUTE FUNCTION minshi.stamp()
+        """,
+        "ALTER TABLE minshi.rating ENABLE ROW LEVEL SECURITY",
+        "CREATE POLICY rating_read ON minshi.rating FOR SELECT USING (true)",
+        """
+        CREATE POLICY rating_write ON minshi.rating FOR INSERT
+        WITH CHECK (written_as = current_user AND minshi.is_verifier())
+        """,
+        "GRANT SELECT ON minshi.rating TO PUBLIC",
+        # the office's roles granted before ratings existed may record them too
+        """
+        DO $$
+        DECLARE r name;
+        BEGIN
+            FOR r IN SELECT v.role FROM minshi.verifier v
+                     JOIN pg_catalog.pg_roles p ON p.rolname = v.role LOOP
+                EXECUTE format('GRANT INSERT ON minshi.rating TO %I', r);
+            END LOOP;
+        END
+        $$
+        """,
+    ),
 )

@@ -126,6 +126,8 @@ class SQLiteStore(Store):
             e.by,
             e.retracts,
             e.written_as,
+            decimal_text(e.allocated),
+            decimal_text(e.paid),
         )
 
     def _moment(self, value: Any) -> Any:

@@ -166,6 +166,45 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         END
         """,
     ),
+    # the year's end: funds allocated (到位) and paid (支付) beside the investment completed, and
+    # the 满意度测评 of a task
+    (
+        f"ALTER TABLE entry ADD COLUMN allocated TEXT {_number_check('allocated')}",
+        f"ALTER TABLE entry ADD COLUMN paid TEXT {_number_check('paid')}",
+        # the few entries that report money, found without reading the others
+        """
+        CREATE INDEX entry_with_funds ON entry (notice, task, date)
+        WHERE allocated IS NOT NULL OR paid IS NOT NULL
+        """,
+        f"""
+        CREATE TABLE rating (
+            id          INTEGER PRIMARY KEY,
+            notice      TEXT    NOT NULL CHECK (length(notice) > 0),
+            task        INTEGER NOT NULL CHECK (typeof(task) = 'integer' AND task >= 1),
+            date        TEXT    NOT NULL CHECK (date IS strftime('%Y-%m-%d', date)),
+            satisfied   TEXT    NOT NULL {_number_check("satisfied")},
+            basic       TEXT    NOT NULL {_number_check("basic")},
+            unsatisfied TEXT    NOT NULL {_number_check("unsatisfied")},
+            percent     INTEGER NOT NULL CHECK (percent IN (0, 1)),
+            note        TEXT    NOT NULL DEFAULT '',
+            recorded_at TEXT    NOT NULL,
+            recorded_by TEXT    NOT NULL DEFAULT '',
+            written_as  TEXT    NOT NULL DEFAULT ''
+        )
+        """,
+        """
+        CREATE TRIGGER rating_no_update BEFORE UPDATE ON rating
+        BEGIN
+            SELECT RAISE(ABORT, 'ratings are append-only: never changed');
+        END
+        """,
+        """
+        CREATE TRIGGER rating_no_delete BEFORE DELETE ON rating
+        BEGIN
+            SELECT RAISE(ABORT, 'ratings are append-only: never deleted');
+        END
+        """,
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 SCHEMA_OBJECTS = {
@@ -187,4 +226,8 @@ SCHEMA_OBJECTS = {
     "evidence",
     "evidence_no_update",
     "evidence_no_delete",
+    "entry_with_funds",
+    "rating",
+    "rating_no_update",
+    "rating_no_delete",
 }
