@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -115,14 +116,65 @@ def find_config(start: Path | None = None) -> Path | None:
     return None
 
 
+MAX_CONFIG_BYTES = 64 * 1024  # a few settings; anything larger is not a minshi.toml
+
+
+def _config_text(path: Path) -> str:
+    """The text of `path`, when minshi may believe it: a regular file of the user running minshi
+    (or root) that no one else may change, as ssh and git ask of their files. Anyone may put a
+    minshi.toml in a shared parent folder (/tmp): it would choose the store for everyone
+    working below it. Opened without waiting, read at most to the limit."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as e:
+        raise FileAccessError(f"{path}: cannot read the configuration: {e.strerror}") from e
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise FileAccessError(f"{path}: not a regular file; a configuration is a text file")
+        _check_trusted(path, info)
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            raw = f.read(MAX_CONFIG_BYTES + 1)
+    except OSError as e:
+        raise FileAccessError(f"{path}: cannot read the configuration: {e.strerror}") from e
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise DataFileError(f"{path}: far too large for a configuration file")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DataFileError(f"{path}: not UTF-8 text; save the configuration as UTF-8") from None
+
+
+def _check_trusted(path: Path, info: os.stat_result) -> None:
+    """FileAccessError for a configuration another user owns or may change (or whose link,
+    when it is one, another user owns)."""
+    if not hasattr(os, "getuid"):
+        return  # Windows: the folder's permissions decide
+    me = os.getuid()
+    link = os.lstat(path)
+    for owner in (info.st_uid, link.st_uid):
+        if owner not in (me, 0):
+            raise FileAccessError(
+                f"{path}: belongs to another user (uid {owner}), not to you (uid {me}); "
+                "minshi reads only a configuration of its own user or root (remove it, or have "
+                "its owner remove it)"
+            )
+    mode = stat.S_IMODE(info.st_mode)
+    if mode & 0o022:
+        raise FileAccessError(
+            f"{path}: others may change it (mode {mode:o}); make it writable by its owner only "
+            f"(chmod go-w {path})"
+        )
+
+
 def _read_config(path: Path) -> dict[str, Any]:
     import tomllib  # only where an office keeps a minshi.toml
 
     try:
-        with path.open("rb") as f:
-            raw = tomllib.load(f)
-    except OSError as e:
-        raise FileAccessError(f"{path}: cannot read the configuration: {e.strerror}") from e
+        raw = tomllib.loads(_config_text(path))
     except tomllib.TOMLDecodeError as e:
         raise DataFileError(f"{path}: not a valid configuration file: {e}") from e
     values: dict[str, Any] = {}
@@ -270,7 +322,9 @@ def redact(url: str) -> str:
             for p in query.split("&")
         ]
         head = f"{head}?{'&'.join(params)}"
-    return f"{scheme}://{head}"
+    # a fragment (#password=…) is no part of an address: whatever it holds is not shown
+    hash_ = head.find("#", head.find("@") + 1)
+    return f"{scheme}://{head[:hash_]}#***" if hash_ >= 0 else f"{scheme}://{head}"
 
 
 _KEYWORD_PASSWORD = re.compile(r"(password\s*=\s*)(?:'(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
@@ -294,6 +348,8 @@ def secrets_in(url: str) -> list[str]:
     for param in query.split("&"):
         if "pass" in _unquote(param).lower():
             found += [param, param.partition("=")[2]]
+    fragment = rest[rest.find("#", rest.rfind("@") + 1) + 1 :] if "#" in rest else ""
+    found += [fragment, fragment.partition("=")[2]]
     found += [_unquote(s) for s in found]
     return sorted({s for s in found if len(s) >= 3}, key=len, reverse=True)
 

@@ -422,7 +422,12 @@ def format_quantity(value: Decimal, unit: str | None = None) -> str:
 # repeated so that reading a value imports no store code.
 MAX_INTEGER_DIGITS = 30
 MAX_FRACTION_DIGITS = 12
-_VALUE = r"(?P<sign>[-−－]?)(?P<number>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+# digits 0-9 only (full-width ones are made so first): other scripts' digits (४०, 𝟒𝟎) are not
+# what a clerk in the office types, nor what anyone reading the journal would take them for
+_VALUE = (
+    r"(?P<sign>[-−－]?)"
+    r"(?P<number>[0-9]{1,3}(?:[,，][0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?|\.[0-9]+)"
+)
 _PATTERNS = {"chinese": _CHINESE, "scan": f"{_NUMBER}|{_CHINESE}", "value": _VALUE}
 
 
@@ -442,7 +447,7 @@ def parse_value(
     mistake. The result is exact and bounded (at most 30 digits before and 12 after the point);
     InputError says what is wrong with `text`, naming it as `what`.
     """
-    cleaned = text.strip().translate(_HALF_WIDTH).replace(" ", "")
+    cleaned = _without_spaces(text.strip().translate(_HALF_WIDTH), text, what)
     if unit and cleaned.endswith(unit) and cleaned != unit:
         cleaned = cleaned[: -len(unit)].strip()
     elif cleaned.endswith(("%", "‰")):  # a rate given for a count: 30% of what?
@@ -474,6 +479,19 @@ def parse_value(
     return number
 
 
+def _without_spaces(cleaned: str, text: str, what: str) -> str:
+    """`cleaned` without its spaces, which may stand only between groups of three digits
+    (1 200) or around the number: 4 0 is no number (it is not 40)."""
+    for m in re.finditer(r"[0-9]+(?: +[0-9]+)+", cleaned):
+        first, *groups = m[0].split()
+        if len(first) > 3 or any(len(group) != 3 for group in groups):
+            raise InputError(
+                f"{what} '{text}' is not a number: spaces go only between groups of three digits "
+                "(1 200), or leave them out"
+            )
+    return cleaned.replace(" ", "")
+
+
 def _number_of(cleaned: str, text: str, what: str, unit: str | None) -> Decimal:
     chinese = chinese_number(cleaned)
     if chinese is not None:
@@ -481,7 +499,7 @@ def _number_of(cleaned: str, text: str, what: str, unit: str | None) -> Decimal:
     m = _pattern("value").fullmatch(cleaned)
     if m is None:
         example = "95" if unit == "%" else "40"
-        if re.fullmatch(r"[-−－]?[\d,，]+(?:\.\d+)?", cleaned):
+        if re.fullmatch(r"[-−－]?[0-9,，]+(?:\.[0-9]+)?", cleaned):
             raise InputError(
                 f"{what} '{text}' is not a number: commas go between groups of three digits "
                 f"(1,200), or leave them out"

@@ -1,6 +1,7 @@
 """What the root options chose, shared by the commands: settings, catalog, store."""
 
 import os
+import re
 from pathlib import Path
 
 import typer
@@ -107,8 +108,14 @@ def store(*, write: bool = False, new_folder: bool = False, absent_ok: bool = Fa
     return _state.stores[write]
 
 
+LONG_WORD = re.compile(r"\S{300,}")
+
+
 def one_line(text: str) -> str:
-    return safe_text(text).replace("\n", " ")
+    """A message as one line, shown safely; anything typed far too long (a 5,000-digit number,
+    a pasted file) is shown by its beginning and its length, not whole."""
+    line = safe_text(text).replace("\n", " ")
+    return LONG_WORD.sub(lambda m: f"{m[0][:60]}…({len(m[0]):,} characters)", line)
 
 
 def emit(text: str | bytes) -> None:

@@ -314,4 +314,5 @@ def _with_part(task: TaskRow, values: dict[str, str]) -> TaskRow:
 
 def _number(text: str, default: int) -> int:
     digits = _squeeze(text).strip(".、．")
-    return int(digits) if digits.isdigit() and int(digits) > 0 else default
+    plain = digits.isascii() and digits.isdigit() and len(digits) < 10  # never 5,000 digits
+    return int(digits) if plain and int(digits) > 0 else default

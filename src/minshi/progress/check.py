@@ -92,7 +92,7 @@ def find_metric(task: Task, ref: str | None) -> Metric:
     for metric in task.metrics:
         if ref in (metric.key, metric.name):
             return metric
-    if ref.isdigit() and 1 <= int(ref) <= len(task.metrics):
+    if ref.isascii() and ref.isdigit() and len(ref) < 4 and 1 <= int(ref) <= len(task.metrics):
         return task.metrics[int(ref) - 1]
     choices = "、".join(f"{i}={m.key}" for i, m in enumerate(task.metrics, 1))
     raise InputError(f"task {task.id} has no metric '{ref}' (its metrics: {choices})")

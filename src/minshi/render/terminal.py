@@ -41,7 +41,8 @@ def output_width(stream: Any = None) -> int:
     except (AttributeError, ValueError, OSError):
         pass
     env = os.environ.get("COLUMNS", "")
-    return int(env) if env.isdigit() and int(env) >= 40 else 100
+    plain = env.isascii() and env.isdigit() and len(env) < 6  # never 5,000 digits
+    return int(env) if plain and int(env) >= 40 else 100
 
 
 def for_stream(text: str, stream: Any = None) -> str:

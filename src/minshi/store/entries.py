@@ -85,6 +85,8 @@ def money(entry: NewEntry | ProgressEntry) -> tuple[Decimal | None, ...]:
 
 # bounds that keep every number exact in every backend (and catch absurd input)
 MAX_INTEGER_DIGITS = 30
+MAX_TEXT = 2000  # characters of a note or a stage
+MAX_NAME = 100  # characters of a name of who reported or checked (`by`)
 MAX_FRACTION_DIGITS = 12
 
 
@@ -217,9 +219,9 @@ def validate_entry(entry: NewEntry, position: int | None = None) -> None:
         if number < 0:
             raise bad(f"{name} must not be negative, not {number}")
         exponent = number.as_tuple().exponent  # an int for a finite number
-        if number != 0 and (
-            number.adjusted() >= MAX_INTEGER_DIGITS
-            or (isinstance(exponent, int) and exponent < -MAX_FRACTION_DIGITS)
+        # 0E-999999 is zero, but kept as written it would be a million characters of text
+        if (number != 0 and number.adjusted() >= MAX_INTEGER_DIGITS) or (
+            isinstance(exponent, int) and exponent < -MAX_FRACTION_DIGITS
         ):
             raise bad(
                 f"{name} {number} has too many digits (at most {MAX_INTEGER_DIGITS} before "
@@ -235,9 +237,21 @@ def validate_entry(entry: NewEntry, position: int | None = None) -> None:
             raise bad(f"{name} must be text, not {text!r}")
         if text is not None and "\x00" in text:
             raise bad(f"{name} contains a NUL character")
+    check_name(entry.by, bad)
+    for name in ("stage", "note"):
+        if len(getattr(entry, name) or "") > MAX_TEXT:
+            raise bad(f"the {name} is longer than {MAX_TEXT} characters")
     reported = (entry.value, entry.done, entry.stage, entry.percent, *money(entry))
     if all(x is None for x in reported) and not entry.note:
         raise bad("it reports nothing: no value, milestone state, stage, percent, amount or note")
+
+
+def check_name(name: str, bad: Callable[[str], InputError] = InputError) -> None:
+    """Refuse a name of who reported or checked (`by`) no person has: longer than MAX_NAME."""
+    if isinstance(name, str) and len(name) > MAX_NAME:
+        raise bad(
+            f"the name (by) is longer than {MAX_NAME} characters: give a person's or a unit's name"
+        )
 
 
 def stored_entry(new: NewEntry, entry_id: int, recorded_at: datetime) -> ProgressEntry:
@@ -374,6 +388,9 @@ def check_retraction_args(entry_id: int, by: str, note: str) -> None:
     for name, text in (("by", by), ("note", note)):
         if not isinstance(text, str) or "\x00" in text:
             raise InputError(f"{name} must be text without NUL characters")
+    check_name(by)
+    if len(note) > MAX_TEXT:
+        raise InputError(f"the note is longer than {MAX_TEXT} characters")
 
 
 def awaiting_correction(entries: Iterable[ProgressEntry]) -> list[ProgressEntry]:

@@ -18,6 +18,7 @@ from minshi.store.entries import (
     Evidence,
     ProgressEntry,
     Review,
+    check_name,
     decimal_text,
     journal_checksum,
 )
@@ -94,6 +95,7 @@ class Store(Ratings, FundsJournal):
         entry already verified (to verify), an entry `by` wrote itself, a return without a
         reason."""
         _text(by, "by")
+        check_name(by)
         _text(reason, "reason")
         if decision not in ("verified", "returned"):
             raise InputError(f"unknown decision '{decision}'")
@@ -270,6 +272,7 @@ class Store(Ratings, FundsJournal):
         files: Sequence[EvidenceFile],
     ) -> Closure:
         _text(by, "by")
+        check_name(by)
         _text(note, "note")
         for file in files:
             if len(file.content) > MAX_EVIDENCE_BYTES:

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from minshi.errors import InputError
 from minshi.rating import Votes
-from minshi.store.entries import decimal_text
+from minshi.store.entries import check_name, decimal_text
 from minshi.store.journal import Cursor, Journal, _integers
 
 MAX_NOTE = 2000  # characters
@@ -56,6 +56,7 @@ class Ratings(Journal):
         for what, text in (("by", by), ("note", note)):
             if not isinstance(text, str) or "\x00" in text or len(text) > MAX_NOTE:
                 raise InputError(f"the {what} must be text of at most {MAX_NOTE} characters")
+        check_name(by)
         with self._write() as cur:
             self._refuse_unwritable_rating(cur)
             cur.execute(self._sql("SELECT coalesce(max(id), 0) + 1 FROM {rating}"))
