@@ -868,3 +868,396 @@ def test_a_backup_of_a_server_store_never_follows_a_planted_link(
     accepted(minshi("db", "backup", str(out / "copy.db"), env=env), "1 -o")
     assert victim.read_text() == "precious\n"
     assert {p.name for p in out.iterdir() if not p.is_symlink()} == {"copy.db"}
+
+
+# ---------------------------------------------------------------------------------------------
+# 4. A minshi.toml that another user owns or may change is refused, never believed
+
+
+def _config(folder: Path, planted: Path) -> Path:
+    path = folder / "minshi.toml"
+    path.write_text(f'db = "{planted}"\n', encoding="utf-8")
+    path.chmod(0o644)
+    return path
+
+
+CONFIG_ATTACKS = {
+    "world-writable": lambda path: path.chmod(0o666),
+    "group-writable": lambda path: path.chmod(0o664),
+    "another user's": lambda path: os.chown(path, 65534, 65534),
+    "another user's link to one of mine": lambda path: (
+        path.rename(path.with_name("mine.toml")),
+        path.symlink_to(path.with_name("mine.toml")),
+        os.lchown(path, 65534, 65534),
+    ),
+}
+
+
+@pytest.mark.parametrize("attack", CONFIG_ATTACKS)
+@pytest.mark.parametrize("where", ["here", "a parent folder"])
+def test_a_configuration_others_may_have_written_is_refused(
+    attack: str, where: str, isolated: Path, tmp_path: Path
+) -> None:
+    planted = tmp_path / "planted.db"
+    folder = isolated if where == "here" else tmp_path  # tmp_path holds isolated
+    path = _config(folder, planted)
+    CONFIG_ATTACKS[attack](path)
+    db = isolated / "progress.db"
+    before = journal(db)
+    for command in (("progress", "update", "16", "--value", "1"), ("list",), ("config",)):
+        line = refused(minshi(*command, env={"MINSHI_DB": ""}), 3, "4 configuration")
+        assert line.startswith(f"minshi: error: {path}: ")
+        assert "others may change it" in line or "belongs to another user (uid 65534)" in line
+    assert not planted.exists() and journal(db) == before
+
+
+def test_a_configuration_of_ones_own_is_believed(isolated: Path, tmp_path: Path) -> None:
+    store = tmp_path / "office.db"
+    _config(tmp_path, store)
+    accepted(minshi("progress", "update", "16", "--value", "1", env={"MINSHI_DB": ""}), "4 cfg")
+    assert store.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# 5. Numbers that are not what they look like are refused, on the command line and in files
+
+NOT_NUMBERS = {
+    "0e-999999": "is not a number",
+    "1e-99999999": "is not a number",
+    "1e3": "is not a number",
+    "1,2,3": "commas go between groups of three digits",
+    "12,34": "commas go between groups of three digits",
+    "4 0": "spaces go only between groups of three digits",
+    "12 34": "spaces go only between groups of three digits",
+    "1.234 5": "spaces go only between groups of three digits",
+    "४०": "is not a number",  # Devanagari digits
+    "٤٠": "is not a number",  # Arabic-Indic digits
+    "𝟒𝟎": "is not a number",  # mathematical bold digits
+    "0x28": "is not a number",
+    "4_0": "is not a number",
+    "9" * 5000: "is far too large",
+    "0." + "0" * 40 + "1": "more than 12 digits after the decimal point",
+}
+
+
+@pytest.mark.parametrize("text", NOT_NUMBERS, ids=lambda t: t if len(t) < 20 else f"{len(t)} chars")
+@pytest.mark.parametrize("option", ["--value", "--invested", "--allocated"])
+def test_a_number_that_is_not_what_it_looks_like_is_refused(
+    text: str, option: str, isolated: Path
+) -> None:
+    db = isolated / "progress.db"
+    before = journal(db)
+    args = ["progress", "update", "20", "--value", "100", "--date", "2024-06-30"]
+    args = [*args, option, text] if option != "--value" else [*args[:3], option, text, *args[5:]]
+    line = refused(minshi(*args), 2, "5 numbers")
+    assert NOT_NUMBERS[text] in line and len(line) < 300
+    assert journal(db) == before
+
+
+@pytest.mark.parametrize("column", ["value", "invested"])
+@pytest.mark.parametrize("text", ["0e-999999", "1,2,3", "4 0", "४०"])
+def test_a_number_in_a_file_that_is_not_what_it_looks_like_is_refused(
+    text: str, column: str, isolated: Path
+) -> None:
+    row = {"value": "100", "invested": "1"} | {column: text}
+    path = _csv(
+        isolated, f"task,value,date,invested\n20,{row['value']},2024-06-30,{row['invested']}\n"
+    )
+    db = isolated / "progress.db"
+    before = journal(db)
+    refused(minshi("progress", "import", str(path)), 2, "5 numbers")
+    assert journal(db) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"), [("1 200", 1200), ("1,200", 1200), ("１，２００", 1200), ("-0", 0)]
+)
+def test_a_number_written_as_people_write_it_is_stored_in_its_one_form(
+    text: str, stored: int, isolated: Path
+) -> None:
+    result = minshi("progress", "update", "20", "--value", text, "--date", "2024-06-30")
+    accepted(result, "5 numbers")
+    assert f"→ {stored} 个" in result.stdout and "-0 个" not in result.stdout
+    (entry,) = json.loads(minshi("progress", "log", "-f", "json").stdout)
+    assert entry["value"] == stored
+
+
+def test_the_library_refuses_a_zero_a_million_digits_long(isolated: Path) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from minshi import InputError
+    from minshi.store import NewEntry
+
+    db = isolated / "progress.db"
+    new = NewEntry(notice="wanzhou-2024", task=16, metric="老旧小区", date=date(2024, 6, 30))
+    with open_store(db, create=True) as store:
+        for number in ("0E-999999", "0E-13"):
+            with pytest.raises(InputError, match="after the decimal point"):
+                store.add([new._replace(value=Decimal(number))])
+        with pytest.raises(InputError, match="longer than 2000"):
+            store.add([new._replace(value=Decimal(1), note="x" * 2001)])
+    CASES["5 numbers", "refused"] += 3
+
+
+# ---------------------------------------------------------------------------------------------
+# 9. (more) Far too long a word is one short line; a store that is not a file is exit 3
+
+LONG = "9" * 5000
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("progress", "update", "16", "--metric", LONG, "--value", "1"),
+        ("progress", "update", LONG, "--value", "1"),
+        ("progress", "update", "16", "--value", "1", "--date", LONG),
+        ("progress", "update", "16", "--value", "1", "--notice", LONG),
+        ("show", LONG),
+        ("list", "--lead", LONG),
+        ("report", "--as-of", LONG),
+    ],
+    ids=lambda a: " ".join(a).replace(LONG, "<5,000 digits>"),
+)
+def test_a_word_far_too_long_is_named_by_its_beginning_and_length(
+    args: tuple[str, ...], isolated: Path
+) -> None:
+    result = minshi(*args)
+    line = refused(result, 2, "9 unexpected")
+    assert len(result.stderr) < 500 and "(5,0" in line and "characters)" in line
+
+
+def test_a_terminal_width_far_too_large_is_no_width(isolated: Path) -> None:
+    accepted(minshi("list", env={"COLUMNS": LONG}), "9 unexpected")
+
+
+@pytest.mark.parametrize("what", ["/dev/null", "/dev/zero", "fifo"])
+@pytest.mark.parametrize(
+    "args", [("list",), ("db", "check"), ("progress", "update", "16", "--value", "1")]
+)
+def test_a_store_that_is_not_a_file_is_refused_and_nothing_is_put_beside_it(
+    what: str, args: tuple[str, ...], isolated: Path
+) -> None:
+    path = Path(what) if what.startswith("/") else isolated / what
+    if what == "fifo":
+        os.mkfifo(path)
+
+    def beside() -> set[str]:  # the store's journal (-journal, -wal) would be named after it
+        return {p.name for p in path.parent.iterdir() if p.name.startswith(path.name)}
+
+    before = beside()
+    line = refused(minshi(*args, env={"MINSHI_DB": str(path)}), 3, "7 not a file")
+    assert line.endswith(f"the store {path} is not a regular file (a device, a pipe or a socket)")
+    assert beside() == before  # no /dev/null-journal
+
+
+def test_a_password_in_a_fragment_is_not_shown(isolated: Path) -> None:
+    address = f"postgresql://clerk@127.0.0.1:{free_port()}/minshi#password=s3cret"
+    for command in (("list",), ("config",)):
+        result = minshi("--db", address, *command)
+        assert "s3cret" not in result.stdout + result.stderr
+        assert "#***" in result.stdout + result.stderr
+    CASES["8 secrets", "refused"] += 1
+
+
+# ---------------------------------------------------------------------------------------------
+# 10. What a file or a pipe carries is never obeyed: control characters, Markdown, formulas
+
+CONTROL_NOTE = "a\x1b]0;pwn\x07b\x1b[31mred\x9b31m\u202eevil\r!"
+RAW = ("\x1b", "\x07", "\x9b", "\u202e", "\r!")
+
+
+@pytest.fixture
+def controlled(isolated: Path) -> Path:
+    for args in (
+        ("16", "--value", "40", "--date", "2024-06-30", "--note", CONTROL_NOTE, "--by", "x\x1by"),
+        ("20", "--metric", "其芳小学", "--date", "2024-06-30", "--stage", "\x1b[2J主体"),
+    ):
+        assert minshi("progress", "update", *args).returncode == 0
+    return isolated
+
+
+CARRIERS = {
+    "report -o r.csv": (("report", "--as-of", "2024-07-01", "-f", "csv", "-o", "out"), "out"),
+    "report csv to a pipe": (("report", "--as-of", "2024-07-01", "-f", "csv"), None),
+    "progress log csv to a pipe": (("progress", "log", "-f", "csv"), None),
+    "progress export to a pipe": (("progress", "export"), None),
+    "progress export -o": (("progress", "export", "-o", "out"), "out"),
+    "show csv": (("show", "16", "-f", "csv"), None),
+    "progress log json": (("progress", "log", "-f", "json"), None),
+    "report json": (("report", "--as-of", "2024-07-01", "-f", "json"), None),
+    "report markdown": (("report", "--as-of", "2024-07-01", "-f", "markdown"), None),
+}
+
+
+@pytest.mark.parametrize("carrier", CARRIERS)
+def test_a_file_or_a_pipe_never_carries_a_raw_control_character(
+    carrier: str, controlled: Path
+) -> None:
+    args, out = CARRIERS[carrier]
+    result = minshi(*args)
+    accepted(result, "10 output")
+    text = (controlled / out).read_text(encoding="utf-8-sig") if out else result.stdout
+    for ch in RAW:
+        assert ch not in text, (ch, text[:500])
+    if carrier == "progress log json":  # the data itself is kept whole, only written escaped
+        assert CONTROL_NOTE in [e["note"] for e in json.loads(text)]
+
+
+MARKDOWN_NOTES = {
+    "[x](javascript:alert(1))": ("[x](javascript:", "\\[x\\](javascript:alert(1))"),
+    "**粗体** _斜体_ `代码` ~~删除~~": ("**粗体**", "\\*\\*粗体\\*\\*"),
+    "<img src=x onerror=alert(1)>": ("<img", "&lt;img"),
+}
+
+
+@pytest.mark.parametrize("note", MARKDOWN_NOTES)
+def test_markdown_shows_what_a_note_says_and_never_acts_on_it(note: str, isolated: Path) -> None:
+    args = ("16", "--value", "40", "--date", "2024-06-30", "--note", note)
+    assert minshi("progress", "update", *args).returncode == 0
+    result = minshi("report", "--as-of", "2024-07-01", "-f", "markdown")
+    accepted(result, "10 output")
+    live, shown = MARKDOWN_NOTES[note]
+    assert live not in result.stdout and shown in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [("# 标题", "\\# 标题"), ("- 一项", "\\- 一项"), ("1. 一", "1\\. 一"), ("> 引", "&gt; 引")],
+)
+def test_markdown_text_never_starts_a_heading_a_list_or_a_quote(text: str, shown: str) -> None:
+    from minshi.render.text import markdown_cell
+
+    assert markdown_cell(text) == shown
+
+
+@pytest.mark.parametrize("note", ["'=abc", "=1+2", "''=x", "@SUM(A1)", "-2+3", "'plain"])
+def test_export_then_import_gives_back_every_note_as_written(
+    note: str, isolated: Path, tmp_path: Path
+) -> None:
+    args = ("16", "--value", "40", "--date", "2024-06-30", "--note", note)
+    assert minshi("progress", "update", *args).returncode == 0
+    assert minshi("progress", "export", "-o", "e.csv").returncode == 0
+    other = tmp_path / "other.db"
+    accepted(minshi("progress", "import", "e.csv", env={"MINSHI_DB": str(other)}), "10 output")
+    log = minshi("progress", "log", "-f", "json", env={"MINSHI_DB": str(other)})
+    assert [e["note"] for e in json.loads(log.stdout)] == [note]
+
+
+# ---------------------------------------------------------------------------------------------
+# 12. Smaller ones: JSON in one line when piped, bounded names, -0, Ctrl-C, closed output
+
+
+def test_json_piped_or_written_is_one_line(reported: Path, isolated: Path) -> None:
+    for args in (
+        ("report", "-f", "json"),
+        ("list", "-f", "json"),
+        ("progress", "log", "-f", "json"),
+    ):
+        result = minshi(*args)
+        accepted(result, "12 smaller")
+        assert result.stdout.count("\n") == 1 and result.stdout.endswith("\n")
+    accepted(minshi("report", "-f", "json", "-o", "r.json"), "12 smaller")
+    assert (isolated / "r.json").read_text(encoding="utf-8").count("\n") == 1
+
+
+@pytest.mark.usefixtures("reported")
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("progress", "update", "16", "--value", "41", "--by", "x" * 120_000), "the name (by)"),
+        (("progress", "update", "16", "--value", "41", "--by", "x" * 101), "the name (by)"),
+        (("progress", "update", "20", "--metric", "其芳小学", "--stage", "x" * 3000), "the stage"),
+        (("progress", "update", "16", "--value", "41", "--note", "x" * 2001), "the note"),
+        (("progress", "verify", "1", "--by", "x" * 101), "the name (by)"),
+        (("progress", "return", "1", "--reason", "r", "--by", "x" * 101), "the name (by)"),
+        (("progress", "undo", "1", "--by", "x" * 101), "the name (by)"),
+    ],
+    ids=lambda a: " ".join(a)[:40] if isinstance(a, tuple) else a,
+)
+def test_a_name_or_a_text_longer_than_its_bound_is_refused_naming_it(
+    args: tuple[str, ...], says: str, isolated: Path
+) -> None:
+    db = isolated / "progress.db"
+    before = journal(db)
+    line = refused(minshi(*args), 2, "12 smaller")
+    assert says in line and "longer than" in line and len(line) < 300
+    assert journal(db) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("report",), ("report", "-f", "xlsx"), ("progress", "export"), ("list", "-f", "json")],
+    ids=" ".join,
+)
+def test_output_to_a_closed_standard_output_is_exit_3(
+    args: tuple[str, ...], isolated: Path
+) -> None:
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "minshi", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=TIMEOUT,
+        preexec_fn=lambda: os.close(1),  # noqa: PLW1509 - the one way to start without stdout
+    )
+    assert result.returncode == 3, result.stderr
+    assert result.stderr == (
+        "minshi: error: standard output is closed: the output could not be written (give -o "
+        "FILE, or send it to a file or a pipe)\n"
+    )
+    CASES["12 smaller", "refused"] += 1
+
+
+def test_output_to_a_full_device_is_exit_3(isolated: Path) -> None:
+    import sys
+
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "minshi", "report"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=TIMEOUT,
+        )
+    assert result.returncode == 3 and "No space left on device" in result.stderr
+    assert "Traceback" not in result.stderr
+    CASES["12 smaller", "refused"] += 1
+
+
+@pytest.mark.postgres
+def test_ctrl_c_while_waiting_for_another_writer_says_so_and_writes_nothing(
+    postgres_server: PostgresServer, isolated: Path
+) -> None:
+    import signal
+    import sys
+
+    import psycopg
+
+    from minshi.store.postgres_schema import WRITE_LOCK
+
+    url = postgres_server.url(postgres_server.new_database())
+    env = {**os.environ, "MINSHI_DB": url, "MINSHI_BUSY_TIMEOUT": str(TIMEOUT * 2)}
+    assert minshi("db", "migrate", env={"MINSHI_DB": url}).returncode == 0
+    with psycopg.connect(url, autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", [WRITE_LOCK])  # another writer, at work
+        update = subprocess.Popen(
+            [sys.executable, "-m", "minshi", "progress", "update", "16", "--value", "40"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            while holder.execute(waiting).fetchone() == (0,):  # until it waits for the lock
+                assert update.poll() is None, update.communicate()
+            update.send_signal(signal.SIGINT)
+            out, err = update.communicate(timeout=TIMEOUT)
+        finally:
+            update.kill()
+    assert (update.returncode, out, err) == (130, "", "minshi: interrupted\n")
+    assert json.loads(minshi("progress", "log", "-f", "json", env={"MINSHI_DB": url}).stdout) == []
+    CASES["12 smaller", "refused"] += 1

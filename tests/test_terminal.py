@@ -4,6 +4,7 @@ piped, they print the plain table, without bars or escape codes."""
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import pty
 import struct
@@ -163,5 +164,9 @@ def test_csv_on_a_terminal_never_carries_raw_control_characters(cli: Invoke) -> 
         shown = on_terminal(*args)
         assert "\x1b" not in shown and "\x07" not in shown, args
         assert "已开工\\x1b]0;pwned\\x07" in shown, args
-    # to a pipe or a file the data stays whole, so it can be imported again
-    assert note in run_minshi("progress", "export").stdout
+    # to a pipe or a file too: whatever shows the file later (cat, less, a terminal) never
+    # obeys it; the JSON records keep the text whole
+    piped = run_minshi("progress", "export").stdout
+    assert "\x1b" not in piped and "已开工\\x1b]0;pwned\\x07" in piped
+    log = json.loads(run_minshi("progress", "log", "-f", "json").stdout)
+    assert [e["note"] for e in log] == [note]

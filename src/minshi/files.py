@@ -18,6 +18,7 @@ import errno
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -198,6 +199,27 @@ def neutralize_formula(text: str) -> str:
     """Text a spreadsheet shows as text: an apostrophe before what it would take for a formula
     (`=HYPERLINK(…)`, `+1`, `@SUM`); `'=abc` gets one more, so that it reads back as written."""
     return "'" + text if FORMULA_LIKE.match(text) else text
+
+
+def escape_controls(text: str, keep: str = "\n") -> str:
+    """Control characters (an escape sequence, the bell, a carriage return, a C1 code, a bidi
+    override) written out as \\x1b or \\u202e: shown by whatever reads them, never obeyed
+    (a terminal that a CSV file or a pipe is shown on). The characters in `keep` stay."""
+    if text.isprintable():
+        return text
+    out = []
+    for ch in text:
+        if ch not in keep and unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\u200b\u200d":
+            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def csv_cell(text: str) -> str:
+    """Text as a CSV file carries it: no control character a terminal would obey, no formula a
+    spreadsheet would run (line breaks and tabs kept; a Windows line break read as one)."""
+    return neutralize_formula(escape_controls(text.replace("\r\n", "\n"), keep="\n\t"))
 
 
 def unneutralize(text: str) -> str:

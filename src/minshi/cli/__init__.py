@@ -1,6 +1,7 @@
 """The command line: typer only. Parse, call the core, render, map errors to exit codes."""
 
 import importlib
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -12,7 +13,7 @@ from typer.core import TyperGroup
 
 from minshi import __version__
 from minshi.cli import state
-from minshi.errors import ExitCode, MinshiError
+from minshi.errors import ExitCode, FileAccessError, MinshiError
 
 GLOBAL_OPTIONS = ("--data", "--db", "--debug")
 
@@ -44,6 +45,12 @@ class MinshiGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            if state.debug():
+                raise
+            # every write is one transaction: one cut short is not made at all
+            typer.echo("minshi: interrupted", err=True)
+            raise typer.Exit(130) from None
         except MinshiError as e:
             if state.debug():
                 raise
@@ -217,8 +224,29 @@ def _register(argv: Sequence[str]) -> None:
 _register(sys.argv[1:] if Path(sys.argv[0]).name in ("minshi", "__main__.py") else [])
 
 
+class ClosedOutput(io.RawIOBase):
+    """Standard output when minshi was started without one (`minshi report >&-`): writing to it
+    fails as writing to a full disk does, instead of the output being silently lost."""
+
+    def writable(self) -> bool:
+        return True
+
+    said = False
+
+    def write(self, data: Any) -> int:
+        if self.said:
+            return len(data)  # said once; what is left is dropped when minshi exits
+        self.said = True
+        raise FileAccessError(
+            "standard output is closed: the output could not be written (give -o FILE, or "
+            "send it to a file or a pipe)"
+        )
+
+
 def main() -> None:
     """The console script."""
+    if sys.stdout is None:  # file descriptor 1 was closed when minshi started
+        sys.stdout = io.TextIOWrapper(io.BufferedWriter(ClosedOutput()), write_through=True)
     try:
         app(prog_name="minshi", standalone_mode=True)
     except BrokenPipeError:

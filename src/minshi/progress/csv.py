@@ -16,7 +16,7 @@ from minshi.errors import DataFileError, FileAccessError, InputError
 from minshi.files import (
     NotRegularFile,
     TooLarge,
-    neutralize_formula,
+    csv_cell,
     read_regular,
     unneutralize,
 )
@@ -180,12 +180,12 @@ def export_csv(entries: Iterable[ProgressEntry], basis: str = "reported") -> str
                 e.metric,
                 num(e.value),
                 e.date.isoformat(),
-                neutralize_formula(e.note),
+                csv_cell(e.note),
                 "" if e.done is None else ("yes" if e.done else "no"),
-                neutralize_formula(e.stage or ""),
+                csv_cell(e.stage or ""),
                 num(e.percent),
                 num(e.invested),
-                neutralize_formula(e.by),
+                csv_cell(e.by),
                 num(e.allocated),
                 num(e.paid),
             ]

@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from minshi.files import neutralize_formula
+from minshi.files import csv_cell, escape_controls
 
 
 class Column(NamedTuple):
@@ -74,9 +75,14 @@ def _json_default(value: Any) -> Any:
 def to_json(obj: Any, *, pretty: bool = True) -> str:
     """JSON text; `pretty` indents it for a person, else one line, written by the C encoder
     (several times faster on a province's worth of tasks)."""
-    if pretty:
-        return json.dumps(obj, ensure_ascii=False, indent=2, default=_json_default) + "\n"
-    return json.dumps(obj, ensure_ascii=False, default=_json_default) + "\n"
+    indent = 2 if pretty else None
+    text = json.dumps(obj, ensure_ascii=False, indent=indent, default=_json_default)
+    # JSON escapes only U+0000-U+001F itself; DEL, the C1 codes (U+009B is a terminal's CSI)
+    # and the bidi controls are escaped too: the same data, never obeyed where it is shown
+    return _JSON_CONTROLS.sub(lambda m: f"\\u{ord(m[0]):04x}", text) + "\n"
+
+
+_JSON_CONTROLS = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def percent(ratio: float | None) -> str:
@@ -93,19 +99,7 @@ def percent(ratio: float | None) -> str:
 
 def safe_text(text: str) -> str:
     """Control characters (escape sequences) from the data are shown, never obeyed."""
-    if text.isprintable():
-        return text
-    out = []
-    for ch in text:
-        if ch == "\n":
-            out.append(ch)
-        elif ch == "\t":
-            out.append(" ")
-        elif unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\u200b\u200d":
-            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text if text.isprintable() else escape_controls(text.replace("\t", " "))
 
 
 def width(text: str) -> int:
@@ -215,7 +209,7 @@ def csv_text(records: Sequence[dict[str, Any]], columns: Sequence[Column]) -> st
             if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
                 row.append(plain(value))
             else:
-                row.append(neutralize_formula(plain(value)))
+                row.append(csv_cell(plain(value)))
         writer.writerow(row)
     return buf.getvalue()
 
@@ -223,7 +217,15 @@ def csv_text(records: Sequence[dict[str, Any]], columns: Sequence[Column]) -> st
 def markdown_cell(text: str) -> str:
     import html  # with its table of entities, for Markdown only
 
-    return html.escape(safe_text(text), quote=False).replace("|", "\\|").replace("\n", "<br>")
+    text = _MARKDOWN_ACTIVE.sub(r"\\\g<0>", html.escape(safe_text(text), quote=False))
+    # what starts a block (# heading, - list, 1. list, > quote) only does at the start
+    text = _MARKDOWN_BLOCK.sub(lambda m: m[0][:-1] + "\\" + m[0][-1], text, count=1)
+    return text.replace("\n", "<br>")
+
+
+# what Markdown acts on anywhere in a line: [links](…), **emphasis**, `code`, ~~strike~~, \, |
+_MARKDOWN_ACTIVE = re.compile(r"[\\`*_\[\]~|]")
+_MARKDOWN_BLOCK = re.compile(r"\A\s*(?:[#>+=-]|\d+[.)])")
 
 
 def markdown(records: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:

@@ -72,6 +72,11 @@ class SQLiteStore(Store):
         self._journal_mode = ""
         if self.path.is_dir():
             raise StoreError(f"the store {self.location} is a folder, not a file")
+        if self.path.exists() and not self.path.is_file():
+            # /dev/null would read as an empty store, and SQLite would put its journal beside it
+            raise StoreError(
+                f"the store {self.location} is not a regular file (a device, a pipe or a socket)"
+            )
         if self.path.exists():
             self._conn = self._open(mode="rw")
 
