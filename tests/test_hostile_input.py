@@ -914,7 +914,9 @@ def test_a_configuration_others_may_have_written_is_refused(
 def test_a_configuration_of_ones_own_is_believed(isolated: Path, tmp_path: Path) -> None:
     store = tmp_path / "office.db"
     _config(tmp_path, store)
-    accepted(minshi("progress", "update", "16", "--value", "1", env={"MINSHI_DB": ""}), "4 cfg")
+    accepted(
+        minshi("progress", "update", "16", "--value", "1", env={"MINSHI_DB": ""}), "4 configuration"
+    )
     assert store.exists()
 
 
