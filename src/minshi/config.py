@@ -15,9 +15,10 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from minshi.errors import DataFileError, FileAccessError
+from minshi.tuples import NamedTuple
 
 CONFIG_NAME = "minshi.toml"
 

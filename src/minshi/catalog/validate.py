@@ -20,13 +20,14 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from minshi.catalog.files import MAX_FILE_BYTES
 from minshi.catalog.plans import plan_problems
 from minshi.catalog.yamlsafe import Loc, decode, line_of, read_yaml
 from minshi.errors import DataFileError, FileAccessError
 from minshi.models import Metric, Notice, NoticeInfo, Task, Unit, is_model, schema_constraints
+from minshi.tuples import NamedTuple
 
 
 class Problem(NamedTuple):

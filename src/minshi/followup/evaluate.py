@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
 
 from minshi.config import DEFAULT_ESCALATION, Escalation
 from minshi.followup.outlook import NO_OUTLOOK, Outlook, reports_wanted, task_outlooks
@@ -17,6 +16,7 @@ from minshi.status import MetricState, Reading, Status, metric_state, task_statu
 from minshi.store import Basis, History, ProgressEntry, SeriesKey, Store
 from minshi.store.entries import Closure
 from minshi.store.funds import Funding
+from minshi.tuples import NamedTuple
 
 Latest = Mapping[SeriesKey, ProgressEntry]
 

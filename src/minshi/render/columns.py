@@ -7,14 +7,16 @@ On a terminal, `list` and `show` add a bar per task or metric with a mark at 序
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from minshi.progress.rating import RatedTask
 from minshi.render.labels import ANSI, ENTRY_STATES, flagged, marked, rating_text, reading_text
 from minshi.render.records import rating_record
 from minshi.render.terminal import BAR_HEADER, bar, bar_cells, is_terminal
 from minshi.render.text import Column, field, percent, safe_text
 from minshi.store import ProgressEntry
+
+if TYPE_CHECKING:
+    from minshi.progress.rating import RatedTask
 
 Record = dict[str, Any]
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from minshi.followup import MetricView, TaskView
 from minshi.models import Notice, Task
 from minshi.status import Status
 from minshi.store import ProgressEntry
+from minshi.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from minshi.report.year_end import Funds, YearEnd
