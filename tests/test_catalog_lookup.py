@@ -241,7 +241,9 @@ def test_unit_index_of_several_notices_names_tasks_by_notice(two_notices: Catalo
 # -- find_task ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("ref", ["16", 16, " 16 ", "wanzhou-2024/16", "0016"])
+@pytest.mark.parametrize(
+    "ref", ["16", 16, " 16 ", "wanzhou-2024/16", "0016", "１６", "wanzhou-2024／１６"]
+)  # full-width, as a Chinese keyboard types them
 def test_a_task_by_number_or_notice_and_number(ref: str | int) -> None:
     notice, task = CATALOG.find_task(ref)
     assert (notice.id, task.id) == ("wanzhou-2024", 16)
@@ -252,7 +254,7 @@ def test_a_task_by_number_or_notice_and_number(ref: str | int) -> None:
     [
         ("1_6", "'1_6' is not a task number (e.g. 16)"),
         ("١٦", "'١٦' is not a task number (e.g. 16)"),  # Arabic-Indic digits
-        ("１６", "'１６' is not a task number (e.g. 16)"),  # full-width digits
+        ("/16", "'/16': name the notice before the '/' (ID/16), or give the number alone"),
         ("十六", "'十六' is not a task number (e.g. 16)"),
         ("99999999999999999999", "'99999999999999999999' is not a task number (e.g. 16)"),
         ("1000000000", "'1000000000' is not a task number (e.g. 16)"),

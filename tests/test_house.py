@@ -37,6 +37,7 @@ LAZY_MODULES = {
     "html": "its table of entities, for Markdown and web pages only",
     "hashlib": "OpenSSL, for a journal's checksum only",
     "tempfile": "writing a file only",
+    "csv": "CSV output only, where the rest of a module needs none",
     # minshi's own modules that exist to load the above
     "minshi.catalog.validate": "validation: PyYAML and pydantic",
     "minshi.store.postgres": "a server store: psycopg",

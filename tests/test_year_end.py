@@ -89,6 +89,28 @@ def test_rating_from_the_command_line(cli: Invoke) -> None:
     assert csv.splitlines()[0].startswith("notice,序号,项目名称,牵头单位,票决,测评日期,满意,")
 
 
+def test_a_task_shows_its_rating_as_of_the_date(cli: Invoke, isolated: Path) -> None:
+    cli("rating", "add", "18", "--satisfied", "30", "--basic", "15", "--unsatisfied", "5",
+        "--date", "2024-12-20", "--by", "区人大")  # fmt: skip
+    shown = cli("show", "18", "--as-of", "2024-12-31").stdout
+    assert "满意度测评（2024-12-20）：满意 30 · 基本满意 15 · 不满意 5 → 满意\n" in shown
+    before = json.loads(cli("show", "18", "--as-of", "2024-12-19", "-f", "json").stdout)
+    assert before["rating"] is None
+    listed = json.loads(cli("list", "--voted", "--as-of", "2024-12-31", "-f", "json").stdout)
+    rated = {t["id"]: t["rating"] for t in listed if t["rating"]}
+    assert list(rated) == [18]
+    assert {k: rated[18][k] for k in ("satisfied", "basic", "unsatisfied", "grade")} == {
+        "satisfied": 30, "basic": 15, "unsatisfied": 5, "grade": "satisfied"
+    }  # fmt: skip
+    # the office's rule grades every view alike: 60% of the votes is not over 60%
+    (isolated / "minshi.toml").write_text("[rating]\nsatisfied_over = 60\n", encoding="utf-8")
+    again = json.loads(cli("show", "18", "--as-of", "2024-12-31", "-f", "json").stdout)
+    assert again["rating"]["grade"] == "basic"
+    report = json.loads(cli("report", "--as-of", "2024-12-31", "-f", "json").stdout)
+    in_report = [t["rating"] for c in report["categories"] for t in c["tasks"] if t["id"] == 18]
+    assert in_report[0]["grade"] == "basic"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -17,9 +17,10 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from minshi.errors import DataFileError, FileAccessError, InputError
+from minshi.tuples import NamedTuple
 
 CONFIG_NAME = "minshi.toml"
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 from contextlib import closing
 from pathlib import Path
-from typing import NamedTuple
 
 from minshi.catalog import Catalog
 from minshi.errors import InputError, StoreError
 from minshi.store import CopyResult, Store, copy_journal, is_server_url, open_store
+from minshi.tuples import NamedTuple
 
 
 def check(store: Store) -> int:

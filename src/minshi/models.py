@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Literal, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from minshi.tuples import NamedTuple
 
 if TYPE_CHECKING:  # at run time, `schema_constraints()` supplies these when validating
     from annotated_types import Ge, Gt, Le, Len, Lt, MinLen

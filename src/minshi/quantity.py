@@ -14,9 +14,10 @@ import decimal
 import functools
 import re
 from decimal import Decimal
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from minshi.errors import InputError
+from minshi.tuples import NamedTuple
 
 Comparator = Literal[">=", "<=", "~", "="]  # as in minshi.models, without importing the schema
 

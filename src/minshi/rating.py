@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from minshi.errors import InputError
+from minshi.tuples import NamedTuple
 
 Grade = Literal["satisfied", "basic", "unsatisfied"]
 GRADE_LABELS: dict[Grade, str] = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意"}

@@ -13,15 +13,14 @@ Exact arithmetic throughout (Fraction); nothing here reads the clock.
 
 from __future__ import annotations
 
-import calendar
 import functools
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import NamedTuple
 
 from minshi.models import SchedulePoint, Stage
+from minshi.tuples import NamedTuple
 
 RECENT_MONTHS = 3  # 按近三个月进度: the pace is measured over about the last three months
 _HUNDRED = Fraction(100)
@@ -90,15 +89,21 @@ def stages_behind(stages: Sequence[Stage], reported: str | None, as_of: date) ->
 # Months
 
 
+def days_in_month(year: int, month: int) -> int:
+    """28 to 31 (calendar.monthrange without loading calendar at start)."""
+    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return (following - timedelta(days=1)).day
+
+
 def month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+    return date(year, month, days_in_month(year, month))
 
 
 def months_back(day: date, months: int) -> date:
     """The same day `months` months earlier (the month's last day when it is shorter)."""
     index = day.year * 12 + day.month - 1 - months
     year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+    return date(year, month + 1, min(day.day, days_in_month(year, month + 1)))
 
 
 @functools.lru_cache(maxsize=64)

@@ -35,10 +35,11 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from minshi.models import Bands, Metric, Period, SchedulePoint
 from minshi.schedule import planned_expected, stage_expected, stages_behind
+from minshi.tuples import NamedTuple
 
 Status = Literal[
     "done", "overdue", "ahead", "on_track", "behind", "far_behind", "not_measured", "closed"

@@ -126,6 +126,9 @@ def _date(raw: Any) -> date:
     return date.fromisoformat(raw)
 
 
+_WORD = re.compile(r"\w+")
+
+
 @functools.cache
 def _decoder(name: str) -> Callable[[Any], Any]:
     """A function making a model object of class `name` from its JSON list, directed by the
@@ -137,16 +140,17 @@ def _decoder(name: str) -> Callable[[Any], Any]:
     decimals, dates, ones, manys, decimal_maps = [], [], [], [], []
     for position, field_name in enumerate(cls._fields):
         kind = str(cls.__annotations__[field_name])
-        nested = [n for n in classes if re.search(rf"\b{n}\b", kind)]
+        words = set(_WORD.findall(kind))
+        nested = [n for n in classes if n in words]
         if nested and f"list[{nested[0]}]" in kind:
             manys.append((position, nested[0]))
         elif nested:
             ones.append((position, nested[0]))
-        elif kind.startswith("dict[") and "Decimal" in kind:
+        elif kind.startswith("dict[") and "Decimal" in words:
             decimal_maps.append(position)
-        elif "Decimal" in kind:
+        elif "Decimal" in words:
             decimals.append(position)
-        elif re.search(r"\b(date|Day)\b", kind):
+        elif "date" in words or "Day" in words:
             dates.append(position)
     size, new = len(cls._fields), tuple.__new__
 

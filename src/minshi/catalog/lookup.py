@@ -15,6 +15,9 @@ from minshi.errors import InputError
 from minshi.models import CATEGORIES, Metric, Notice, Task
 
 Role = Literal["lead", "coop", "any"]
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９／", "0123456789/")
+
+
 UNIT_SORTS = ("name", "lead", "coop", "total")
 
 
@@ -100,9 +103,13 @@ class Catalog:
 
     def find_task(self, ref: str | int, notice_id: str | None = None) -> tuple[Notice, Task]:
         """A task by number (`16`), or `ID/16` when several notices are loaded."""
-        text = str(ref).strip()
+        text = str(ref).strip().translate(_FULL_WIDTH)  # １６ as a Chinese keyboard types it
         if "/" in text:
             notice_id, _, text = text.rpartition("/")
+            if not notice_id:
+                raise InputError(
+                    f"'{ref}': name the notice before the '/' (ID/16), or give the number alone"
+                )
         if not (text.isascii() and text.isdigit()) or len(text) > 9:
             raise InputError(f"'{ref}' is not a task number (e.g. 16)")
         number = int(text)

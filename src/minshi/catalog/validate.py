@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from minshi.catalog.files import MAX_FILE_BYTES
 from minshi.catalog.plans import plan_problems
@@ -37,6 +37,7 @@ from minshi.models import (
     schema_constraints,
 )
 from minshi.quantity import MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS
+from minshi.tuples import NamedTuple
 
 
 class Problem(NamedTuple):

@@ -11,9 +11,10 @@ PyYAML is imported inside the functions: a run that reads the cache never needs 
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from minshi.errors import DataFileError
+from minshi.tuples import NamedTuple
 
 MAX_NODES = 200_000  # YAML nodes after alias expansion ("billion laughs" guard)
 # A notice nests 8 levels (notice → tasks → task → metrics → metric → revisions → revision → field);

@@ -1,7 +1,7 @@
 """What needs attention: overdue and incomplete metrics, one row each, for people and cron."""
 
 from collections.abc import Callable
-from typing import Annotated, NamedTuple
+from typing import Annotated
 
 import typer
 
@@ -22,6 +22,7 @@ from minshi.render import render
 from minshi.render.columns import METRIC_ROW_COLUMNS
 from minshi.render.records import metric_rows
 from minshi.status import FINISHED, Status
+from minshi.tuples import NamedTuple
 
 FailOnAnyOpt = Annotated[
     bool, typer.Option("--fail-on-any", help="Exit 1 when the list is not empty (for cron alerts).")

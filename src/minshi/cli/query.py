@@ -99,7 +99,8 @@ def list_tasks(
     )
     if fmt == Format.table and not views:
         return state.say("(no tasks match)")
-    state.emit(render([task_record(v) for v in views], fmt.value, task_columns(fmt.value)))
+    rule = state.grade_rule()
+    state.emit(render([task_record(v, rule) for v in views], fmt.value, task_columns(fmt.value)))
 
 
 @commands.command("show", epilog="Example: minshi show 16 --format json")
@@ -115,7 +116,7 @@ def show(
     view = task_as_of(
         state.catalog(), state.store(), task, day, notice, on, escalation=state.escalation()
     )
-    record = task_record(view)
+    record = task_record(view, state.grade_rule())
     if fmt != Format.table:
         state.emit(render(record["metrics"], fmt.value, METRIC_COLUMNS, json_obj=record))
         return

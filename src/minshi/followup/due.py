@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
-from typing import Literal, NamedTuple
+from typing import Literal
 
 from minshi.followup.evaluate import MetricView, TaskView
 from minshi.schedule import stage_position
+from minshi.tuples import NamedTuple
 
 DueKind = Literal["deadline", "schedule", "stage"]
 DEFAULT_WITHIN = 30  # days ahead

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
 
 from minshi.config import DEFAULT_ESCALATION, Escalation
 from minshi.followup.outlook import NO_OUTLOOK, Outlook, reports_wanted, task_outlooks
@@ -17,6 +16,8 @@ from minshi.status import MetricState, Reading, Status, metric_state, task_statu
 from minshi.store import Basis, History, ProgressEntry, SeriesKey, Store
 from minshi.store.entries import Closure
 from minshi.store.funds import Funding
+from minshi.store.ratings import Rating
+from minshi.tuples import NamedTuple
 
 Latest = Mapping[SeriesKey, ProgressEntry]
 
@@ -44,6 +45,7 @@ class TaskView(NamedTuple):
     closure: Closure | None = None  # the office closed the task (销号): its record
     allocated: Decimal | None = None  # 到位资金 (万元), latest reported for the task
     paid: Decimal | None = None  # 已支付 (万元), latest reported for the task
+    rating: Rating | None = None  # the 满意度测评 that counts as of the date
 
     def metric(self, key: str) -> MetricView:
         return next(mv for mv in self.metrics if mv.metric.key == key)
@@ -62,6 +64,7 @@ class Snapshot(NamedTuple):
     closures: Mapping[tuple[str, int], Closure] = {}
     funds: Mapping[tuple[str, int], Funding] = {}
     history: History | None = None  # every standing report, for the outlook (None: no outlook)
+    ratings: Mapping[tuple[str, int], Rating] = {}  # the rating that counts, per task
 
 
 def read_snapshot(
@@ -77,10 +80,11 @@ def read_snapshot(
     row computed from other reports than the status."""
     closures = store.closures(notice=notice, tasks=tasks)
     funds = store.funds_as_of(as_of, notice=notice, tasks=tasks, basis=basis)
+    ratings = store.ratings(as_of=as_of, notice=notice, tasks=tasks)
     latest, noted, funded, other, history = store.follow_up(
         as_of, notice=notice, tasks=tasks, basis=basis
     )
-    return Snapshot(latest, noted, funded, other, basis, closures, funds, history)
+    return Snapshot(latest, noted, funded, other, basis, closures, funds, history, ratings)
 
 
 def figure(entry: ProgressEntry | None) -> Decimal | None:
@@ -161,7 +165,10 @@ def evaluate_task(
     status: Status = "closed" if closure else task_status(v.state.status for v in views)
     invested = funded.invested if funded else None
     money = snapshot.funds.get((notice.id, task.id), Funding())
-    return TaskView(notice, task, views, status, newest, note_entry, invested, closure, *money)
+    rating = snapshot.ratings.get((notice.id, task.id))
+    return TaskView(
+        notice, task, views, status, newest, note_entry, invested, closure, *money, rating
+    )
 
 
 def _figure_of(entries: Mapping[str, ProgressEntry | None], keys: list[str]) -> Decimal | None:
@@ -187,11 +194,12 @@ def evaluate(
     tasks = {t.id for _, t in pairs}
     closures = store.closures(notice=notice, tasks=tasks)
     funds = store.funds_as_of(as_of, notice=notice, tasks=tasks, basis=basis)
+    ratings = store.ratings(as_of=as_of, notice=notice, tasks=tasks)
 
     def needing(latest: Latest, noted: Latest, funded: Latest, other: Latest) -> set[int]:
         """The tasks whose outlook needs their reports: those with a metric not done (a metric
         done has no forecast and is not behind)."""
-        snapshot = Snapshot(latest, noted, funded, other, basis, closures, funds)
+        snapshot = Snapshot(latest, noted, funded, other, basis, closures, funds, None, ratings)
         views.extend(evaluate_task(n, t, snapshot, as_of) for n, t in pairs)
         return {v.task.id for v in views if not _all_done(v)}
 

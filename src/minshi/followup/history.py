@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import NamedTuple
 
 from minshi.followup.evaluate import MetricView, Snapshot, TaskView, evaluate_task
 from minshi.models import Metric, Notice, Task
 from minshi.store import Basis, ProgressEntry, SeriesKey, Store
+from minshi.tuples import NamedTuple
 
 
 class MetricHistory(NamedTuple):

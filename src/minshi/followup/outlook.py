@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
 
 from minshi.config import DEFAULT_ESCALATION, Escalation, action_due
 from minshi.models import Metric, Notice, Task, plan_of
@@ -43,6 +42,7 @@ from minshi.status import (
     target_as_of,
 )
 from minshi.store import History, Reports
+from minshi.tuples import NamedTuple
 
 LAGGING: tuple[Status, ...] = BEHIND
 ON_PACE: tuple[Status, ...] = ("on_track", "ahead")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import partial
-from typing import NamedTuple, TypeVar
+from typing import TypeVar
 
 from minshi.catalog import Catalog
 from minshi.days import parse_day
@@ -23,6 +23,7 @@ from minshi.models import Metric, Notice, Task
 from minshi.quantity import parse_value
 from minshi.status import target_as_of
 from minshi.store import NewEntry, ProgressEntry
+from minshi.tuples import NamedTuple
 
 T = TypeVar("T")
 

@@ -7,7 +7,6 @@ the date is a real day not in the future.
 
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
 
 from minshi.catalog import Catalog
 from minshi.errors import InputError
@@ -16,6 +15,7 @@ from minshi.progress.record import login
 from minshi.quantity import parse_value
 from minshi.rating import Grade, GradeRule, check_votes, grade
 from minshi.store import Rating, Store
+from minshi.tuples import NamedTuple
 
 _VOTE_WORDS = ("票", "人", "人次")  # 42票, 42人: how a count of votes is written
 

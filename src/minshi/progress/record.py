@@ -12,7 +12,6 @@ import os
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import NamedTuple
 
 from minshi.catalog import Catalog
 from minshi.errors import InputError
@@ -29,6 +28,7 @@ from minshi.progress.csv import read_csv
 from minshi.progress.sheet import read_sheet
 from minshi.store import NewEntry, ProgressEntry, SeriesKey, Store
 from minshi.store.entries import refuse_retraction
+from minshi.tuples import NamedTuple
 
 
 def login() -> str:

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
 
 from minshi.catalog import Catalog, answers_for
 from minshi.errors import FileAccessError, InputError
@@ -27,6 +26,7 @@ from minshi.store.entries import (
     decimal_text,
 )
 from minshi.store.office import MAX_EVIDENCE_BYTES
+from minshi.tuples import NamedTuple
 
 
 class Reviewed(NamedTuple):

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from minshi.catalog import Catalog, answers_for
 from minshi.days import parse_day
@@ -36,6 +36,7 @@ from minshi.progress.csv import (
 )
 from minshi.store import Basis, ProgressEntry, Store
 from minshi.store.entries import awaiting_correction, decimal_text
+from minshi.tuples import NamedTuple
 
 SHEET = "进度填报"
 HEADER_ROW = 3  # the Chinese column names

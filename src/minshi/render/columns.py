@@ -7,14 +7,16 @@ On a terminal, `list` and `show` add a bar per task or metric with a mark at 序
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from minshi.progress.rating import RatedTask
 from minshi.render.labels import ANSI, ENTRY_STATES, flagged, marked, rating_text, reading_text
 from minshi.render.records import rating_record
 from minshi.render.terminal import BAR_HEADER, bar, bar_cells, is_terminal
 from minshi.render.text import Column, field, percent, safe_text
 from minshi.store import ProgressEntry
+
+if TYPE_CHECKING:
+    from minshi.progress.rating import RatedTask
 
 Record = dict[str, Any]
 
@@ -202,7 +204,17 @@ def task_heading(record: Record) -> str:
         note = f"，{closed['note']}" if closed["note"] else ""
         lines.append(f"销号：{closed['date']} {closed['by']}{note}")
         lines += [f"  佐证材料 {e['id']}：{e['name']}" for e in closed["evidence"]]
+    if rated := record["rating"]:
+        lines.append(f"满意度测评（{rated['date']}）：{rated_text(rated)} → {rated['grade_label']}")
     return safe_text("\n".join(lines)) + "\n\n"
+
+
+def rated_text(rated: Record) -> str:
+    """'满意 42 · 基本满意 6 · 不满意 2' of a rating record (percentages with '%')."""
+    return " · ".join(
+        f"{label} {_votes(name)(rated)}"
+        for label, name in (("满意", "satisfied"), ("基本满意", "basic"), ("不满意", "unsatisfied"))
+    )
 
 
 def rating_row(rated: RatedTask) -> Record:

@@ -13,12 +13,13 @@ import io
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from minshi.progress.check import MAX_TEXT
 from minshi.progress.sheet import FIRST_ROW, HEADER_ROW, KEY_ROW, SHEET, SheetRow
 from minshi.render.labels import STATUS_LABELS, milestone_text, reading_text
 from minshi.render.text import plain, width
+from minshi.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet

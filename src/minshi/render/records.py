@@ -11,7 +11,7 @@ from typing import Any
 
 from minshi.followup import Due, MetricView, TaskView
 from minshi.models import Notice, Task, metric_deadline
-from minshi.rating import GRADE_LABELS, Grade
+from minshi.rating import GRADE_LABELS, Grade, GradeRule, grade
 from minshi.render.labels import STATUS_LABELS, metric_summary
 from minshi.render.plan_words import DUE_KINDS, due_what
 from minshi.render.text import number
@@ -80,7 +80,8 @@ def metric_record(view: MetricView, notice: Notice) -> dict[str, Any]:
     }
 
 
-def task_record(view: TaskView) -> dict[str, Any]:
+def task_record(view: TaskView, rule: GradeRule = GradeRule()) -> dict[str, Any]:
+    """A task as scripts read it; its rating graded by `rule` (the office's, or the default)."""
     t = view.task
     return {
         "id": t.id,
@@ -104,6 +105,7 @@ def task_record(view: TaskView) -> dict[str, Any]:
         "closed": closure_record(view.closure),
         "voted": t.voted,
         "funds": funds_record(t),
+        "rating": rating_record(view.rating, view.rating and grade(view.rating.votes, rule)),
     }
 
 
@@ -220,6 +222,8 @@ def entry_record(e: ProgressEntry) -> dict[str, Any]:
         "stage": e.stage,
         "percent": e.percent,
         "invested": e.invested,
+        "allocated": e.allocated,
+        "paid": e.paid,
         "retracts": e.retracts,
         "retracted_by": e.retracted_by,
         "written_as": e.written_as or None,

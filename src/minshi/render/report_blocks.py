@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import partial
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from minshi.quantity import format_quantity
 from minshi.rating import GRADE_LABELS
@@ -19,6 +19,7 @@ from minshi.render.report_words import money, note_text, share_text
 from minshi.render.text import Column
 from minshi.report import Report
 from minshi.report.year_end import CarryOver, Funds, YearEnd
+from minshi.tuples import NamedTuple
 
 Kind = Literal["text", "money", "rate", "count"]
 Cell = str | Decimal | int | None

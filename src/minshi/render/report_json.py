@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from minshi.rating import GradeRule
 from minshi.render.records import metric_record, rating_record, ratio, task_record
 from minshi.render.report_blocks import year_paragraph
 from minshi.render.report_words import summary_sentence, totals_remark
@@ -27,8 +28,8 @@ def _totals_record(totals: Totals) -> dict[str, Any]:
     }
 
 
-def _row_record(row: ReportRow) -> dict[str, Any]:
-    record = task_record(row.view)
+def _row_record(row: ReportRow, rule: GradeRule) -> dict[str, Any]:
+    record = task_record(row.view, rule)
     record["note"] = row.note.note if row.note else None
     record["note_date"] = row.note.date.isoformat() if row.note else None
     record["share"] = ratio(row.share)
@@ -109,7 +110,7 @@ def report_record(report: Report) -> dict[str, Any]:
             {
                 "category": s.category,
                 "heading": s.heading,
-                "tasks": [_row_record(r) for r in s.rows],
+                "tasks": [_row_record(r, report.rule) for r in s.rows],
                 "subtotal": _totals_record(s.subtotal),
             }
             for s in report.sections

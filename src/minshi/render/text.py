@@ -7,7 +7,6 @@ columns a character) lines up, and wrap instead of truncating.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -15,9 +14,10 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from minshi.files import csv_cell, escape_controls
+from minshi.tuples import NamedTuple
 
 
 class Column(NamedTuple):
@@ -199,6 +199,8 @@ def table(
 
 
 def csv_text(records: Sequence[dict[str, Any]], columns: Sequence[Column]) -> str:
+    import csv  # CSV output only
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([c.header for c in columns])

@@ -121,6 +121,7 @@ def build_report(
         funds=build_funds(rows),
         year_end=_year_end(store, chosen, rows, as_of, rule) if year_end else None,
         early_warnings=[(r, m) for r in rows for m in r.metrics if m.view.outlook.early_warning],
+        rule=rule,
     )
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from typing import NamedTuple
 
 from minshi.catalog import Catalog, answers_for
 from minshi.config import DEFAULT_ESCALATION, Escalation, action_due
@@ -37,6 +36,7 @@ from minshi.schedule import month_end
 from minshi.status import Status, expected_progress
 from minshi.store import Store
 from minshi.store.entries import awaiting_correction
+from minshi.tuples import NamedTuple
 
 SEVERE: tuple[Status, ...] = ("overdue", "far_behind")
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from minshi.followup import MetricView, TaskView
 from minshi.models import Notice, Task
+from minshi.rating import GradeRule
 from minshi.status import Status
 from minshi.store import ProgressEntry
+from minshi.tuples import NamedTuple
 
 if TYPE_CHECKING:
     from minshi.report.year_end import Funds, YearEnd
@@ -172,6 +174,7 @@ class Report(NamedTuple):
     year_end: YearEnd | None = None  # the annual summary (report --year-end)
     # on pace today, but forecast to miss the deadline at the pace of recent reports (预警)
     early_warnings: list[tuple[ReportRow, MetricLine]] = []
+    rule: GradeRule = GradeRule()  # how the ratings are graded
 
     @property
     def rows(self) -> list[ReportRow]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import NamedTuple
 
 from minshi.catalog import Catalog, answers_for
 from minshi.config import DEFAULT_ESCALATION, Escalation
@@ -19,6 +18,7 @@ from minshi.models import Notice
 from minshi.report.circular import Returned, UnitSection, returned_as_of, unit_sections
 from minshi.status import expected_progress
 from minshi.store import Store
+from minshi.tuples import NamedTuple
 
 
 class Reminder(NamedTuple):

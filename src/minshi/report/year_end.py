@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import NamedTuple
 
 from minshi.rating import Grade, GradeRule, grade
 from minshi.report.model import MetricLine, ReportRow, share_of
 from minshi.status import FINISHED
 from minshi.store import Rating
+from minshi.tuples import NamedTuple
 
 COUNTED = (">=", "=", "~")  # targets where what remains is target − actual
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from minshi.errors import InputError, StoreError
+from minshi.tuples import NamedTuple
 
 SeriesKey = tuple[str, int, str]  # (notice, task, metric key)
 

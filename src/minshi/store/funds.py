@@ -8,10 +8,10 @@ entries carry them, and an index holds just those (`entry_with_funds`).
 from collections.abc import Collection
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
 
 from minshi.errors import InputError
 from minshi.store.journal import _BASIS, _NOT_RETRACTED, Basis, Journal, _integers
+from minshi.tuples import NamedTuple
 
 _FUNDS = f"""
     SELECT x.notice, x.task, x.allocated, x.paid FROM {{entry}} x

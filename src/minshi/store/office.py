@@ -6,10 +6,9 @@ evidence file at a closure. Nothing here edits an entry; what an entry's review 
 figures is decided where the journal is read (`journal._BASIS`).
 """
 
-import hashlib
 from collections.abc import Collection, Sequence
 from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from minshi.errors import InputError, StoreError
 from minshi.store.entries import (
@@ -25,6 +24,7 @@ from minshi.store.entries import (
 from minshi.store.funds import FundsJournal
 from minshi.store.journal import _SELECT, Cursor, _integers
 from minshi.store.ratings import _RATING_INSERT, _RATING_SELECT, Rating, Ratings
+from minshi.tuples import NamedTuple
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024  # a scanned 验收报告 or a few photos
 MAX_TEXT = 2000  # characters of a reason or a note
@@ -183,6 +183,8 @@ class Store(Ratings, FundsJournal):
         if row is None:
             raise InputError(f"there is no evidence {evidence_id} in the store {self.location}")
         evidence, content = Evidence(*row[:5]), bytes(row[5])
+        import hashlib  # OpenSSL: checksums of documents only
+
         if hashlib.sha256(content).hexdigest() != evidence.sha256:
             raise StoreError(
                 f"evidence {evidence_id} in {self.location} is damaged (its SHA-256 differs):"
@@ -271,6 +273,8 @@ class Store(Ratings, FundsJournal):
         note: str,
         files: Sequence[EvidenceFile],
     ) -> Closure:
+        import hashlib  # OpenSSL: checksums of documents only
+
         _text(by, "by")
         check_name(by)
         _text(note, "note")
@@ -382,6 +386,8 @@ def _text(text: str, what: str) -> None:
 
 def office_checksum(records: OfficeRecords) -> str:
     """SHA-256 over the office's records, the same whatever the backend."""
+    import hashlib  # OpenSSL: for a checksum only
+
     digest = hashlib.sha256()
     for r in records.reviews:
         fields: tuple[Any, ...] = (*r[:4], r.recorded_at.isoformat(timespec="microseconds"), r.by)

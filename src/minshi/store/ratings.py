@@ -8,12 +8,13 @@ judgement (`minshi.rating.check_votes`), made before anything is written.
 from collections.abc import Collection
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from minshi.errors import InputError
 from minshi.rating import Votes
 from minshi.store.entries import check_name, decimal_text
 from minshi.store.journal import Cursor, Journal, _integers
+from minshi.tuples import NamedTuple
 
 MAX_NOTE = 2000  # characters
 
