@@ -138,6 +138,7 @@ BAD_UPDATES = [
     (["16", "--value", "1e400"], "is not a number"),
     (["16", "--value", "5", "--date", "2024-02-30"], "date '2024-02-30' is not a real date"),
     (["16", "--value", "5", "--date", "yesterday"], "is not a real date"),
+    (["16", "--value", "5", "--date", ""], "--date '' is not a real date"),
     (["16", "--value", "5", "--date", "2023-12-31"], "is before the notice's period"),
     (["16", "--value", "4000"], "more than 3× the target 95 个; if that is right, add --force"),
     (["16", "--metric", "外墙砖整治试点", "--value", "1"], "is a milestone"),

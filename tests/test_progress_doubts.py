@@ -86,3 +86,25 @@ def test_a_milestone_unfinished_in_a_file_is_doubted(cli: Invoke, tmp_path: Path
         "minshi: warning: line 2: task 20 其芳小学 was reported finished on 2024-06-01; this "
         "report says it is not (minshi progress undo takes it back)"
     ]
+
+
+def test_an_amount_going_down_is_doubted_typed_or_imported(cli: Invoke, tmp_path: Path) -> None:
+    cli("progress", "update", "16", "--value", "40", "--date", "2024-05-01", "--allocated", "9500")
+    down = cli("progress", "update", "16", "--value", "45", "--date", "2024-06-01",
+               "--allocated", "8000", "--paid", "100")  # fmt: skip
+    assert down.exit_code == 0
+    assert warnings(down.stderr) == [
+        "minshi: warning: allocated (到位资金) goes down (9500 万元 as of 2024-05-01 → 8000 万元); "
+        "amounts are cumulative: if the earlier one was wrong, this corrects it, otherwise take "
+        "this one back with: minshi progress undo"
+    ]
+    path = tmp_path / "july.csv"
+    path.write_text(
+        "notice,task,metric,value,date,note,invested,allocated,paid\n"
+        ",16,,50,2024-07-01,,,8000,50\n",
+        encoding="utf-8",
+    )
+    result = cli("progress", "import", str(path))
+    assert result.exit_code == 0, result.stderr
+    (doubt,) = warnings(result.stderr)
+    assert "line 2: paid (已支付) goes down (100 万元 as of 2024-06-01 → 50 万元)" in doubt

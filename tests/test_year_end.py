@@ -125,6 +125,11 @@ def test_a_task_shows_its_rating_as_of_the_date(cli: Invoke, isolated: Path) -> 
          "not a real date"),
         (("18", "--satisfied", "1", "--basic", "0", "--unsatisfied", "1", "--date", "2999-01-01"),
          "in the future"),
+        (("18", "--satisfied", "1", "--basic", "0", "--unsatisfied", "1", "--date", "2023-12-31"),
+         "before the notice's year"),
+        (("18", "--satisfied", "1", "--basic", "0", "--unsatisfied", "1", "--date", ""),
+         "is not a real date"),
+        (("1", "--satisfied", "1", "--basic", "0", "--unsatisfied", "1"), "not chosen by vote"),
     ],
 )  # fmt: skip
 def test_a_rating_that_cannot_be_writes_nothing(

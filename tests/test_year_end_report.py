@@ -104,6 +104,12 @@ def test_funds_rates_and_totals(year: Invoke) -> None:
     }
     text = year("report", "--category", "区级").stdout
     assert "资金到位及支付情况" in text and "80.77" in text  # 42000 ÷ 52000
+    shown = json.loads(year("show", "16", "-f", "json").stdout)
+    assert (shown["allocation_rate"], shown["payment_rate"]) == (0.8, 0.75)
+    # money paid where nothing was reported allocated still counts in the total shown
+    year("progress", "update", "21", "--value", "10", "--paid", "420", "--date", "2024-12-21")
+    total = year_end(year)["funds"]["total"]
+    assert (total["allocated"], total["paid"], total["payment_rate"]) == (42000, 31920, 0.76)
 
 
 def test_no_funds_section_without_figures(cli: Invoke) -> None:
@@ -186,7 +192,13 @@ def test_the_carry_over_draft_validates(year: Invoke, tmp_path: Path) -> None:
     assert "19 tasks" in written.stderr and "minshi validate" in written.stderr
     checked = year("validate", str(draft))
     assert checked.exit_code == 0, checked.stderr
-    assert "1 item still marked for review" in checked.stdout
+    assert "20 items still marked for review" in checked.stdout
+    review = draft.read_text(encoding="utf-8").split("\nreview:\n", 1)[1]
+    assert (
+        "task 20 (区教委): 增加城区义务教育学位 780 of 3780 个 remain, 建成其芳小学 whole, "
+        "建成万州中学附属小学 whole, 改扩建鹏程小学 whole; funds: planned 8000 万元 — set next "
+        "year''s plan"
+    ) in review
     carried = json.loads(year("--data", str(draft), "show", "20", "-f", "json").stdout)
     assert carried["notice"] == "wanzhou-2024-carry-over"
     assert [(m["key"], m["target"]) for m in carried["metrics"]] == [
@@ -200,6 +212,9 @@ def test_the_carry_over_draft_validates(year: Invoke, tmp_path: Path) -> None:
                                                                "json").stdout)]  # fmt: skip
     again = year("carry-over", "--to", str(draft))
     assert again.exit_code == 2 and "--overwrite" in again.stderr
+    not_yaml = year("carry-over", "--to", str(tmp_path / "2025结转.txt"))
+    assert not_yaml.exit_code == 2 and "FILE.yaml" in not_yaml.stderr
+    assert not (tmp_path / "2025结转.txt").exists()
 
 
 def test_the_year_end_from_a_script(year: Invoke, data_file: Path, tmp_path: Path) -> None:
@@ -222,3 +237,18 @@ def test_the_year_end_from_a_script(year: Invoke, data_file: Path, tmp_path: Pat
     assert "截至2024年12月31日，21件民生实事中已销号1件" in minshi.render_circular(
         circular, "text"
     ).decode("utf-8")
+
+
+def test_an_unfinished_task_gives_its_reason(year: Invoke) -> None:
+    year("progress", "update", "21", "--value", "10", "--date", "2024-12-21")
+    text = year("report", "--year-end", "--category", "区级", "--as-of", "2024-12-31").stdout
+    unfinished = text.split("未完成事项及原因", 1)[1].split("结转事项", 1)[0]
+    flat = "".join(line.strip() for line in unfinished.splitlines())
+    assert "鹏程小学改扩建收尾" in flat  # task 20 said why
+    assert "（2024-12-21）未说明进展情况；特殊困难老年人家庭适老化改造 10/1000 户" in flat
+    assert "未报送进展" in flat  # tasks that reported nothing
+
+
+def test_no_annual_summary_before_the_year(year: Invoke) -> None:
+    early = year("report", "--year-end", "--as-of", "2023-12-31")
+    assert early.exit_code == 2 and "before the year of wanzhou-2024" in early.stderr

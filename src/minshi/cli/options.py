@@ -113,11 +113,11 @@ TaskArg = Annotated[
 
 def as_of_date(text: str | None) -> date:
     """The date of `--as-of` (today when not given), read as clerks write dates."""
-    return parse_day(text, "--as-of") if text else date.today()
+    return parse_day(text, "--as-of") if text is not None else date.today()
 
 
 def optional_day(text: str | None, option: str) -> date | None:
-    return parse_day(text, option) if text else None
+    return parse_day(text, option) if text is not None else None
 
 
 def statuses(text: str | None) -> set[Status] | None:

@@ -96,7 +96,7 @@ def update(
         task=task,
         metric=metric,
         value=value,
-        date=on,
+        date=on if optional_day(on, "--date") else None,  # --date '' is no date: refused
         note=note,
         notice=notice,
         done="yes" if done else None,

@@ -9,6 +9,7 @@ import typer
 from minshi.cli import state
 from minshi.cli.commands import Commands
 from minshi.cli.options import AsOfOpt, BasisOpt, LeadOpt, NoticeOpt, UnitOpt, as_of_date, statuses
+from minshi.errors import InputError
 from minshi.files import write_file
 from minshi.render import messages
 from minshi.render.report import render_report, report_format
@@ -150,6 +151,8 @@ def carry_over(
     ] = False,
 ) -> None:
     """Draft next year's notice section from what did not finish: the remaining targets."""
+    if to.suffix.lower() not in (".yaml", ".yml"):
+        raise InputError(f"{to}: the draft is a notice file in YAML; name it FILE.yaml")
     built = build_report(
         state.catalog(),
         state.store(),

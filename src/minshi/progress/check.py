@@ -222,8 +222,8 @@ def _doubts(value: Decimal | None, metric: Metric, label: str) -> list[str]:
 
 def change_doubts(before: NewEntry | ProgressEntry, entry: NewEntry, metric: Metric) -> list[str]:
     """What looks wrong in `entry` beside the report standing before it (`before`, of the same
-    metric): cumulative figures only grow and finished milestones stay finished. Rates are
-    measured anew each time, and a "<=" figure is meant to come down."""
+    metric): cumulative figures and amounts (万元) only grow and finished milestones stay
+    finished. Rates are measured anew each time, and a "<=" figure is meant to come down."""
     doubts = []
     cumulative = metric.kind == "quantity" and metric.comparator != "<="
     if (
@@ -238,6 +238,14 @@ def change_doubts(before: NewEntry | ProgressEntry, entry: NewEntry, metric: Met
             f" → {_plain(entry.value)}{unit}); if the earlier report was wrong, this corrects it,"
             " otherwise take this one back with: minshi progress undo"
         )
+    for what, label in (("invested", "完成投资"), ("allocated", "到位资金"), ("paid", "已支付")):
+        was, now = getattr(before, what), getattr(entry, what)
+        if was is not None and now is not None and now < was:
+            doubts.append(
+                f"{what} ({label}) goes down ({_plain(was)} 万元 as of {before.date} → "
+                f"{_plain(now)} 万元); amounts are cumulative: if the earlier one was wrong, this "
+                "corrects it, otherwise take this one back with: minshi progress undo"
+            )
     if before.done and not entry.done:
         doubts.append(
             f"task {entry.task} {entry.metric} was reported finished on {before.date}; "

@@ -46,12 +46,22 @@ def rate(
 ) -> RatedTask:
     """Record a rating of the task `ref` (counts of votes, or percentages with `percent`)."""
     found_notice, task = catalog.find_task(ref, notice)
+    if not task.voted:
+        raise InputError(
+            f"task {task.id} {task.name} was not chosen by vote (票决): the deputies rate the "
+            "tasks they voted; if it was voted, mark it `voted: true` in the notice"
+        )
     figures = {"--satisfied": satisfied, "--basic": basic, "--unsatisfied": unsatisfied}
     numbers = [_figure(text, option, percent) for option, text in figures.items()]
     votes = check_votes(*numbers, percent=percent)
     when = day or date.today()
     if when > date.today():
         raise InputError(f"the rating's date {when} is in the future")
+    start = found_notice.notice.period.start
+    if when < start:
+        raise InputError(
+            f"the rating's date {when} is before the notice's year (it starts on {start})"
+        )
     rating = store.rate(found_notice.id, task.id, votes, day=when, by=by or login(), note=note)
     return RatedTask(found_notice, task, rating, grade(votes, rule))
 

@@ -115,8 +115,9 @@ UNIT_COLUMNS = [
 
 CONFIG_COLUMNS = [
     field("setting", "setting"),
-    field("value", "value", wrap=True),
-    field("from", "source"),
+    # a rule per line, so that a path (which must not break) sets the column's width
+    Column("value", lambda r: str(r["value"]).replace("；", "；\n"), wrap=True),
+    field("from", "source", wrap=True),
 ]
 
 

@@ -23,6 +23,11 @@ def ratio(value: Decimal | float | None) -> float | None:
     return None if value is None else round(float(value), 4)
 
 
+def _rate(part: Decimal | None, whole: Decimal | None) -> float | None:
+    """part ÷ whole as a ratio (0.75), when both are known and the whole is above 0."""
+    return None if part is None or whole is None or whole <= 0 else ratio(part / whole)
+
+
 def forecast_record(view: MetricView) -> dict[str, Any] | None:
     """`{value_at_deadline, date_reached}`, or None (fewer than two reports, or done)."""
     ahead = view.outlook.forecast
@@ -96,6 +101,8 @@ def task_record(view: TaskView, rule: GradeRule = GradeRule()) -> dict[str, Any]
         "invested": number(view.invested),
         "allocated": number(view.allocated),
         "paid": number(view.paid),
+        "allocation_rate": _rate(view.allocated, t.investment_plan),  # 到位率
+        "payment_rate": _rate(view.paid, view.allocated),  # 支付率
         "status": view.status,
         "status_label": STATUS_LABELS[view.status],
         "note": view.note_entry.note if view.note_entry else None,

@@ -17,7 +17,7 @@ from minshi.rating import GRADE_LABELS
 from minshi.render.labels import STATUS_LABELS, rating_text, shown_summary
 from minshi.render.report_words import money, note_text, share_text
 from minshi.render.text import Column
-from minshi.report import Report
+from minshi.report import Report, ReportRow
 from minshi.report.year_end import CarryOver, Funds, YearEnd
 from minshi.tuples import NamedTuple
 
@@ -145,7 +145,7 @@ def year_end_blocks(year: YearEnd) -> list[Block]:
                 BlockColumn("进展情况", "text", 50),
             ],
             [
-                [r.task.id, r.task.name, STATUS_LABELS[r.status], note_text(r) or "未报送进展"]
+                [r.task.id, r.task.name, STATUS_LABELS[r.status], _reason(r)]
                 for r in year.unfinished
             ],
         )
@@ -219,3 +219,14 @@ def year_paragraph(report: Report) -> str:
 
 def _name(name: str, voted: bool) -> str:
     return name + ("（票决）" if voted else "")
+
+
+def _reason(row: ReportRow) -> str:
+    """Why a task did not finish, as its unit last said; what it reported, when it said nothing."""
+    if text := note_text(row):
+        return text
+    latest = row.view.latest
+    if latest is None:
+        return "未报送进展"
+    summaries = "；".join(f"{line.name} {shown_summary(line.view)}" for line in row.metrics)
+    return f"（{latest.date.isoformat()}）未说明进展情况；{summaries}"

@@ -114,8 +114,14 @@ def width(text: str) -> int:
     return total
 
 
+# a line does not start with these (the rule of Chinese typesetting, 避头点)
+NO_LINE_START = frozenset("，。、；：！？）」』》】〕〉”’%％")
+
+
 def wrap(text: str, limit: int) -> list[str]:
-    """Wrap by display width, preferring to break after spaces and Chinese punctuation."""
+    """Wrap by display width, preferring to break after spaces and Chinese punctuation; a
+    line never starts with closing punctuation, and a number or a Latin word stays whole when
+    it can."""
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line, line_width = "", 0
@@ -123,17 +129,30 @@ def wrap(text: str, limit: int) -> list[str]:
             w = width(ch)
             if line_width + w > limit and line:
                 cut = max(line.rfind(" "), *(line.rfind(p) for p in "，、；。"))
-                if cut >= len(line) // 2:
-                    lines.append(line[: cut + 1].rstrip())
-                    line = line[cut + 1 :].lstrip()
-                else:
-                    lines.append(line)
-                    line = ""
+                if cut < len(line) // 2:
+                    cut = _hard_cut(line, ch) - 1
+                lines.append(line[: cut + 1].rstrip())
+                line = line[cut + 1 :].lstrip()
                 line_width = width(line)
             line += ch
             line_width += w
         lines.append(line)
     return lines
+
+
+def _hard_cut(line: str, following: str) -> int:
+    """Where to break a full `line` that `following` does not fit on: at its end, or earlier
+    so that a closing mark does not start the next line nor a number break in two."""
+    cut = len(line)
+    if following in NO_LINE_START and cut > 1:
+        cut -= 1  # the character before it goes down with it
+    elif following.isascii() and following.isalnum():
+        start = cut
+        while start > 0 and line[start - 1].isascii() and line[start - 1].isalnum():
+            start -= 1
+        if start >= len(line) // 2 and start > 0:
+            cut = start
+    return cut
 
 
 def wrapped(text: str, indent: int = 0, hang: int = 0, limit: int = 100) -> list[str]:

@@ -78,10 +78,16 @@ def build_report(
     if stale_days < 1:
         raise InputError(f"--stale-days must be 1 or more, not {stale_days}")
     chosen = catalog.notice(notice)
+    period = chosen.notice.period
     if as_of is None:
         as_of = date.today()
         if year_end:
-            as_of = min(as_of, chosen.notice.period.end)
+            as_of = min(as_of, period.end)
+    if year_end and as_of < period.start:
+        raise InputError(
+            f"{as_of} is before the year of {chosen.id} ({period.start} – {period.end}): "
+            "there is no year to sum up yet"
+        )
     pairs = catalog.select(notice=chosen.id, lead=lead, unit=unit, category=category)
     who, scope = "", []
     lead_unit = catalog.resolve_unit(lead) if lead else None

@@ -61,8 +61,43 @@ def carry_over_data(notice: Notice, year: YearEnd) -> dict[str, Any]:
         f"a draft of what {info.id} carries over into {nxt}: check each remaining target, "
         "set the deadlines and the text, give the notice its id, title and number, then "
         "delete this review list",
+        *(_to_settle(items) for items in by_task.values()),
     ]
     return data
+
+
+def _to_settle(items: list[CarryOver]) -> str:
+    """What to agree with a task's lead units: 'task 20 (区教委): 增加城区义务教育学位 780 of
+    3780 个 remain, 建成其芳小学 whole; funds: 8000 万元 planned, 5000 allocated, 3000 paid'."""
+    row = items[0].row
+    parts = []
+    for item in items:
+        metric = item.line.view.metric
+        if item.remaining is not None and metric.target is not None:
+            unit = f" {metric.unit}" if metric.unit else ""
+            parts.append(
+                f"{metric.name} {_plain(item.remaining)} of {_plain(metric.target)}{unit} remain"
+            )
+        else:
+            parts.append(f"{metric.name} whole")
+    text = f"task {row.task.id} ({'、'.join(row.task.lead)}): " + ", ".join(parts)
+    view = row.view
+    money = [
+        f"{what} {_plain(v)} 万元"
+        for what, v in (
+            ("planned", row.task.investment_plan),
+            ("allocated", view.allocated),
+            ("paid", view.paid),
+        )
+        if v is not None
+    ]
+    if money:
+        text += "; funds: " + ", ".join(money) + " — set next year's plan"
+    return text
+
+
+def _plain(number: Any) -> str:
+    return format(number.normalize(), "f")
 
 
 def carry_over_yaml(notice: Notice, year: YearEnd, source: str) -> str:
@@ -100,8 +135,12 @@ def _metric(item: CarryOver) -> dict[str, Any]:
         out["comparator"] = metric.comparator
         if metric.baseline is not None:
             out["baseline"] = metric.baseline
+    if metric.provisional:
+        out["provisional"] = True
     if metric.owner:
         out["owner"] = metric.owner
+    if metric.note:
+        out["note"] = metric.note
     return {k: v for k, v in out.items() if v is not None}
 
 

@@ -1,10 +1,9 @@
 """What the report adds at the year's end, and the money beside the investment.
 
 - **Funds** (资金到位及支付情况): per task with an amount allocated (到位) or paid (支付), the
-  到位率 (allocated ÷ the plan) and 支付率 (paid ÷ allocated), and their totals. A total rate
-  counts only the tasks that have both of its figures: the 到位率 of the tasks with a plan and
-  an amount allocated, the 支付率 of the tasks with an amount allocated, so the rates printed
-  always come from the sums printed beside them.
+  到位率 (allocated ÷ the plan) and 支付率 (paid ÷ allocated), and their totals. The total
+  支付率 is the total paid over the total allocated, both printed beside it; the total 到位率
+  counts only the tasks with a plan (the total plan printed is theirs), which the table says.
 - **The year's end** (`report --year-end`): the tasks done (超额完成 when a counted target was
   passed: more than a `>=` or `=` target), closed (已销号) and not finished, the ratings
   (满意度测评) and their grades, and what carries over: every metric not done, with what
@@ -118,17 +117,14 @@ def build_funds(rows: Sequence[ReportRow]) -> Funds | None:
     if not lines:
         return None
     with_plan = [f for f in lines if f.allocated is not None and f.plan is not None and f.plan > 0]
-    with_allocated = [f for f in lines if f.allocated is not None]
     plan = _sum(f.plan for f in with_plan)
+    allocated, paid = _sum(f.allocated for f in lines), _sum(f.paid for f in lines)
     total = FundsTotal(
         plan=plan,
-        allocated=_sum(f.allocated for f in lines),
-        paid=_sum(f.paid for f in lines),
+        allocated=allocated,
+        paid=paid,
         allocation_rate=share_of(_sum(f.allocated for f in with_plan), plan),
-        payment_rate=share_of(
-            _sum(f.paid for f in with_allocated) or Decimal(0),
-            _sum(f.allocated for f in with_allocated),
-        ),
+        payment_rate=share_of(paid or Decimal(0), allocated),  # of the totals shown
     )
     return Funds(lines, total)
 
