@@ -13,10 +13,12 @@ from minshi.errors import InputError
 from minshi.store.journal import _BASIS, _NOT_RETRACTED, Basis, Journal, _integers
 from minshi.tuples import NamedTuple
 
+# `+x.retracts`: not an index term, so that SQLite reads the few entries with money through
+# their own index instead of every entry standing (ten thousand times fewer on a province)
 _FUNDS = f"""
     SELECT x.notice, x.task, x.allocated, x.paid FROM {{entry}} x
     WHERE (x.allocated IS NOT NULL OR x.paid IS NOT NULL)
-      AND x.retracts IS NULL AND x.date <= ? AND {_NOT_RETRACTED.format(alias="x")} {{basis}}
+      AND +x.retracts IS NULL AND x.date <= ? AND {_NOT_RETRACTED.format(alias="x")} {{basis}}
       {{where}}
     ORDER BY x.date, x.id
 """
