@@ -17,6 +17,7 @@ import shutil
 import socket
 import stat
 import subprocess
+import sys
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -241,16 +242,39 @@ def test_a_planted_symlink_beside_the_output_is_never_followed(
 
 
 @pytest.mark.usefixtures("reported")
-def test_a_symlink_in_place_of_the_output_is_replaced_not_written_through(
+def test_a_symlink_in_place_of_the_output_is_neither_followed_nor_replaced(
     isolated: Path, tmp_path: Path
 ) -> None:
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n")
     link = isolated / "r.csv"
     link.symlink_to(victim)
-    accepted(minshi("report", "--as-of", "2024-06-30", "-o", str(link)), "1 -o")
-    assert victim.read_text() == "precious\n"
-    assert not link.is_symlink() and link.read_text(encoding="utf-8-sig").startswith("序号")
+    refused = minshi("report", "--as-of", "2024-06-30", "-o", str(link))
+    assert refused.returncode == 2 and "symbolic link" in refused.stderr
+    assert victim.read_text() == "precious\n" and link.is_symlink()
+    dangling = isolated / "d.csv"
+    dangling.symlink_to(tmp_path / "nowhere.csv")
+    assert minshi("report", "-o", str(dangling)).returncode == 2
+    assert not (tmp_path / "nowhere.csv").exists() and dangling.is_symlink()
+
+
+def test_the_shells_own_output_by_its_name_is_written_as_opened(tmp_path: Path) -> None:
+    """`-o /dev/stdout >> file` (or a link to /proc/self/fd/1): written where the shell points,
+    appended when it appends, and /dev/stdout stays what it is."""
+    out = tmp_path / "out.csv"
+    out.write_text("before\n", encoding="utf-8")
+    link = tmp_path / "s"
+    link.symlink_to("/proc/self/fd/1")
+    for name in ("/dev/stdout", str(link)):
+        with out.open("a", encoding="utf-8") as appended:
+            done = subprocess.run(
+                [sys.executable, "-m", "minshi", "report", "--as-of", "2024-06-30", "-o", name,
+                 "-f", "csv"], stdout=appended, stderr=subprocess.PIPE, text=True, check=False,
+            )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8-sig")
+    assert text.startswith("before\n") and text.count("序号") == 2
+    assert os.path.islink("/dev/stdout") and link.is_symlink()
 
 
 @pytest.mark.usefixtures("reported")
@@ -1072,11 +1096,19 @@ RAW = ("\x1b", "\x07", "\x9b", "\u202e", "\r!")
 @pytest.fixture
 def controlled(isolated: Path) -> Path:
     for args in (
-        ("16", "--value", "40", "--date", "2024-06-30", "--note", CONTROL_NOTE, "--by", "x\x1by"),
+        ("16", "--value", "40", "--date", "2024-06-30", "--note", CONTROL_NOTE, "--by", "x y"),
         ("20", "--metric", "其芳小学", "--date", "2024-06-30", "--stage", "\x1b[2J主体"),
     ):
         assert minshi("progress", "update", *args).returncode == 0
     return isolated
+
+
+@pytest.mark.parametrize("name", ["x\x1by", "   ", "\u200b", "a\nb", "a\u2028b", "\ufeff张"])
+def test_a_name_that_does_not_show_is_refused(name: str, isolated: Path) -> None:
+    result = minshi("progress", "update", "16", "--value", "40", "--date", "2024-06-30",
+                    "--by", name)  # fmt: skip
+    assert "blank or holds characters that do not show" in refused(result, 2, "12 smaller")
+    assert minshi("progress", "log", "-f", "json").stdout.strip() == "[]"
 
 
 CARRIERS = {

@@ -38,6 +38,7 @@ LAZY_MODULES = {
     "hashlib": "OpenSSL, for a journal's checksum only",
     "tempfile": "writing a file only",
     "csv": "CSV output only, where the rest of a module needs none",
+    "traceback": "--debug only",
     # minshi's own modules that exist to load the above
     "minshi.catalog.validate": "validation: PyYAML and pydantic",
     "minshi.store.postgres": "a server store: psycopg",

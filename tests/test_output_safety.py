@@ -72,7 +72,8 @@ def hostile_journal(cli: Invoke, hostile_notice: Path) -> list[str]:
         ["16", "--value", "40", "--date", "2024-03-01", "--note", FORMULAS[0], "--by", "+1"],
         ["16", "--value", "41", "--date", "2024-03-02", "--note", FORMULAS[1], "--by", "@x"],
         ["16", "--value", "42", "--date", "2024-03-03", "--note", SCRIPT, "--by", "-2+3"],
-        ["16", "--value", "43", "--date", "2024-03-04", "--note", CONTROL, "--by", CONTROL],
+        # (a name holding control characters is refused: tests/test_hostile_input.py)
+        ["16", "--value", "43", "--date", "2024-03-04", "--note", CONTROL, "--by", "控制"],
         ["5", "--value", "1", "--date", "2024-03-05", "--note", FORMULAS[4], "--by", "| a |"],
         ["20", "--metric", "其芳小学", "--stage", FORMULAS[2], "--date", "2024-03-06"],
         ["20", "--metric", "其芳小学", "--stage", SCRIPT, "--date", "2024-03-07"],

@@ -112,7 +112,7 @@ def find_config(start: Path | None = None) -> Path | None:
     folder = (start or Path.cwd()).resolve()
     for candidate in (folder, *folder.parents):
         path = candidate / CONFIG_NAME
-        if path.is_file():
+        if os.path.lexists(path):  # a pipe, a folder or a link loop of that name is said, too
             return path
     return None
 
@@ -309,6 +309,8 @@ def redact(url: str) -> str:
     the user part, which may itself hold an unescaped @ or /, or in a query parameter, its name
     or value percent-encoded or not), or a connection string without `password=…`."""
     scheme, sep, rest = url.partition("://")
+    if not sep and _MISTYPED.match(url):  # postgresql:user:secret@host
+        return _MISTYPED.sub(r"\1***@", url)
     if not sep:
         return _KEYWORD_PASSWORD.sub(r"\1***", url)
     head, qmark, query = rest.partition("?")
@@ -328,6 +330,7 @@ def redact(url: str) -> str:
     return f"{scheme}://{head[:hash_]}#***" if hash_ >= 0 else f"{scheme}://{head}"
 
 
+_MISTYPED = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+:/*[^:@/]*:).*@")
 _KEYWORD_PASSWORD = re.compile(r"(password\s*=\s*)(?:'(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
 _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 

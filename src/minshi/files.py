@@ -66,6 +66,8 @@ def read_regular(path: Path, limit: int) -> bytes:
         os.close(fd)
     if len(data) > limit:
         raise TooLarge(None)
+    if info.st_size == 0 and data:  # /proc, /sys: made up as it is read, no file to keep
+        raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
     return data
 
 
@@ -78,6 +80,17 @@ def write_file(path: Path, data: bytes, *, replace: bool = True) -> None:
         st = None
     except OSError as e:
         raise FileAccessError(f"cannot write {path}: {_reason(e, path)}") from e
+    fd = _own_descriptor(path)
+    if fd is not None:  # -o /dev/stdout: what the shell opened, written as it was opened
+        _write_to_descriptor(fd, path, data)
+        return
+    if os.path.islink(path) and (st is None or stat.S_ISREG(st.st_mode)):
+        # neither replaced (/dev/stdout is a link too) nor followed (a link planted beside the
+        # output would have minshi overwrite a file of the planter's choosing)
+        raise InputError(
+            f"{path} is a symbolic link (to {os.readlink(path)}): minshi does not write through "
+            "links; name the file itself"
+        )
     if st is not None and stat.S_ISDIR(st.st_mode):
         raise FileAccessError(f"cannot write {path}: it is a folder")
     if st is not None and not replace:
@@ -133,6 +146,34 @@ def _temporary(path: Path, data: bytes, *, mode: int) -> Path:
     return tmp
 
 
+_DESCRIPTOR = re.compile(r"/(?:proc/self|dev)/fd/([0-9]+)")
+
+
+def _own_descriptor(path: Path) -> int | None:
+    """N when `path` is, or links (in a few steps) to, /dev/fd/N or /proc/self/fd/N."""
+    text = str(path)
+    for _ in range(8):
+        found = _DESCRIPTOR.fullmatch(text)
+        if found:
+            return int(found[1])
+        if not os.path.islink(text):
+            return None
+        target = os.readlink(text)
+        text = os.path.join(os.path.dirname(text), target) if not target.startswith("/") else target
+    return None
+
+
+def _write_to_descriptor(fd: int, path: Path, data: bytes) -> None:
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    except BrokenPipeError:
+        return  # `-o /dev/stdout | head`: the reader has what it wanted
+    except OSError as e:
+        raise FileAccessError(f"cannot write {path}: {_reason(e, path)}") from e
+
+
 def _write_into(path: Path, data: bytes) -> None:
     """Write into a device or named pipe; a pipe nobody reads is refused rather than waited on."""
     try:
@@ -145,6 +186,8 @@ def _write_into(path: Path, data: bytes) -> None:
         view = memoryview(data)
         while view:
             view = view[os.write(fd, view) :]
+    except BrokenPipeError:
+        return  # `-o /dev/stdout | head`: the reader has what it wanted
     except OSError as e:
         raise FileAccessError(f"cannot write {path}: {_reason(e, path)}") from e
     finally:
@@ -209,11 +252,20 @@ def escape_controls(text: str, keep: str = "\n") -> str:
         return text
     out = []
     for ch in text:
-        if ch not in keep and unicodedata.category(ch) in ("Cc", "Cf") and ch not in "\u200b\u200d":
-            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        if ch not in keep and unicodedata.category(ch) in _HIDDEN:
+            code = ord(ch)
+            out.append(
+                f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000
+                else f"\\U{code:08x}"
+            )  # fmt: skip
         else:
             out.append(ch)
     return "".join(out)
+
+
+# control and format characters (zero-width, bidi, soft hyphen, tags), line and paragraph
+# separators: invisible, or acted on, where the text is shown
+_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
 def csv_cell(text: str) -> str:

@@ -467,9 +467,11 @@ def parse_value(
     else:
         multiplier = None
     number = _number_of(cleaned, text, what, unit)
-    if multiplier:
-        number = number.scaleb(MULTIPLIERS[multiplier])
-    number = _tidy(number)
+    with decimal.localcontext() as exact:  # every digit typed, not 28 significant ones
+        exact.prec = MAX_INTEGER_DIGITS + MAX_FRACTION_DIGITS + 8
+        if multiplier:
+            number = number.scaleb(MULTIPLIERS[multiplier])
+        number = _tidy(number)
     exponent = number.as_tuple().exponent
     if number.adjusted() >= MAX_INTEGER_DIGITS:
         raise InputError(f"{what} '{text}' is far too large")

@@ -190,7 +190,7 @@ def decode_notice(text: str, checksum: str) -> Notice:
         raise Damaged("a notice's text was changed")
     try:
         notice = _decoder("Notice")(json.loads(text))
-    except (ValueError, TypeError, ArithmeticError) as exc:
+    except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
         raise Damaged(str(exc)) from exc
     assert isinstance(notice, Notice)
     return notice
@@ -233,7 +233,7 @@ def read(cache: Path, key: list[Any]) -> tuple[list[str], dict[str, str], list[s
         raise Damaged("no cache of this user's")
     try:
         record = json.loads(raw)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # nested past any notice: planted
         raise Damaged("not JSON") from exc
     if not isinstance(record, dict) or record.get("key") != key:
         raise Damaged("another key")

@@ -1,5 +1,6 @@
 """The command line: typer only. Parse, call the core, render, map errors to exit codes."""
 
+import decimal
 import importlib
 import io
 import os
@@ -16,6 +17,10 @@ from minshi.cli import state
 from minshi.errors import ExitCode, FileAccessError, MinshiError
 
 GLOBAL_OPTIONS = ("--data", "--db", "--debug")
+
+# every digit a store keeps (30 before the point, 12 after) survives arithmetic and printing,
+# not the 28 significant digits of Python's default
+decimal.getcontext().prec = 50
 
 
 class MinshiGroup(TyperGroup):
@@ -52,30 +57,40 @@ class MinshiGroup(TyperGroup):
             typer.echo("minshi: interrupted", err=True)
             raise typer.Exit(130) from None
         except MinshiError as e:
-            if state.debug():
-                raise
+            _traceback_when_asked()
             typer.echo(f"minshi: error: {state.one_line(e.message)}", err=True)
             for line in e.details:
                 typer.echo(f"  {state.one_line(line)}", err=True)
             raise typer.Exit(int(e.exit_code)) from None
         except OSError as e:
-            if state.debug() or isinstance(e, BrokenPipeError):
+            if isinstance(e, BrokenPipeError):
                 raise
+            _traceback_when_asked()
             where = f": {e.filename}" if e.filename else ""
             typer.echo(f"minshi: error: {e.strerror or e}{where}", err=True)
             raise typer.Exit(int(ExitCode.STORE)) from None
         except Exception as e:
-            if state.debug() or hasattr(e, "exit_code"):  # typer/click's own exits pass
+            if hasattr(e, "exit_code"):  # typer/click's own exits pass
                 raise
+            _traceback_when_asked()
             # a fault minshi did not foresee: one line, and never exit 1 (cron's "found it")
             typer.echo(
-                f"minshi: error: unexpected {type(e).__name__}: {state.one_line(str(e))} "
-                "(run again with --debug for the details)",
+                f"minshi: error: unexpected {type(e).__name__}: {state.one_line(str(e))}"
+                + ("" if state.debug() else " (run again with --debug for the details)"),
                 err=True,
             )
             raise typer.Exit(int(ExitCode.STORE)) from None
         finally:
             state.close()
+
+
+def _traceback_when_asked() -> None:
+    """With --debug, the traceback of the error being handled, before its one line: the exit
+    code stays the documented one (a script's `--fail-on` test must not read 1 from it)."""
+    if state.debug():
+        import traceback  # --debug only
+
+        traceback.print_exc()
 
 
 def _usage_message(e: Any) -> str:
@@ -256,9 +271,20 @@ def main() -> None:
     except KeyboardInterrupt:
         print("minshi: interrupted", file=sys.stderr)
         code = 130
+    except (MinshiError, OSError) as e:  # before a command runs: --help, --version to nowhere
+        code = _failed_output(e)
     else:
         code = 0
     _leave(code)
+
+
+def _failed_output(e: MinshiError | OSError) -> int:
+    """One line for an error outside any command (writing help or the version), its code."""
+    if isinstance(e, MinshiError):
+        print(f"minshi: error: {state.one_line(e.message)}", file=sys.stderr)
+        return int(e.exit_code)
+    print(f"minshi: error: standard output: {e.strerror or e}", file=sys.stderr)
+    return int(ExitCode.STORE)
 
 
 def _reader_left() -> int:
@@ -278,8 +304,7 @@ def _leave(code: object) -> NoReturn:
         sys.stdout.flush()
     except BrokenPipeError:
         code = _reader_left()
-    except OSError as e:  # a full disk under a redirection
-        print(f"minshi: error: standard output: {e.strerror or e}", file=sys.stderr)
-        code = int(ExitCode.STORE)
+    except (MinshiError, OSError) as e:  # a full disk under a redirection, no output at all
+        code = _failed_output(e)
     sys.stderr.flush()
     os._exit(code if isinstance(code, int) else 0)

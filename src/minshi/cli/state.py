@@ -7,13 +7,13 @@ from pathlib import Path
 import typer
 
 from minshi.catalog import Catalog, load
-from minshi.config import Escalation, Settings, looks_like_connection_string, resolve
+from minshi.config import Escalation, Settings, looks_like_connection_string, redact, resolve
 from minshi.errors import FileAccessError, StoreError
 from minshi.files import write_file
 from minshi.rating import GradeRule
 from minshi.render.terminal import for_stream
 from minshi.render.text import safe_text
-from minshi.store import Basis, Store, is_server_url, open_store
+from minshi.store import Basis, Store, check_location, is_server_url, open_store
 
 
 class _State:
@@ -90,19 +90,26 @@ def store(*, write: bool = False, new_folder: bool = False, absent_ok: bool = Fa
     unless `absent_ok` (a dry run of what would create it)."""
     if write not in _state.stores:
         db = settings().db
+        check_location(db.value)
         named_file = db.source != "default" and not is_server_url(db.value)
         named_file = named_file and not looks_like_connection_string(db.value)  # refused below
         path = Path(db.value).expanduser().absolute()
         if write and not new_folder and named_file and not path.parent.exists():
             # a typo in a path must not start a second journal
             raise StoreError(
-                f"the folder {path.parent} of the store {db.value} (from {db.source}) does not "
+                f"the folder {path.parent} of the store {redact(db.value)} (from {db.source}) "
+                "does not "
                 "exist; create it, or correct the path"
             )
         if not write and not absent_ok and named_file and not os.path.lexists(path):
             raise StoreError(
-                f"there is no store at {db.value} (from {db.source}); correct the path, or "
+                f"there is no store at {redact(db.value)} (from {db.source}); correct the path, or "
                 "create it with `minshi db migrate` or a first report"
+            )
+        if not write and named_file and os.path.isfile(path) and os.path.getsize(path) == 0:
+            raise StoreError(
+                f"{redact(db.value)} (from {db.source}) is an empty file, not a minshi store; "
+                "correct the path, or start it with `minshi db migrate` or a first report"
             )
         _state.stores[write] = open_store(db.value, create=write)
     return _state.stores[write]

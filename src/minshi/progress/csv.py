@@ -62,7 +62,9 @@ def read_csv(path: Path) -> list[Submission]:
         raise DataFileError(f"{path}: not a text file")
     if "\x00" in text:
         raise DataFileError(f"{path}: not a CSV file (binary content)")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote left open or text after a closing quote is an error, not a note that
+    # swallows the rows after it or a cell quietly rewritten
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[list[str]] = []
     starts: list[int] = []  # the line each row starts on: a quoted note may span lines
     starts_at = 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from minshi.config import check_server_url, looks_like_connection_string, redact
@@ -15,6 +16,7 @@ from minshi.store.ratings import Rating
 from minshi.store.sqlite import SQLiteStore
 
 __all__ = [
+    "check_location",
     "BASES",
     "Basis",
     "CopyResult",
@@ -35,11 +37,28 @@ __all__ = [
 ]
 
 _SERVER_SCHEMES = ("postgresql://", "postgres://")
+# `postgresql:user@host`, `sqlite://…`, `mysql://…`: an address mistyped or of another kind,
+# which would otherwise become a file of that name (a drive letter, C:\, is one letter)
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:(?!\\)")
 
 
 def is_server_url(location: str | Path) -> bool:
     """True when `location` names a PostgreSQL server rather than a SQLite file."""
     return isinstance(location, str) and location.lower().startswith(_SERVER_SCHEMES)
+
+
+def check_location(location: str | Path) -> None:
+    """InputError for a location that can name no store: empty, or an address mistyped or of
+    another kind (`postgresql:user@host`, `sqlite://…`), which would become a file's name."""
+    if not isinstance(location, str):
+        return
+    if not location.strip():
+        raise InputError("the store location is empty: give a file path or a postgresql:// URL")
+    if _SCHEME.match(location) and not is_server_url(location) and not os.path.lexists(location):
+        raise InputError(
+            f"the store {redact(location)} looks like an address but is not a postgresql:// "
+            "URL (e.g. postgresql://user@host/minshi); a SQLite store is a file path"
+        )
 
 
 def open_store(location: str | Path, *, create: bool) -> Store:
@@ -48,8 +67,7 @@ def open_store(location: str | Path, *, create: bool) -> Store:
     With ``create=False`` nothing is ever created: a missing file reads as an empty journal and
     writes are refused. With ``create=True`` the first write creates the file and its folder.
     """
-    if isinstance(location, str) and not location.strip():
-        raise InputError("the store location is empty: give a file path or a postgresql:// URL")
+    check_location(location)
     if is_server_url(location):
         from minshi.store.postgres import PostgresStore  # a server store: most offices have none
 

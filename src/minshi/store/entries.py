@@ -248,10 +248,18 @@ def validate_entry(entry: NewEntry, position: int | None = None) -> None:
 
 
 def check_name(name: str, bad: Callable[[str], InputError] = InputError) -> None:
-    """Refuse a name of who reported or checked (`by`) no person has: longer than MAX_NAME."""
-    if isinstance(name, str) and len(name) > MAX_NAME:
+    """Refuse a name of who reported or checked (`by`) no person has: longer than MAX_NAME,
+    blank, or holding characters that do not show (line breaks, control or zero-width ones)."""
+    if not isinstance(name, str):
+        return
+    if len(name) > MAX_NAME:
         raise bad(
             f"the name (by) is longer than {MAX_NAME} characters: give a person's or a unit's name"
+        )
+    if (name and not name.strip()) or not name.isprintable():
+        raise bad(
+            "the name (by) is blank or holds characters that do not show: give a person's or a "
+            "unit's name"
         )
 
 
