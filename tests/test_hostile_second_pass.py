@@ -154,3 +154,20 @@ def test_an_empty_file_named_as_the_store_is_no_store(isolated: Path) -> None:
         assert code == 3 and "empty file, not a minshi store" in one_line(err)
     assert minshi("--db", str(empty), "progress", "update", "16", "--value", "1")[0] == 0
     assert minshi("--db", str(empty), "db", "check")[0] == 0  # a first report starts it
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("progress", "log", "--limit", "1_0"), "not a whole number"),
+        (("progress", "log", "--limit", "٥"), "not a whole number"),
+        (("progress", "log", "--limit", "0"), "must be from 1"),
+        (("due", "--within", "1_0"), "not a whole number"),
+        (("due", "--within", "367"), "must be from 0 to 366"),
+        (("report", "--stale-days", "99999999999999999999"), "must be from 1 to 3660 days"),
+    ],
+)
+def test_a_count_is_read_as_figures_are(args: tuple[str, ...], said: str, isolated: Path) -> None:
+    code, out, err = minshi(*args)
+    assert code == 2 and said in one_line(err) and out == ""
+    assert minshi("progress", "log", "--limit", "１", "-f", "json")[0] == 0  # full-width digits

@@ -222,7 +222,7 @@ def test_stale_days_sets_the_window(cli: Invoke, journal: Path) -> None:
     assert "区教委：第2、3、20项未报送（最近报送2024-05-31）" in text
     bad = cli("report", "--as-of", AS_OF, "--stale-days", "0")
     assert bad.exit_code == 2 and bad.stdout == ""
-    assert bad.stderr == "minshi: error: --stale-days must be 1 or more, not 0\n"
+    assert bad.stderr == "minshi: error: --stale-days must be from 1 to 3660 days, not 0\n"
 
 
 def test_text_fits_100_columns_and_has_no_escape_codes(cli: Invoke, journal: Path) -> None:

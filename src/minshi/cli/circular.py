@@ -19,9 +19,10 @@ from minshi.cli.options import (
     as_of_date,
     complete_units,
     optional_day,
+    whole_number,
 )
 from minshi.errors import InputError
-from minshi.followup import DEFAULT_WITHIN, due_as_of
+from minshi.followup import DEFAULT_WITHIN, MAX_WITHIN, due_as_of
 from minshi.render import render
 from minshi.render.circular import circular_format, render_circular
 from minshi.render.columns import DUE_COLUMNS
@@ -68,7 +69,13 @@ OutputOpt = Annotated[
     ),
 ]
 WithinOpt = Annotated[
-    int, typer.Option("--within", metavar="DAYS", help="How many days ahead to look.")
+    int,
+    typer.Option(
+        "--within",
+        metavar="DAYS",
+        parser=whole_number("--within", MAX_WITHIN, unit=" days"),
+        help="How many days ahead to look.",
+    ),
 ]
 CircularAsOfOpt = Annotated[
     str | None,

@@ -1,5 +1,6 @@
 """Options shared by many commands, each defined once, with shell completion."""
 
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
@@ -8,6 +9,7 @@ import typer
 
 from minshi.cli import state
 from minshi.days import parse_day
+from minshi.errors import InputError
 from minshi.render.labels import parse_statuses
 from minshi.status import Status
 
@@ -123,3 +125,30 @@ def optional_day(text: str | None, option: str) -> date | None:
 def statuses(text: str | None) -> set[Status] | None:
     """The statuses of `--status` / `--fail-on` (names or Chinese labels), or None."""
     return parse_statuses(text) if text else None
+
+
+_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def whole_number(
+    option: str, most: int, least: int = 0, *, unit: str = "", clamp: bool = False
+) -> Callable[[str | int], int]:
+    """The parser of a count option (`--limit`, `--within`, `--stale-days`): digits 0-9 as
+    `--value` reads them (full-width too), not the underscores or other scripts' digits Python's
+    int() would take; from `least` to `most` (`clamp`: more than `most` is `most`)."""
+
+    def parse(text: str | int) -> int:
+        if isinstance(text, int):  # the default, given as a number
+            return text
+        digits = text.strip().translate(_DIGITS)
+        sign, number = ("-", digits[1:]) if digits.startswith("-") else ("", digits)
+        if not (number.isascii() and number.isdigit()):
+            raise InputError(f"{option} '{text}' is not a whole number (e.g. 30)")
+        if not sign and clamp and (len(number) > 18 or int(number) > most):
+            return most
+        if sign or len(number) > 18 or not least <= int(number) <= most:
+            shown = number if len(number) <= 20 else f"{number[:12]}… ({len(number)} digits)"
+            raise InputError(f"{option} must be from {least} to {most}{unit}, not {sign}{shown}")
+        return int(number)
+
+    return parse

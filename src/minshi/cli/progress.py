@@ -19,6 +19,7 @@ from minshi.cli.options import (
     as_of_date,
     complete_units,
     optional_day,
+    whole_number,
 )
 from minshi.files import write_file
 from minshi.progress.check import Submission
@@ -122,7 +123,15 @@ def log(
     unit: UnitOpt = None,
     since: Annotated[str | None, typer.Option("--since", metavar="YYYY-MM-DD")] = None,
     until: Annotated[str | None, typer.Option("--until", metavar="YYYY-MM-DD")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most this many.")] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            metavar="N",
+            parser=whole_number("--limit", 10**9, 1, clamp=True),
+            help="At most this many.",
+        ),
+    ] = None,
     notice: NoticeOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:

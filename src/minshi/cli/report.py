@@ -8,7 +8,16 @@ import typer
 
 from minshi.cli import state
 from minshi.cli.commands import Commands
-from minshi.cli.options import AsOfOpt, BasisOpt, LeadOpt, NoticeOpt, UnitOpt, as_of_date, statuses
+from minshi.cli.options import (
+    AsOfOpt,
+    BasisOpt,
+    LeadOpt,
+    NoticeOpt,
+    UnitOpt,
+    as_of_date,
+    statuses,
+    whole_number,
+)
 from minshi.errors import InputError
 from minshi.files import write_file
 from minshi.render import messages
@@ -57,6 +66,7 @@ StaleDaysOpt = Annotated[
     typer.Option(
         "--stale-days",
         metavar="DAYS",
+        parser=whole_number("--stale-days", 3660, 1, unit=" days"),
         help="List lead units with no report in this many days before the as-of date.",
     ),
 ]
