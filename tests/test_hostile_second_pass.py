@@ -171,3 +171,14 @@ def test_a_count_is_read_as_figures_are(args: tuple[str, ...], said: str, isolat
     code, out, err = minshi(*args)
     assert code == 2 and said in one_line(err) and out == ""
     assert minshi("progress", "log", "--limit", "１", "-f", "json")[0] == 0  # full-width digits
+
+
+def test_reminders_are_written_all_or_none(isolated: Path, tmp_path: Path) -> None:
+    out = tmp_path / "提醒"
+    out.mkdir()
+    os.mkfifo(out / "区教委.txt")
+    code, _, err = minshi("remind", "--all", "--as-of", "2024-07-02", "-o", str(out))
+    assert code == 2 and "not a regular file" in one_line(err)
+    assert sorted(p.name for p in out.iterdir()) == ["区教委.txt"]  # nothing else written
+    code, _, err = minshi("remind", "--all", "--as-of", "2024-07-02", "-o", "/dev/null")
+    assert code == 2 and "is not a folder" in one_line(err)

@@ -8,7 +8,7 @@ import typer
 
 from minshi.catalog import Catalog, load
 from minshi.config import Escalation, Settings, looks_like_connection_string, redact, resolve
-from minshi.errors import FileAccessError, StoreError
+from minshi.errors import FileAccessError, InputError, StoreError
 from minshi.files import write_file
 from minshi.rating import GradeRule
 from minshi.render.terminal import for_stream
@@ -144,6 +144,8 @@ def output(data: bytes, path: Path | None, *, text: bool, bom: bool = False) -> 
 def output_folder(folder: Path, files: dict[str, bytes]) -> None:
     """Documents into a folder, each whole or not at all; the folder is created when its parent
     exists (a typo in the parent's name is refused rather than followed)."""
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise InputError(f"{folder} is not a folder: -o names the folder the files go into")
     if not folder.is_dir():
         parent = folder.absolute().parent
         if not parent.is_dir():
@@ -152,6 +154,11 @@ def output_folder(folder: Path, files: dict[str, bytes]) -> None:
             folder.mkdir()
         except OSError as e:
             raise FileAccessError(f"cannot create the folder {folder}: {e.strerror}") from e
+    # all or none: what stands in the way of one file is said before any is written
+    for name in files:
+        target = folder / name
+        if os.path.lexists(target) and (os.path.islink(target) or not target.is_file()):
+            raise InputError(f"{target} is not a regular file: move it away, then run again")
     for name, data in files.items():
         write_file(folder / name, data)
     say(f"wrote {len(files)} file{'' if len(files) == 1 else 's'} to {folder}")
