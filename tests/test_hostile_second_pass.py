@@ -182,3 +182,13 @@ def test_reminders_are_written_all_or_none(isolated: Path, tmp_path: Path) -> No
     assert sorted(p.name for p in out.iterdir()) == ["区教委.txt"]  # nothing else written
     code, _, err = minshi("remind", "--all", "--as-of", "2024-07-02", "-o", "/dev/null")
     assert code == 2 and "is not a folder" in one_line(err)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("report", "-o"), ("progress", "export", "-o"), ("carry-over", "--to"), ("circular", "-o")],
+)
+def test_a_name_ending_in_a_slash_is_no_file(args: tuple[str, ...], isolated: Path) -> None:
+    code, _, err = minshi(*args, "新建/")
+    assert code == 2 and "names a folder" in one_line(err)
+    assert not Path("新建").exists()

@@ -18,6 +18,7 @@ from minshi.cli.options import (
     UnitOpt,
     as_of_date,
     complete_units,
+    file_path,
     optional_day,
     whole_number,
 )
@@ -65,7 +66,7 @@ OutputOpt = Annotated[
         "-o",
         metavar="FILE",
         help="Write to FILE (.txt .md .html .json .docx) instead of standard output.",
-        dir_okay=False,
+        parser=file_path,
     ),
 ]
 WithinOpt = Annotated[

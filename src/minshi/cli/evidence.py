@@ -7,6 +7,7 @@ import typer
 
 from minshi.cli import state
 from minshi.cli.commands import Commands
+from minshi.cli.options import file_path
 from minshi.files import write_file
 from minshi.progress.review import evidence
 
@@ -18,7 +19,7 @@ def get(
     evidence_id: Annotated[int, typer.Argument(metavar="ID", help="Its number (minshi show).")],
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", metavar="FILE", help="Where to write it.", readable=False),
+        typer.Option("--output", "-o", metavar="FILE", help="Where to write it.", parser=file_path),
     ],
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Replace FILE if it exists.")

@@ -8,6 +8,7 @@ import typer
 
 from minshi.cli import state
 from minshi.cli.commands import Commands
+from minshi.cli.options import file_path
 from minshi.errors import InputError
 from minshi.files import write_file
 from minshi.importer import check_output, import_notice
@@ -46,7 +47,7 @@ def import_notice_command(
             "-o",
             metavar="OUT.yaml",
             help="Write the draft here (default: stdout).",
-            readable=False,
+            parser=file_path,
         ),
     ] = None,
     notice_id: Annotated[

@@ -1,8 +1,10 @@
 """Options shared by many commands, each defined once, with shell completion."""
 
+import os
 from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -152,3 +154,11 @@ def whole_number(
         return int(number)
 
     return parse
+
+
+def file_path(text: str | Path) -> Path:
+    """The parser of an option naming a file to write (`-o FILE`): a name ending in '/' is a
+    folder, which a Path would quietly drop the slash of and write as a file."""
+    if isinstance(text, str) and text.endswith(("/", os.sep)) and len(text) > 1:
+        raise InputError(f"'{text}' names a folder: add the file's name after the '/'")
+    return Path(text)

@@ -15,6 +15,7 @@ from minshi.cli.options import (
     NoticeOpt,
     UnitOpt,
     as_of_date,
+    file_path,
     statuses,
     whole_number,
 )
@@ -54,8 +55,7 @@ OutputOpt = Annotated[
         "-o",
         metavar="FILE",
         help="Write to FILE (.txt .md .html .json .csv .xlsx) instead of standard output.",
-        dir_okay=False,
-        readable=False,  # minshi says what is wrong with a file, with exit 3 (README)
+        parser=file_path,
     ),
 ]
 CategoryOpt = Annotated[
@@ -151,7 +151,9 @@ def _exit_if_failing(built: Report, wanted: set[Status]) -> None:
 def carry_over(
     to: Annotated[
         Path,
-        typer.Option("--to", metavar="FILE.yaml", help="Where to write the draft notice."),
+        typer.Option(
+            "--to", metavar="FILE.yaml", parser=file_path, help="Where to write the draft notice."
+        ),
     ],
     as_of: AsOfOpt = None,
     notice: NoticeOpt = None,
