@@ -192,3 +192,10 @@ def test_a_name_ending_in_a_slash_is_no_file(args: tuple[str, ...], isolated: Pa
     code, _, err = minshi(*args, "新建/")
     assert code == 2 and "names a folder" in one_line(err)
     assert not Path("新建").exists()
+
+
+def test_taking_back_from_a_store_that_is_not_there_says_so(isolated: Path) -> None:
+    missing = isolated / "missing.db"
+    code, _, err = minshi("--db", str(missing), "progress", "undo", "1")
+    assert code == 3 and "there is no store at" in one_line(err)
+    assert not missing.exists()

@@ -168,7 +168,7 @@ def undo_(
     note: Annotated[str, typer.Option("--note", "-n", help="Why it is taken back.")] = "",
 ) -> None:
     """Take a report back: recorded as a retraction, never erased."""
-    store = state.store(write=not dry_run)
+    store = state.store(write=not dry_run, existing=True)
     done = undo(state.catalog(), store, entry_id, by=by, note=note, dry_run=dry_run)
     state.emit(safe_text(messages.undone(done)))
 

@@ -80,14 +80,21 @@ def catalog() -> Catalog:
     return _state.catalog
 
 
-def store(*, write: bool = False, new_folder: bool = False, absent_ok: bool = False) -> Store:
+def store(
+    *,
+    write: bool = False,
+    new_folder: bool = False,
+    absent_ok: bool = False,
+    existing: bool = False,
+) -> Store:
     """The progress store; opened for reading unless `write` (reading never creates it).
 
     A write creates the default store's folder; a store named by the user is created only in
     a folder that exists, unless `new_folder` (`minshi db migrate`, which is asked to create).
     Only the default store may be missing when it is read (before the first report): a store
     file the user named that is not there is a typo or a lost disk, said at once (exit 3),
-    unless `absent_ok` (a dry run of what would create it)."""
+    unless `absent_ok` (a dry run of what would create it); so is it for a write that changes
+    what is there (`existing`: taking back, checking a report)."""
     if write not in _state.stores:
         db = settings().db
         check_location(db.value)
@@ -101,7 +108,7 @@ def store(*, write: bool = False, new_folder: bool = False, absent_ok: bool = Fa
                 "does not "
                 "exist; create it, or correct the path"
             )
-        if not write and not absent_ok and named_file and not os.path.lexists(path):
+        if (existing or not write) and not absent_ok and named_file and not os.path.lexists(path):
             raise StoreError(
                 f"there is no store at {redact(db.value)} (from {db.source}); correct the path, or "
                 "create it with `minshi db migrate` or a first report"
