@@ -18,8 +18,8 @@ from minshi.cli.options import (
     UnitOpt,
     as_of_date,
     complete_units,
-    file_path,
     optional_day,
+    output_option,
     whole_number,
 )
 from minshi.errors import InputError
@@ -61,13 +61,7 @@ CircularFormatOpt = Annotated[
 ]
 OutputOpt = Annotated[
     Path | None,
-    typer.Option(
-        "--output",
-        "-o",
-        metavar="FILE",
-        help="Write to FILE (.txt .md .html .json .docx) instead of standard output.",
-        parser=file_path,
-    ),
+    output_option("Write to FILE (.txt .md .html .json .docx) instead of standard output."),
 ]
 WithinOpt = Annotated[
     int,

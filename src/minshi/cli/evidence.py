@@ -7,7 +7,7 @@ import typer
 
 from minshi.cli import state
 from minshi.cli.commands import Commands
-from minshi.cli.options import file_path
+from minshi.cli.options import output_option
 from minshi.files import write_file
 from minshi.progress.review import evidence
 
@@ -19,7 +19,7 @@ def get(
     evidence_id: Annotated[int, typer.Argument(metavar="ID", help="Its number (minshi show).")],
     output: Annotated[
         Path,
-        typer.Option("--output", "-o", metavar="FILE", help="Where to write it.", parser=file_path),
+        output_option("Where to write it."),
     ],
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Replace FILE if it exists.")

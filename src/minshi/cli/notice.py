@@ -8,7 +8,7 @@ import typer
 
 from minshi.cli import state
 from minshi.cli.commands import Commands
-from minshi.cli.options import file_path
+from minshi.cli.options import output_option
 from minshi.errors import InputError
 from minshi.files import write_file
 from minshi.importer import check_output, import_notice
@@ -42,13 +42,7 @@ def import_notice_command(
     ],
     output: Annotated[
         Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="OUT.yaml",
-            help="Write the draft here (default: stdout).",
-            parser=file_path,
-        ),
+        output_option("Write the draft here (default: stdout).", "OUT.yaml"),
     ] = None,
     notice_id: Annotated[
         str | None,

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -162,3 +162,8 @@ def file_path(text: str | Path) -> Path:
     if isinstance(text, str) and text.endswith(("/", os.sep)) and len(text) > 1:
         raise InputError(f"'{text}' names a folder: add the file's name after the '/'")
     return Path(text)
+
+
+def output_option(help: str, metavar: str = "FILE") -> Any:
+    """`-o FILE`, where a command writes its document (a name ending in '/' refused)."""
+    return typer.Option("--output", "-o", metavar=metavar, help=help, parser=file_path)

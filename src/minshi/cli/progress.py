@@ -18,8 +18,8 @@ from minshi.cli.options import (
     UnitOpt,
     as_of_date,
     complete_units,
-    file_path,
     optional_day,
+    output_option,
     whole_number,
 )
 from minshi.files import write_file
@@ -206,13 +206,7 @@ def import_(
 def export(
     output: Annotated[
         Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write to a file (UTF-8 with BOM).",
-            parser=file_path,
-        ),
+        output_option("Write to a file (UTF-8 with BOM)."),
     ] = None,
     notice: NoticeOpt = None,
     basis: BasisOpt = None,
@@ -241,12 +235,8 @@ def template(
     ],
     output: Annotated[
         Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE.xlsx",
-            help="Where to write it (default: UNIT-YYYY-MM.xlsx in this folder).",
-            parser=file_path,
+        output_option(
+            "Where to write it (default: UNIT-YYYY-MM.xlsx in this folder).", "FILE.xlsx"
         ),
     ] = None,
     as_of: AsOfOpt = None,

@@ -16,6 +16,7 @@ from minshi.cli.options import (
     UnitOpt,
     as_of_date,
     file_path,
+    output_option,
     statuses,
     whole_number,
 )
@@ -50,13 +51,7 @@ ReportFormatOpt = Annotated[
 ]
 OutputOpt = Annotated[
     Path | None,
-    typer.Option(
-        "--output",
-        "-o",
-        metavar="FILE",
-        help="Write to FILE (.txt .md .html .json .csv .xlsx) instead of standard output.",
-        parser=file_path,
-    ),
+    output_option("Write to FILE (.txt .md .html .json .csv .xlsx) instead of standard output."),
 ]
 CategoryOpt = Annotated[
     str | None, typer.Option("--category", metavar="市级|区级", help="Only this category.")
