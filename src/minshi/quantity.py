@@ -72,7 +72,8 @@ COMPARATOR_AFTER: dict[str, Comparator] = {
 }
 
 # Full-width digits and signs, mapped one character to one so that spans stay valid.
-_HALF_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+# full-width digits, point and percent, as a Chinese keyboard types them
+HALF_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:\.\d+)?"
 # 四十, 一百二十, 两, 十万: read only where a unit follows (一是, 十四五 are words, not counts)
 _CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
@@ -284,7 +285,7 @@ def find_quantities(text: str) -> list[Found]:
     number without a known unit is returned with `unit=None`, so that a caller can tell it found
     a number it cannot account for.
     """
-    plain = text.translate(_HALF_WIDTH)
+    plain = text.translate(HALF_WIDTH)
     matches = _scan(plain)
     targets = [
         match
@@ -355,7 +356,7 @@ def parse_quantity(text: str) -> Quantity:
     Raises InputError when `text` is not exactly one number with an optional unit.
     """
     shown = text.strip()
-    plain = text.translate(_HALF_WIDTH).strip()
+    plain = text.translate(HALF_WIDTH).strip()
     comparator: Comparator | None = None
     for sign, meaning in _SIGNS.items():
         if plain.startswith(sign):
@@ -419,8 +420,8 @@ def format_quantity(value: Decimal, unit: str | None = None) -> str:
         return f"{number:f}{suffix}{unit}"
 
 
-# The bounds of a stored number (minshi.store.base: MAX_INTEGER_DIGITS, MAX_FRACTION_DIGITS),
-# repeated so that reading a value imports no store code.
+# The bounds of a number, read and stored (the store checks them too): every number stays exact
+# in every backend, and absurd input is caught.
 MAX_INTEGER_DIGITS = 30
 MAX_FRACTION_DIGITS = 12
 # digits 0-9 only (full-width ones are made so first): other scripts' digits (४०, 𝟒𝟎) are not
@@ -448,7 +449,7 @@ def parse_value(
     mistake. The result is exact and bounded (at most 30 digits before and 12 after the point);
     InputError says what is wrong with `text`, naming it as `what`.
     """
-    cleaned = _without_spaces(text.strip().translate(_HALF_WIDTH), text, what)
+    cleaned = _without_spaces(text.strip().translate(HALF_WIDTH), text, what)
     if unit and cleaned.endswith(unit) and cleaned != unit:
         cleaned = cleaned[: -len(unit)].strip()
     elif cleaned.endswith(("%", "‰")):  # a rate given for a count: 30% of what?

@@ -13,11 +13,9 @@ from typing import Any, Literal
 
 from minshi.errors import InputError
 from minshi.models import CATEGORIES, Metric, Notice, Task
+from minshi.quantity import HALF_WIDTH
 
 Role = Literal["lead", "coop", "any"]
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９／", "0123456789/")
-
-
 UNIT_SORTS = ("name", "lead", "coop", "total")
 
 
@@ -103,7 +101,8 @@ class Catalog:
 
     def find_task(self, ref: str | int, notice_id: str | None = None) -> tuple[Notice, Task]:
         """A task by number (`16`), or `ID/16` when several notices are loaded."""
-        text = str(ref).strip().translate(_FULL_WIDTH)  # １６ as a Chinese keyboard types it
+        # １６ and ／ as a Chinese keyboard types them
+        text = str(ref).strip().translate(HALF_WIDTH).replace("／", "/")
         if "/" in text:
             notice_id, _, text = text.rpartition("/")
             if not notice_id:

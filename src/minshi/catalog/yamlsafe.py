@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from minshi.errors import DataFileError
+from minshi.quantity import MAX_FRACTION_DIGITS
 from minshi.tuples import NamedTuple
 
 MAX_NODES = 200_000  # YAML nodes after alias expansion ("billion laughs" guard)
@@ -81,7 +82,6 @@ def _tab_indented(text: str, line: int) -> bool:
 _YAML_TAG = "tag:yaml.org,2002:"
 _NUMBER_TAGS = frozenset({_YAML_TAG + "int", _YAML_TAG + "float"})
 MAX_NUMBER_CHARS = 64  # the store keeps 30 digits before the point and 12 after
-MAX_FRACTION_DIGITS = 12
 # plain data: what a notice is written with; not !!python/…, !!binary, !!set or custom tags
 PLAIN_TAGS = frozenset(
     _YAML_TAG + name

@@ -12,6 +12,7 @@ import typer
 from minshi.cli import state
 from minshi.days import parse_day
 from minshi.errors import InputError
+from minshi.quantity import HALF_WIDTH
 from minshi.render.labels import parse_statuses
 from minshi.status import Status
 
@@ -129,9 +130,6 @@ def statuses(text: str | None) -> set[Status] | None:
     return parse_statuses(text) if text else None
 
 
-_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
-
-
 def whole_number(
     option: str, most: int, least: int = 0, *, unit: str = "", clamp: bool = False
 ) -> Callable[[str | int], int]:
@@ -142,7 +140,7 @@ def whole_number(
     def parse(text: str | int) -> int:
         if isinstance(text, int):  # the default, given as a number
             return text
-        digits = text.strip().translate(_DIGITS)
+        digits = text.strip().translate(HALF_WIDTH)
         sign, number = ("-", digits[1:]) if digits.startswith("-") else ("", digits)
         if not (number.isascii() and number.isdigit()):
             raise InputError(f"{option} '{text}' is not a whole number (e.g. 30)")

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from minshi.errors import InputError, StoreError
+from minshi.quantity import MAX_FRACTION_DIGITS, MAX_INTEGER_DIGITS
 from minshi.tuples import NamedTuple
 
 SeriesKey = tuple[str, int, str]  # (notice, task, metric key)
@@ -84,11 +85,8 @@ def money(entry: NewEntry | ProgressEntry) -> tuple[Decimal | None, ...]:
     return (entry.invested, entry.allocated, entry.paid)
 
 
-# bounds that keep every number exact in every backend (and catch absurd input)
-MAX_INTEGER_DIGITS = 30
 MAX_TEXT = 2000  # characters of a note or a stage
 MAX_NAME = 100  # characters of a name of who reported or checked (`by`)
-MAX_FRACTION_DIGITS = 12
 
 
 class NewEntry(NamedTuple):
