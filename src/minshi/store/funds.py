@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from minshi.errors import InputError
-from minshi.store.journal import _BASIS, _NOT_RETRACTED, Basis, Journal, _integers
+from minshi.store.journal import _BASIS, _NOT_RETRACTED, Basis, Journal, _chosen
 from minshi.tuples import NamedTuple
 
 # `+x.retracts`: not an index term, so that SQLite reads the few entries with money through
@@ -47,13 +47,10 @@ class FundsJournal(Journal):
             return {}
         if basis not in _BASIS:
             raise InputError(f"unknown basis '{basis}' (use reported or verified)")
-        where, params = "", [self._day(as_of)]
-        if notice is not None:
-            where += " AND x.notice = ?"
-            params.append(notice)
-        if tasks is not None:
-            where += f" AND x.task IN ({_integers(tasks)})"
-        sql = _FUNDS.replace("{basis}", _BASIS[basis]).replace("{where}", where)
+        where, chosen = _chosen(notice, tasks, "x.")
+        params = [self._day(as_of), *chosen]
+        sql = _FUNDS.replace("{basis}", _BASIS[basis])
+        sql = sql.replace("{where}", "".join(f" AND {w}" for w in where))
         found: dict[tuple[str, int], Funding] = {}
         with self._read() as cur:
             cur.execute(self._sql(sql), params)

@@ -289,13 +289,7 @@ class Journal:
             raise InputError(f"the number of entries must not be negative, not {limit}")
         if (tasks is not None and not tasks) or limit == 0 or not self._exists():
             return []
-        where: list[str] = []
-        params: list[Any] = []
-        if notice is not None:
-            where.append("e.notice = ?")
-            params.append(notice)
-        if tasks is not None:
-            where.append(f"e.task IN ({_integers(tasks)})")
+        where, params = _chosen(notice, tasks, "e.")
         if since is not None:
             where.append("e.date >= ?")
             params.append(self._day(since))
@@ -433,12 +427,8 @@ class Journal:
         basis: Basis,
         seen: dict[int, ProgressEntry],
     ) -> Latest:
-        where, params = [], [self._day(as_of)]
-        if notice is not None:
-            where.append("s.notice = ?")
-            params.append(notice)
-        if tasks is not None:  # integers only, so they can stand in the text
-            where.append(f"s.task IN ({_integers(tasks)})")
+        where, chosen = _chosen(notice, tasks, "s.")
+        params = [self._day(as_of), *chosen]
         if basis not in _BASIS:
             raise InputError(f"unknown basis '{basis}' (use reported or verified)")
         if basis == "verified":  # nothing verified yet (most of a year): no series to walk
@@ -465,12 +455,8 @@ class Journal:
     ) -> History:
         if tasks is not None and not tasks:
             return History({}, [], [], self._day, self._readings)
-        where, params = [], [self._day(as_of)]
-        if notice is not None:
-            where.append("s.notice = ?")
-            params.append(notice)
-        if tasks is not None:  # integers only, so they can stand in the text
-            where.append(f"s.task IN ({_integers(tasks)})")
+        where, chosen = _chosen(notice, tasks, "s.")
+        params = [self._day(as_of), *chosen]
         sql = _HISTORY.replace("{basis}", _BASIS[basis].replace("x.id", "e.id"))
         cur.execute(self._sql(sql.replace("{where}", " AND ".join(where) or "1 = 1")), params)
         rows = cur.fetchall()
@@ -529,6 +515,20 @@ class Journal:
 
 def _integers(values: Collection[int]) -> str:
     return ", ".join(str(int(v)) for v in sorted(set(values)))
+
+
+def _chosen(
+    notice: str | None, tasks: Collection[int] | None, alias: str = ""
+) -> tuple[list[str], list[Any]]:
+    """The conditions (and their parameters) that keep the rows of one notice and some tasks;
+    the task numbers are integers, so they stand in the text."""
+    where, params = [], []
+    if notice is not None:
+        where.append(f"{alias}notice = ?")
+        params.append(notice)
+    if tasks is not None:
+        where.append(f"{alias}task IN ({_integers(tasks)})")
+    return where, params
 
 
 def _is_id(value: object) -> bool:

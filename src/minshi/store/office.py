@@ -22,7 +22,7 @@ from minshi.store.entries import (
     journal_checksum,
 )
 from minshi.store.funds import FundsJournal
-from minshi.store.journal import _SELECT, Cursor, _integers
+from minshi.store.journal import _SELECT, Cursor, _chosen, _integers
 from minshi.store.ratings import _RATING_INSERT, _RATING_SELECT, Rating, Ratings
 from minshi.tuples import NamedTuple
 
@@ -156,12 +156,7 @@ class Store(Ratings, FundsJournal):
         """The tasks closed now, each with its closure and the documents kept with it."""
         if (tasks is not None and not tasks) or not self._exists():
             return {}
-        where, params = [], []
-        if notice is not None:
-            where.append("notice = ?")
-            params.append(notice)
-        if tasks is not None:
-            where.append(f"task IN ({_integers(tasks)})")
+        where, params = _chosen(notice, tasks)
         sql = _CLOSURE_SELECT + (" WHERE " + " AND ".join(where) if where else "")
         with self._snapshot() as cur:
             cur.execute(self._sql(sql + " ORDER BY id"), params)

@@ -13,7 +13,7 @@ from typing import Any
 from minshi.errors import InputError
 from minshi.rating import Votes
 from minshi.store.entries import check_name, decimal_text
-from minshi.store.journal import Cursor, Journal, _integers
+from minshi.store.journal import Cursor, Journal, _chosen
 from minshi.tuples import NamedTuple
 
 MAX_NOTE = 2000  # characters
@@ -91,12 +91,7 @@ class Ratings(Journal):
         """Every rating recorded, oldest (by date, then id) first."""
         if (tasks is not None and not tasks) or not self._exists():
             return []
-        where, params = [], []
-        if notice is not None:
-            where.append("notice = ?")
-            params.append(notice)
-        if tasks is not None:
-            where.append(f"task IN ({_integers(tasks)})")
+        where, params = _chosen(notice, tasks)
         sql = _RATING_SELECT + (" WHERE " + " AND ".join(where) if where else "")
         with self._read() as cur:
             cur.execute(self._sql(sql + " ORDER BY date, id"), params)
