@@ -135,6 +135,13 @@ def _tidy(value: Decimal) -> Decimal:
     return value.normalize()
 
 
+def plain_number(number: Decimal) -> str:
+    """A number as a person writes it, every digit kept: 2.50 → "2.5", 1E+3 → "1000"."""
+    with decimal.localcontext() as exact:
+        exact.prec = MAX_INTEGER_DIGITS + MAX_FRACTION_DIGITS + 8
+        return format(number.normalize(), "f")
+
+
 def chinese_number(text: str) -> Decimal | None:
     """四十 → 40, 一百二十 → 120, 两 → 2, 十万 → 100000, 三千零五 → 3005; None if not one."""
     if not text or not _pattern("chinese").fullmatch(text):

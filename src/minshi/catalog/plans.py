@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date
-from decimal import Decimal
 
 from minshi.catalog.yamlsafe import Loc
 from minshi.models import NoticeInfo, SchedulePoint, Stage, Task, metric_deadline
+from minshi.quantity import plain_number
 
 
 def plan_problems(task: Task, info: NoticeInfo | None) -> Iterator[tuple[Loc, str]]:
@@ -68,8 +68,8 @@ def _points(
             yield (
                 (*at, "share"),
                 (
-                    f"the shares are cumulative and cannot fall: {_plain(point.share)} after "
-                    f"{_plain(previous.share)}"
+                    f"the shares are cumulative and cannot fall: {plain_number(point.share)} after "
+                    f"{plain_number(previous.share)}"
                 ),
             )
         previous = point
@@ -97,7 +97,3 @@ def _stages(
                 ),
             )
         previous = stage
-
-
-def _plain(number: Decimal) -> str:
-    return format(number.normalize(), "f")

@@ -20,7 +20,7 @@ from minshi.catalog import Catalog
 from minshi.days import parse_day
 from minshi.errors import InputError
 from minshi.models import Metric, Notice, Task
-from minshi.quantity import parse_value
+from minshi.quantity import parse_value, plain_number
 from minshi.status import target_as_of
 from minshi.store import NewEntry, ProgressEntry
 from minshi.tuples import NamedTuple
@@ -210,12 +210,12 @@ def _doubts(value: Decimal | None, metric: Metric, label: str) -> list[str]:
     if value is None:
         return doubts
     if metric.unit in COUNTED_UNITS and value != value.to_integral_value():
-        doubts.append(f"{label}: {_plain(value)} {metric.unit} is not a whole number")
+        doubts.append(f"{label}: {plain_number(value)} {metric.unit} is not a whole number")
     target = metric.target
     if metric.kind == "percent" and 0 < value <= 1 and target is not None and target >= 10:
         doubts.append(
-            f"{label}: {_plain(value)}% is a very low rate; rates are written in percent "
-            f"(e.g. {_plain(value * 100)} for {_plain(value * 100)}%)"
+            f"{label}: {plain_number(value)}% is a very low rate; rates are written in percent "
+            f"(e.g. {plain_number(value * 100)} for {plain_number(value * 100)}%)"
         )
     return doubts
 
@@ -233,18 +233,19 @@ def change_doubts(before: NewEntry | ProgressEntry, entry: NewEntry, metric: Met
         and entry.value < before.value
     ):
         unit = f" {metric.unit}" if metric.unit else ""
+        earlier, later = plain_number(before.value), plain_number(entry.value)
         doubts.append(
-            f"the cumulative figure goes down ({_plain(before.value)}{unit} as of {before.date}"
-            f" → {_plain(entry.value)}{unit}); if the earlier report was wrong, this corrects it,"
-            " otherwise take this one back with: minshi progress undo"
+            f"the cumulative figure goes down ({earlier}{unit} as of {before.date}"
+            f" → {later}{unit}); if the earlier report was wrong, this corrects it, otherwise"
+            " take this one back with: minshi progress undo"
         )
     for what, label in (("invested", "完成投资"), ("allocated", "到位资金"), ("paid", "已支付")):
         was, now = getattr(before, what), getattr(entry, what)
         if was is not None and now is not None and now < was:
             doubts.append(
-                f"{what} ({label}) goes down ({_plain(was)} 万元 as of {before.date} → "
-                f"{_plain(now)} 万元); amounts are cumulative: if the earlier one was wrong, this "
-                "corrects it, otherwise take this one back with: minshi progress undo"
+                f"{what} ({label}) goes down ({plain_number(was)} 万元 as of {before.date} → "
+                f"{plain_number(now)} 万元); amounts are cumulative: if the earlier one was "
+                "wrong, this corrects it, otherwise take this one back with: minshi progress undo"
             )
     if before.done and not entry.done:
         doubts.append(
@@ -280,13 +281,9 @@ def _check_plausible(value: Decimal, metric: Metric, label: str, target: Decimal
         unit = metric.unit or ""
         what = "baseline" if metric.comparator == "<=" else "target"
         raise InputError(
-            f"{label}: {_plain(value)} {unit} is more than {FAR_ABOVE}× the {what} "
-            f"{_plain(scale)} {unit}; if that is right, add --force"
+            f"{label}: {plain_number(value)} {unit} is more than {FAR_ABOVE}× the {what} "
+            f"{plain_number(scale)} {unit}; if that is right, add --force"
         )
-
-
-def _plain(number: Decimal) -> str:
-    return format(number.normalize(), "f")
 
 
 def check_all(

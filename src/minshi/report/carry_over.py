@@ -16,7 +16,7 @@ from typing import Any
 from minshi.catalog import validate_data
 from minshi.catalog.yamlout import notice_yaml, round_trip
 from minshi.models import Metric, Notice
-from minshi.quantity import format_quantity
+from minshi.quantity import format_quantity, plain_number
 from minshi.report.year_end import CarryOver, YearEnd
 
 
@@ -75,15 +75,14 @@ def _to_settle(items: list[CarryOver]) -> str:
         metric = item.line.view.metric
         if item.remaining is not None and metric.target is not None:
             unit = f" {metric.unit}" if metric.unit else ""
-            parts.append(
-                f"{metric.name} {_plain(item.remaining)} of {_plain(metric.target)}{unit} remain"
-            )
+            left, whole = plain_number(item.remaining), plain_number(metric.target)
+            parts.append(f"{metric.name} {left} of {whole}{unit} remain")
         else:
             parts.append(f"{metric.name} whole")
     text = f"task {row.task.id} ({'、'.join(row.task.lead)}): " + ", ".join(parts)
     view = row.view
     money = [
-        f"{what} {_plain(v)} 万元"
+        f"{what} {plain_number(v)} 万元"
         for what, v in (
             ("planned", row.task.investment_plan),
             ("allocated", view.allocated),
@@ -94,10 +93,6 @@ def _to_settle(items: list[CarryOver]) -> str:
     if money:
         text += "; funds: " + ", ".join(money) + " — set next year's plan"
     return text
-
-
-def _plain(number: Any) -> str:
-    return format(number.normalize(), "f")
 
 
 def carry_over_yaml(notice: Notice, year: YearEnd, source: str) -> str:
