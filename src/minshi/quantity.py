@@ -135,6 +135,14 @@ def _tidy(value: Decimal) -> Decimal:
     return value.normalize()
 
 
+def share_of(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    """part ÷ whole as a ratio (占比, 到位率, 支付率), when both are known and the whole is
+    above 0."""
+    if part is None or whole is None or whole <= 0:
+        return None
+    return part / whole
+
+
 def plain_number(number: Decimal) -> str:
     """A number as a person writes it, every digit kept: 2.50 → "2.5", 1E+3 → "1000"."""
     with decimal.localcontext() as exact:

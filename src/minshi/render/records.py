@@ -11,6 +11,7 @@ from typing import Any
 
 from minshi.followup import Due, MetricView, TaskView
 from minshi.models import Notice, Task, metric_deadline
+from minshi.quantity import share_of
 from minshi.rating import GRADE_LABELS, Grade, GradeRule, grade
 from minshi.render.labels import STATUS_LABELS, metric_summary
 from minshi.render.plan_words import DUE_KINDS, due_what
@@ -21,11 +22,6 @@ from minshi.store.entries import Closure
 
 def ratio(value: Decimal | float | None) -> float | None:
     return None if value is None else round(float(value), 4)
-
-
-def _rate(part: Decimal | None, whole: Decimal | None) -> float | None:
-    """part ÷ whole as a ratio (0.75), when both are known and the whole is above 0."""
-    return None if part is None or whole is None or whole <= 0 else ratio(part / whole)
 
 
 def forecast_record(view: MetricView) -> dict[str, Any] | None:
@@ -101,8 +97,8 @@ def task_record(view: TaskView, rule: GradeRule = GradeRule()) -> dict[str, Any]
         "invested": number(view.invested),
         "allocated": number(view.allocated),
         "paid": number(view.paid),
-        "allocation_rate": _rate(view.allocated, t.investment_plan),  # 到位率
-        "payment_rate": _rate(view.paid, view.allocated),  # 支付率
+        "allocation_rate": ratio(share_of(view.allocated, t.investment_plan)),  # 到位率
+        "payment_rate": ratio(share_of(view.paid, view.allocated)),  # 支付率
         "status": view.status,
         "status_label": STATUS_LABELS[view.status],
         "note": view.note_entry.note if view.note_entry else None,

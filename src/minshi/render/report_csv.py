@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from minshi.quantity import share_of
 from minshi.rating import GRADE_LABELS
 from minshi.render.labels import STATUS_LABELS, shown_summary
 from minshi.render.report_blocks import remaining_text
 from minshi.render.report_words import counts_text, share_text, totals_remark
 from minshi.render.text import Column, csv_text
 from minshi.report import Report, Totals
-from minshi.report.model import share_of
 
 
 def _table_records(report: Report) -> list[dict[str, Any]]:

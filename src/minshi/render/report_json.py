@@ -10,7 +10,6 @@ from minshi.render.report_blocks import year_paragraph
 from minshi.render.report_words import summary_sentence, totals_remark
 from minshi.render.text import number
 from minshi.report import Report, ReportRow, Totals
-from minshi.report.model import share_of
 from minshi.report.year_end import Funds
 
 
@@ -35,8 +34,6 @@ def _row_record(row: ReportRow, rule: GradeRule) -> dict[str, Any]:
     record["share"] = ratio(row.share)
     record["expected"] = ratio(row.expected)
     record["remark"] = row.task.remark
-    record["allocation_rate"] = ratio(share_of(row.view.allocated, row.plan))
-    record["payment_rate"] = ratio(share_of(row.view.paid, row.view.allocated))
     return record
 
 

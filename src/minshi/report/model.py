@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from minshi.followup import MetricView, TaskView
 from minshi.models import Notice, Task
+from minshi.quantity import share_of
 from minshi.rating import GradeRule
 from minshi.status import Status
 from minshi.store import ProgressEntry
@@ -34,13 +35,6 @@ SUMMARY_ORDER: tuple[Status, ...] = (
     "not_measured",
 )
 ATTENTION: tuple[Status, ...] = ("overdue", "far_behind")  # 逾期及严重滞后
-
-
-def share_of(invested: Decimal | None, plan: Decimal | None) -> Decimal | None:
-    """占比: invested ÷ plan as a ratio, when both are known and the plan is above 0."""
-    if invested is None or plan is None or plan <= 0:
-        return None
-    return invested / plan
 
 
 class MetricLine(NamedTuple):

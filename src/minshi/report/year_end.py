@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
+from minshi.quantity import share_of
 from minshi.rating import Grade, GradeRule, grade
-from minshi.report.model import MetricLine, ReportRow, share_of
+from minshi.report.model import MetricLine, ReportRow
 from minshi.status import FINISHED
 from minshi.store import Rating
 from minshi.tuples import NamedTuple
