@@ -164,6 +164,7 @@ def _own_descriptor(path: Path) -> int | None:
 
 
 def _write_to_descriptor(fd: int, path: Path, data: bytes) -> None:
+    """All of `data` to an open descriptor; a reader that left early is not an error."""
     try:
         view = memoryview(data)
         while view:
@@ -183,13 +184,7 @@ def _write_into(path: Path, data: bytes) -> None:
         raise FileAccessError(f"cannot write {path}: {reason}") from e
     try:
         os.set_blocking(fd, True)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
-    except BrokenPipeError:
-        return  # `-o /dev/stdout | head`: the reader has what it wanted
-    except OSError as e:
-        raise FileAccessError(f"cannot write {path}: {_reason(e, path)}") from e
+        _write_to_descriptor(fd, path, data)
     finally:
         os.close(fd)
 
