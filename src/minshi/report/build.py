@@ -45,7 +45,7 @@ from minshi.report.model import (
     StaleUnit,
     Totals,
 )
-from minshi.report.year_end import YearEnd, build_funds, build_year_end
+from minshi.report.year_end import build_funds, build_year_end
 from minshi.status import Status, expected_progress
 from minshi.store import Basis, Store
 
@@ -125,17 +125,10 @@ def build_report(
         basis=basis,
         unverified=sum(line.view.pending for row in rows for line in row.metrics),
         funds=build_funds(rows),
-        year_end=_year_end(store, chosen, rows, as_of, rule) if year_end else None,
+        year_end=build_year_end(rows, period.end.year, rule) if year_end else None,
         early_warnings=[(r, m) for r in rows for m in r.metrics if m.view.outlook.early_warning],
         rule=rule,
     )
-
-
-def _year_end(
-    store: Store, notice: Notice, rows: list[ReportRow], as_of: date, rule: GradeRule
-) -> YearEnd:
-    ratings = store.ratings(as_of=as_of, notice=notice.id, tasks={r.task.id for r in rows})
-    return build_year_end(rows, notice.notice.period.end.year, ratings, rule)
 
 
 def failing(report: Report, statuses: Iterable[str]) -> list[tuple[ReportRow, MetricLine]]:

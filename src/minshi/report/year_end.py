@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from minshi.quantity import share_of
@@ -133,7 +133,6 @@ def build_funds(rows: Sequence[ReportRow]) -> Funds | None:
 def build_year_end(
     rows: Sequence[ReportRow],
     year: int,
-    ratings: Mapping[tuple[str, int], Rating],
     rule: GradeRule = GradeRule(),
 ) -> YearEnd:
     done = [r for r in rows if r.status in FINISHED]
@@ -141,7 +140,7 @@ def build_year_end(
     rated = [
         RatedRow(r, rating, grade(rating.votes, rule))
         for r in rows
-        if (rating := ratings.get((r.view.notice.id, r.task.id))) is not None
+        if (rating := r.view.rating) is not None
     ]
     return YearEnd(
         year=year,
