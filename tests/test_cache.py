@@ -41,10 +41,17 @@ def name_of_16(cli: Invoke, *args: str) -> str:
 
 
 def rewrite(cache: Path, change: Callable[[dict[str, Any]], None]) -> None:
-    """Rewrite the cache file's record (key, ids, units, warnings, notices) in place."""
-    record = json.loads(cache.read_bytes())
+    """Rewrite the cache file's record (key, ids, units, warnings, and its notices as
+    [checksum, text] pairs) in place. The file is lines: that record without the notices,
+    then each notice's text on its own line."""
+    first, *texts = cache.read_text(encoding="utf-8").split("\n")[:-1]
+    record = json.loads(first)
+    record["notices"] = [list(pair) for pair in zip(record.pop("checksums"), texts, strict=True)]
     change(record)
-    cache.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+    notices = record.pop("notices")
+    record["checksums"] = [checksum for checksum, _ in notices]
+    lines = [json.dumps(record, ensure_ascii=False), *(text for _, text in notices)]
+    cache.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
 
 
 def sealed(text: str) -> list[str]:
@@ -105,6 +112,26 @@ def test_an_edit_of_the_yaml_is_seen_by_the_next_run(
     edit(data_file, f"name: {NAME}\n", f"name: {new}\n", keep_time=keep_time)
     assert name_of_16(cli) == new
     assert name_of_16(cli) == new  # and from the cache written for the new text
+
+
+def test_a_file_changed_within_its_timestamps_grain_is_read_again(
+    cli: Invoke, isolated: Path
+) -> None:
+    """A file written moments before the cache was built may change again within the grain of
+    its timestamps (2 s on FAT), size and times unchanged: its content is checked against the
+    checksum it had then. Once its times are well before the building, they are trusted."""
+    assert name_of_16(cli) == NAME
+    cache = the_cache(isolated)
+    plant(cache)  # the name the cache would give, were it believed
+    rewrite(cache, lambda record: record.update(contents=["0" * 16]))  # "it changed since"
+    assert name_of_16(cli) == NAME  # the file was just written: its content was checked
+    plant(the_cache(isolated))
+    hour_later = 3600 * 10**9  # as if the cache was built an hour after the file was written
+    rewrite(
+        the_cache(isolated),
+        lambda record: record.update(contents=["0" * 16], built=record["built"] + hour_later),
+    )
+    assert name_of_16(cli) == PLANTED  # times well before the building: no file is read
 
 
 def test_a_notice_added_to_or_taken_from_the_folder_is_seen(

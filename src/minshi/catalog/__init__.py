@@ -8,6 +8,7 @@ what`.
 from __future__ import annotations
 
 import os
+import time
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -73,25 +74,28 @@ __all__ = [
 
 def load(location: Path, *, use_cache: bool = True) -> Catalog:
     """Load every notice at `location` (a file or a folder); all problems reported together."""
+    started = time.time_ns()  # before anything is read: see cache._check_racy
     files = notice_files(location)
-    key = cache_path = None
+    key = cache_path = contents = None
     if use_cache and os.environ.get("MINSHI_NO_CACHE") is None:
-        prints = _cache.fingerprint(files, MAX_FILE_BYTES)
+        prints = _cache.fingerprint(files)
         if prints is not None:
             key, cache_path = _cache.cache_key(prints), _cache.cache_file(location)
             try:
                 return _from_cache(cache_path, key, files)
             except _cache.Damaged:
-                pass  # read the YAML, and write a sound cache
+                # read the YAML, and write a sound cache with the content it was read from
+                contents = _cache.contents(files, MAX_FILE_BYTES)
     notices, warnings = _read_all(location, files)
     catalog = Catalog(notices, warnings)
-    if cache_path is not None and key is not None:
-        _cache.write(cache_path, key, notices, catalog.unit_spellings, warnings)
+    if cache_path is not None and key is not None and contents is not None:
+        built = (started, contents)
+        _cache.write(cache_path, key, built, (notices, catalog.unit_spellings, warnings))
     return catalog
 
 
 def _from_cache(cache_path: Path, key: list[object], files: list[Path]) -> Catalog:
-    ids, units, warnings, texts = _cache.read(cache_path, key)
+    ids, units, warnings, texts = _cache.read(cache_path, key, files, MAX_FILE_BYTES)
     if len(ids) != len(files):
         raise _cache.Damaged("another number of notices")
 

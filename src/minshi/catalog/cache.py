@@ -4,14 +4,20 @@ pydantic.
 The cache is data, never code: a JSON file, rebuilt into the models by their declared field
 types. It is believed only when all of this holds, and is otherwise ignored and written anew:
 - its key matches: the minshi version, the cache format, the models' fields, and every notice
-  file's path, size, mtime and content hash (an edit that keeps the size can keep the mtime too:
-  timestamps are coarse, 2 s on FAT or some network shares);
+  file's path, size, inode, mtime and ctime (an edit changes the ctime, which `touch` cannot set
+  back);
+- the content of every file whose time is too close to when the cache was built for its
+  timestamps to tell an edit from none (timestamps are coarse: 2 s on FAT or some network
+  shares) still has the checksum it had then, as git treats its "racily clean" files. A file
+  changed since is never that close, so a run reads only the cache, not the notices;
 - it is a regular file (not a symlink) owned by the user running minshi and writable by no one
   else, as ssh treats its own files: a cache planted in a shared folder is not read;
 - every value has the type its field declares.
 
-Each notice is kept as its own JSON text, so that one notice among hundreds is built without
-the others.
+The file is lines of JSON: the first holds the key, the notice ids, the unit spellings, the
+warnings and each notice's checksum; then each notice on a line of its own. A run parses the
+first line, and a notice only when it is used: one notice among hundreds is built without the
+others, and none is parsed twice.
 """
 
 from __future__ import annotations
@@ -26,39 +32,61 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from minshi import __version__, models
 from minshi.config import cache_dir
 from minshi.files import read_regular, write_private
 from minshi.models import Notice, is_model
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 MAX_CACHE_BYTES = 64 * 1024 * 1024  # 200 notices take about 5 MB
 
-Fingerprint = list[tuple[str, int, int, str]]
+Fingerprint = list[tuple[str, int, int, int, int]]  # path, size, inode, mtime, ctime
+RACY_NS = 3_000_000_000  # a file this close to the cache's building has its content checked
 
 
 class Damaged(ValueError):
     """A cache file that does not hold what minshi writes."""
 
 
-def fingerprint(files: Iterable[Path], max_bytes: int) -> Fingerprint | None:
-    """What the cache is valid for: each file's path, size, mtime and content hash; None when a
-    file is not a regular file (a pipe or device is read afresh every time, never cached)."""
+def fingerprint(files: Iterable[Path]) -> Fingerprint | None:
+    """What the cache is valid for: each file's real path, size, inode, mtime and ctime; None
+    when a file is not a regular file (a pipe or device is read afresh every time, never
+    cached)."""
     result = []
+    folders: dict[Path, str] = {}
     try:
         for path in files:
-            st = path.stat()
+            st = os.lstat(path)
+            if stat.S_ISLNK(st.st_mode):
+                real, st = os.path.realpath(path), os.stat(path)
+            else:  # the real folder, once, and the name in it
+                folder = folders.get(path.parent)
+                if folder is None:
+                    folder = folders[path.parent] = os.path.realpath(path.parent)
+                real = os.path.join(folder, path.name)
             if not stat.S_ISREG(st.st_mode):
                 return None
-            digest = ""
-            if st.st_size <= max_bytes:  # never a pipe put in its place meanwhile
-                digest = _digest(read_regular(path, max_bytes))
-            result.append((os.path.realpath(path), st.st_size, st.st_mtime_ns, digest))
+            result.append((real, st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns))
     except OSError:
         return None  # loading will say what is wrong with the file
     return result
+
+
+def contents(files: Iterable[Path], max_bytes: int) -> list[str] | None:
+    """Each file's checksum, for the files that turn out racy later (`read`); None when a file
+    cannot be read (loading will say why)."""
+    try:
+        return [_digest(read_regular(path, max_bytes)) for path in files]
+    except OSError:
+        return None
+
+
+def _racy(print_: tuple[str, int, int, int, int], built: int) -> bool:
+    """Whether a file's timestamps are too close to the cache's building to be trusted alone:
+    always on Windows, whose ctime is the creation time."""
+    return os.name == "nt" or max(print_[3], print_[4]) >= built - RACY_NS
 
 
 def _digest(data: bytes) -> str:
@@ -182,11 +210,11 @@ def _decoder(name: str) -> Callable[[Any], Any]:
     return decode
 
 
-def decode_notice(text: str, checksum: str) -> Notice:
+def decode_notice(text: bytes, checksum: str) -> Notice:
     """A notice from its JSON text; Damaged when the text is not one, or not the text that was
     written (its `checksum`, which catches a damaged file where checking the type of every
     value would cost a province's start-up)."""
-    if _digest(text.encode("utf-8")) != checksum:
+    if _digest(text) != checksum:
         raise Damaged("a notice's text was changed")
     try:
         notice = _decoder("Notice")(json.loads(text))
@@ -222,53 +250,84 @@ def _readable(path: Path) -> bytes | None:
         os.close(fd)
 
 
-Texts = list[tuple[str, str]]  # each notice's JSON text and its checksum
+Texts = list[tuple[bytes, str]]  # each notice's JSON text and its checksum
 
 
-def read(cache: Path, key: list[Any]) -> tuple[list[str], dict[str, str], list[str], Texts]:
+def read(
+    cache: Path, key: list[Any], files: list[Path], max_bytes: int
+) -> tuple[list[str], dict[str, str], list[str], Texts]:
     """(notice ids, unit spellings, warnings, each notice's JSON text and checksum) from the
-    cache; Damaged when it may not be believed."""
+    cache for `files`, whose fingerprint is in the `key`; Damaged when it may not be believed.
+    Only the first line is parsed here."""
     raw = _readable(cache)
     if raw is None:
         raise Damaged("no cache of this user's")
+    lines = raw.split(b"\n")
+    if len(lines) < 2 or lines.pop() != b"":
+        raise Damaged("not a catalog cache")
     try:
-        record = json.loads(raw)
+        record = json.loads(lines[0])
     except (ValueError, RecursionError) as exc:  # nested past any notice: planted
         raise Damaged("not JSON") from exc
     if not isinstance(record, dict) or record.get("key") != key:
         raise Damaged("another key")
     ids, units = record.get("ids"), record.get("units")
-    warnings, notices = record.get("warnings"), record.get("notices")
+    warnings, checksums = record.get("warnings"), record.get("checksums")
     if not (
-        isinstance(ids, list)
-        and all(isinstance(i, str) for i in ids)
+        _strings(ids)
         and isinstance(units, dict)
         and all(isinstance(k, str) and isinstance(v, str) for k, v in units.items())
-        and isinstance(warnings, list)
-        and all(isinstance(w, str) for w in warnings)
-        and isinstance(notices, list)
-        and all(
-            isinstance(n, list) and len(n) == 2 and all(isinstance(x, str) for x in n)
-            for n in notices
-        )
-        and len(ids) == len(notices)
+        and _strings(warnings)
+        and _strings(checksums)
+        and len(ids) == len(checksums) == len(lines) - 1
     ):
         raise Damaged("not a catalog cache")
-    return ids, units, warnings, [(text, checksum) for checksum, text in notices]
+    _check_racy(record, key[-1], files, max_bytes)
+    return ids, units, warnings, list(zip(lines[1:], checksums, strict=True))
+
+
+def _check_racy(record: dict[str, Any], prints: Any, files: list[Path], max_bytes: int) -> None:
+    """Damaged when a file too close to the cache's building for its timestamps to be trusted
+    no longer has the content it had then."""
+    built, digests = record.get("built"), record.get("contents")
+    if type(built) is not int or not _strings(digests) or len(digests) != len(files):
+        raise Damaged("not a catalog cache")
+    for path, print_, digest in zip(files, prints, digests, strict=True):
+        if not _racy(print_, built):
+            continue
+        try:
+            now = _digest(read_regular(path, max_bytes))
+        except OSError as exc:
+            raise Damaged("a notice file cannot be read") from exc
+        if now != digest:
+            raise Damaged("a notice file changed within its timestamps' grain")
+
+
+def _strings(value: Any) -> TypeGuard[list[str]]:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
 def write(
-    cache: Path, key: list[Any], notices: list[Notice], units: dict[str, str], warnings: list[str]
+    cache: Path,
+    key: list[Any],
+    built: tuple[int, list[str]],
+    catalog: tuple[list[Notice], dict[str, str], list[str]],
 ) -> None:
-    texts = [json.dumps(encode(n), ensure_ascii=False) for n in notices]
+    """Write the cache of `catalog` (its notices, unit spellings and warnings), valid for the
+    `key`, `built` at a time (ns) from files that then held content with those checksums."""
+    notices, units, warnings = catalog
+    # JSON never holds a raw line break (it is written \n): a notice is one line
+    texts = [json.dumps(encode(n), ensure_ascii=False).encode("utf-8") for n in notices]
     record = {
         "key": key,
         "ids": [n.id for n in notices],
         "units": units,
         "warnings": warnings,
-        "notices": [[_digest(t.encode("utf-8")), t] for t in texts],
+        "checksums": [_digest(t) for t in texts],
+        "built": built[0],
+        "contents": built[1],
     }
-    data = json.dumps(record, ensure_ascii=False).encode("utf-8")
+    data = b"\n".join([json.dumps(record, ensure_ascii=False).encode("utf-8"), *texts]) + b"\n"
     try:
         write_private(cache, data)
     except OSError:

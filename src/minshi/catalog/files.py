@@ -19,24 +19,31 @@ def notice_files(location: Path) -> list[Path]:
     the error that says it is no notice."""
     if location.is_dir():
         try:
-            found = sorted(p for p in location.iterdir() if p.suffix in NOTICE_SUFFIXES)
+            with os.scandir(location) as listing:
+                found = sorted(
+                    (e for e in listing if os.path.splitext(e.name)[1] in NOTICE_SUFFIXES),
+                    key=lambda e: e.name,
+                )
         except OSError as e:
             raise FileAccessError(f"{location}: cannot read the folder: {e.strerror}") from e
         folder = os.path.realpath(location)
-        for path in found:
-            real = os.path.realpath(path)
+        paths = []
+        for entry in found:
+            path = location / entry.name
+            paths.append(path)
+            real = os.path.realpath(path) if entry.is_symlink() else folder
             if os.path.commonpath([folder, real]) != folder:
                 raise DataFileError(
                     f"{path}: a link to {real}, outside the folder {location}; put the notice "
                     "file itself in the folder"
                 )
-            if not path.is_file():  # a notice that silently went missing would be worse
+            if not entry.is_file():  # a notice that silently went missing would be worse
                 raise DataFileError(
                     f"{path}: not a regular file (a pipe, a device, a folder or a broken link)"
                 )
         if not found:
             raise DataFileError(f"{location}: no notice files (*.yaml) in this folder")
-        return found
+        return paths
     if not location.exists():
         raise DataFileError(f"{location}: no such file or folder")
     return [location]

@@ -9,6 +9,7 @@ they cover (as Word and a browser show them).
 
 from __future__ import annotations
 
+import gc
 import io
 import re
 from collections import deque
@@ -38,6 +39,9 @@ TOO_OLD = {
 
 def read_document(path: Path) -> Document:
     """Read a notice file; DataFileError when it is empty, binary or not a notice layout."""
+    # a command runs with the cyclic collector off (`minshi.__main__`); the libraries reading
+    # Word, Excel and PDF files build trees full of cycles, as large as the file is
+    gc.enable()
     suffix = path.suffix.lower()
     if suffix in TOO_OLD:
         raise DataFileError(f"{path}: cannot import {TOO_OLD[suffix]}")
