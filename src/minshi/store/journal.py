@@ -28,7 +28,6 @@ from minshi.store.entries import (
     ProgressEntry,
     RowReader,
     SeriesKey,
-    as_new_entry,
     check_loadable,
     check_retraction_args,
     damaged_entry,
@@ -39,6 +38,13 @@ from minshi.store.entries import (
     validate_entry,
 )
 from minshi.store.history import History
+from minshi.store.integrity import (
+    BAD_RETRACTIONS,
+    MISSING_SERIES,
+    bad_retraction,
+    out_of_sequence,
+    unreadable,
+)
 
 Having = Literal["note", "invested"]
 Basis = Literal["reported", "verified"]
@@ -50,6 +56,10 @@ Cursor = Any  # a DB-API cursor of the backend (sqlite3 or psycopg)
 
 # the condition each `having` adds to the search for the latest entry
 _HAVING = {"note": "AND x.note <> ''", "invested": "AND x.invested IS NOT NULL"}
+_HAS: dict[Having, Callable[[ProgressEntry], bool]] = {
+    "note": lambda e: e.note != "",
+    "invested": lambda e: e.invested is not None,
+}
 _COLUMNS = (
     "e.id, e.notice, e.task, e.metric, e.date, e.recorded_at, e.value, e.done, e.stage, "
     "e.percent, e.invested, e.note, e.recorded_by, e.retracts, e.written_as, e.allocated, e.paid"
@@ -107,20 +117,6 @@ _HISTORY = f"""
 """
 _READINGS = "SELECT e.id, e.date, e.value, e.done, e.stage, e.percent FROM {entry} e WHERE e.id IN "
 _READ_AT_ONCE = 5000  # ids in one statement
-_BAD_RETRACTIONS = """
-    SELECT r.id, r.retracts,
-           CASE WHEN t.id IS NULL THEN 'missing'
-                WHEN t.retracts IS NOT NULL THEN 'retraction'
-                ELSE 'metric' END
-    FROM {entry} r LEFT JOIN {entry} t ON t.id = r.retracts
-    WHERE r.retracts IS NOT NULL AND (
-        t.id IS NULL OR t.retracts IS NOT NULL OR t.notice <> r.notice
-        OR t.task <> r.task OR t.metric <> r.metric)
-"""
-_MISSING_SERIES = (
-    "SELECT count(*) FROM (SELECT notice, task, metric FROM {entry} WHERE retracts IS NULL"
-    " EXCEPT SELECT notice, task, metric FROM {series}) m"
-)
 
 
 class Journal:
@@ -266,8 +262,8 @@ class Journal:
         seen: dict[int, ProgressEntry] = {}  # one entry is often latest in several ways
         with self._snapshot() as cur:
             latest = self._latest(cur, as_of, notice, None, tasks, basis, seen)
-            noted = self._latest(cur, as_of, notice, "note", tasks, basis, seen)
-            funded = self._latest(cur, as_of, notice, "invested", tasks, basis, seen)
+            noted = self._newest_having(cur, "note", latest, as_of, notice, basis, seen)
+            funded = self._newest_having(cur, "invested", latest, as_of, notice, basis, seen)
             on_other = self._latest(cur, as_of, notice, None, tasks, other, seen)
             wanted = tasks if needing is None else needing(latest, noted, funded, on_other)
             history = self._history(cur, as_of, notice, wanted, latest, basis)
@@ -403,16 +399,16 @@ class Journal:
             problems, go_on = self._backend_problems(cur)
             if not go_on:
                 return problems
-            cur.execute(self._sql(_BAD_RETRACTIONS))
-            problems += [_bad_retraction(*row) for row in cur.fetchall()]
-            cur.execute(self._sql(_MISSING_SERIES))
+            cur.execute(self._sql(BAD_RETRACTIONS))
+            problems += [bad_retraction(*row) for row in cur.fetchall()]
+            cur.execute(self._sql(MISSING_SERIES))
             missing = cur.fetchone()[0]
             if missing:
                 problems.append(f"{missing} metrics are missing from the series table")
             cur.execute(self._sql("SELECT id, recorded_at FROM {entry} ORDER BY id"))
-            problems += _out_of_sequence(cur.fetchall(), self.reader)
+            problems += out_of_sequence(cur.fetchall(), self.reader)
             cur.execute(self._sql(_SELECT))
-            problems += _unreadable(cur.fetchall(), self.reader)
+            problems += unreadable(cur.fetchall(), self.reader)
         return problems
 
     # -- inside ------------------------------------------------------------------------------
@@ -443,6 +439,26 @@ class Journal:
         rows = cur.fetchall()  # the whole answer, then parse
         entries = [seen.get(row[0]) or seen.setdefault(row[0], self._entry(row)) for row in rows]
         return {e.key: e for e in entries}
+
+    def _newest_having(
+        self,
+        cur: Cursor,
+        having: Having,
+        latest: Latest,
+        as_of: date,
+        notice: str | None,
+        basis: Basis,
+        seen: dict[int, ProgressEntry],
+    ) -> Latest:
+        """Per series of `latest`, the newest entry with a note (or an amount): its latest when
+        that has one (a clerk's report usually does), else the journal's, searched only for
+        the tasks where it is not."""
+        found = {k: e for k, e in latest.items() if _HAS[having](e)}
+        rest = {k[1] for k in latest if k not in found}
+        if rest:
+            more = self._latest(cur, as_of, notice, having, rest, basis, seen)
+            found.update((k, e) for k, e in more.items() if k not in found)
+        return found
 
     def _history(
         self,
@@ -533,50 +549,6 @@ def _chosen(
 
 def _is_id(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
-
-
-def _bad_retraction(retraction: int, retracted: int, kind: str) -> str:
-    which = {"missing": "does not exist", "retraction": "is itself a retraction"}
-    return f"entry {retraction} retracts entry {retracted}, which " + which.get(
-        kind, "belongs to another metric"
-    )
-
-
-def _unreadable(rows: Sequence[Sequence[Any]], reader: RowReader) -> list[str]:
-    """The lines for rows that cannot be read back or break the entry rules."""
-    problems = []
-    for row in rows:
-        try:
-            entry = entry_from_row(row, reader)
-            if not entry.is_retraction:
-                validate_entry(as_new_entry(entry))
-        except Damaged as exc:
-            problems.append(f"entry {row[0]} cannot be read: it holds {exc.what}")
-        except InputError as exc:
-            problems.append(f"entry {row[0]} cannot be read: {exc.message}")
-    return problems
-
-
-def _out_of_sequence(rows: Sequence[Sequence[Any]], reader: RowReader) -> list[str]:
-    """Entries whose id or recording time no minshi could have given: ids are 1, 2, 3 … and
-    times never go back (a row written around minshi, e.g. a forged id or date)."""
-    problems = []
-    expected, before = 1, None
-    for id_, recorded_at in rows:
-        if int(id_) != expected:
-            problems.append(f"entry {id_} is out of sequence: the next id would be {expected}")
-        try:
-            moment = reader.moment(recorded_at)
-        except Damaged:
-            moment = None  # named by the check of unreadable entries
-        if moment is not None and before is not None and moment < before:
-            problems.append(
-                f"entry {id_} was recorded at {moment.isoformat(timespec='seconds')},"
-                f" before the entry ahead of it ({before.isoformat(timespec='seconds')})"
-            )
-        before = moment or before
-        expected = int(id_) + 1
-    return problems
 
 
 def _none(*_: object) -> set[int]:

@@ -294,4 +294,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         $$
         """,
     ),
+    # the few entries that report an investment: the newest of a metric is found without
+    # walking every report of a metric that never had one
+    (
+        """
+        CREATE INDEX entry_with_invested ON minshi.entry (notice, task, metric, date, id)
+        WHERE retracts IS NULL AND invested IS NOT NULL
+        """,
+    ),
 )

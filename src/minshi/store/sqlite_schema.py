@@ -205,6 +205,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         END
         """,
     ),
+    # the few entries that report an investment: the newest of a metric is found without
+    # walking every report of a metric that never had one
+    (
+        """
+        CREATE INDEX entry_with_invested ON entry (notice, task, metric, date)
+        WHERE retracts IS NULL AND invested IS NOT NULL
+        """,
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 SCHEMA_OBJECTS = {
@@ -227,6 +235,7 @@ SCHEMA_OBJECTS = {
     "evidence_no_update",
     "evidence_no_delete",
     "entry_with_funds",
+    "entry_with_invested",
     "rating",
     "rating_no_update",
     "rating_no_delete",
