@@ -422,6 +422,8 @@ def format_quantity(value: Decimal, unit: str | None = None) -> str:
     if not value.is_finite() or value < 0:
         raise ValueError(f"cannot format {value} as a quantity")
     unit = unit or ""
+    if value < 10000 and value == value.to_integral_value():  # most figures: 40, 95, 1000
+        return f"{int(value)}{unit}"
     with decimal.localcontext() as exact:  # every digit a store keeps, not 28 significant
         exact.prec = MAX_INTEGER_DIGITS + MAX_FRACTION_DIGITS + 8
         number = _tidy(value)
