@@ -85,3 +85,17 @@ def test_the_python_api_example_runs(isolated: Path) -> None:
     assert "16 新开工改造老旧小区面积 far_behind" in lines
     assert (folder / "progress.db").is_file()
     assert (folder / "6月推进情况表.xlsx").read_bytes()[:2] == b"PK"
+
+
+def test_the_library_leaves_the_garbage_collector_alone(isolated: Path) -> None:
+    """Only the `minshi` command switches the cyclic collector off (docs/design.md, "No cyclic
+    collector in a run"): a program that imports minshi keeps its own."""
+    folder = isolated / "script"
+    folder.mkdir()
+    script = folder / "uses_minshi.py"
+    script.write_text(
+        "import gc\nimport minshi\nimport minshi.cli\nminshi.open_catalog()\nprint(gc.isenabled())\n",
+        encoding="utf-8",
+    )
+    result = python_script(script, cwd=folder)
+    assert (result.returncode, result.stdout) == (0, "True\n"), result.stderr
