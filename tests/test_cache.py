@@ -65,11 +65,13 @@ def plant(cache: Path, key: Callable[[Any], Any] = lambda key: key) -> None:
     def change(record: dict[str, Any]) -> None:
         renamed = []
         for _, text in record["notices"]:
-            notice = json.loads(text)
-            for task in notice[1]:  # Notice(notice, tasks, …); Task(id, category, name, …)
+            pieces = text.split("\t")  # the head, the units, then each task
+            for at, piece in enumerate(pieces[2:], start=2):
+                task = json.loads(piece)  # Task(id, category, name, …)
                 if task[0] == 16:
                     task[2] = PLANTED
-            renamed.append(sealed(json.dumps(notice, ensure_ascii=False)))
+                    pieces[at] = json.dumps(task, ensure_ascii=False)
+            renamed.append(sealed("\t".join(pieces)))
         record["key"] = key(record["key"])
         record["notices"] = renamed
 
@@ -90,6 +92,58 @@ def test_the_second_run_is_served_from_the_cache(cli: Invoke, isolated: Path) ->
     assert name_of_16(cli) == NAME
     plant(the_cache(isolated))
     assert name_of_16(cli) == PLANTED
+
+
+def test_a_listing_builds_only_the_tasks_it_shows_from_the_cache(
+    cli: Invoke, isolated: Path
+) -> None:
+    """`list --lead` reads each notice's head and the chosen tasks from the cache, and gives the
+    same records as the notice built whole (`show`) or read from the YAML."""
+    args = ("list", "--lead", "区住房城乡建委", "-f", "json")  # task 16's lead, among others
+    fresh = cli(*args)
+    assert fresh.exit_code == 0, fresh.stderr
+    assert cli(*args).stdout == fresh.stdout  # from the cache
+    plant(the_cache(isolated))
+    listed = {t["id"]: t["name"] for t in json.loads(cli(*args).stdout)}
+    assert listed[16] == PLANTED and len(listed) == len(json.loads(fresh.stdout))
+
+
+def _break_task(number: int) -> Callable[[dict[str, Any]], None]:
+    """A task's piece cut short, the notice's checksum made to match: a planted cache."""
+
+    def change(record: dict[str, Any]) -> None:
+        pieces = record["notices"][0][1].split("\t")
+        at = next(i for i, p in enumerate(pieces[2:], start=2) if json.loads(p)[0] == number)
+        pieces[at] = keep_half(pieces[at].encode()).decode(errors="ignore")
+        record["notices"][0] = sealed("\t".join(pieces))
+
+    return change
+
+
+def test_a_task_that_cannot_be_read_from_the_cache_is_read_from_the_yaml(
+    cli: Invoke, isolated: Path
+) -> None:
+    args = ("list", "--lead", "区住房城乡建委", "-f", "json")
+    expected = cli(*args)
+    rewrite(the_cache(isolated), _break_task(16))
+    for _ in range(2):  # the broken one, then the one written anew
+        result = cli(*args)
+        assert (result.exit_code, result.stdout, result.stderr) == (0, expected.stdout, "")
+
+
+def test_a_task_not_shown_is_never_read_from_the_cache(cli: Invoke, isolated: Path) -> None:
+    """Task 1 is not 区住房城乡建委's: listing that unit's tasks never reads it, so its broken
+    piece goes unnoticed (the cache is not rewritten) until a command shows it."""
+    args = ("list", "--lead", "区住房城乡建委", "-f", "json")
+    expected = cli(*args)
+    assert 1 not in {t["id"] for t in json.loads(expected.stdout)}
+    rewrite(the_cache(isolated), _break_task(1))
+    broken = the_cache(isolated).read_bytes()
+    assert cli(*args).stdout == expected.stdout
+    assert the_cache(isolated).read_bytes() == broken  # task 1 was never parsed
+    assert cli("show", "1", "-f", "json").exit_code == 0  # built whole: read from the YAML
+    assert cli(*args).stdout == expected.stdout
+    assert the_cache(isolated).read_bytes() != broken  # and the cache written anew
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,9 +224,11 @@ def replace_a_notice(record: dict[str, Any]) -> None:
 
 def mistype_a_notice(record: dict[str, Any]) -> None:
     """A value changed inside the text, its checksum left as it was: damage, not a planter."""
-    notice = json.loads(record["notices"][0][1])
-    notice[1][0][0] = "sixteen"  # a task id that is text
-    record["notices"][0][1] = json.dumps(notice, ensure_ascii=False)
+    pieces = record["notices"][0][1].split("\t")
+    task = json.loads(pieces[2])
+    task[0] = "sixteen"  # a task id that is text
+    pieces[2] = json.dumps(task, ensure_ascii=False)
+    record["notices"][0][1] = "\t".join(pieces)
 
 
 DAMAGE: dict[str, Callable[[Path], None]] = {

@@ -94,7 +94,8 @@ def test_the_library_leaves_the_garbage_collector_alone(isolated: Path) -> None:
     folder.mkdir()
     script = folder / "uses_minshi.py"
     script.write_text(
-        "import gc\nimport minshi\nimport minshi.cli\nminshi.open_catalog()\nprint(gc.isenabled())\n",
+        "import gc\nimport minshi\nimport minshi.cli\n"
+        "minshi.open_catalog()\nprint(gc.isenabled())\n",
         encoding="utf-8",
     )
     result = python_script(script, cwd=folder)

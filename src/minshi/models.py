@@ -158,6 +158,20 @@ class Notice(NamedTuple):
         return None
 
 
+class NoticeRef(NamedTuple):
+    """A notice by its id and head (title, period, bands), without its tasks: what a selection
+    read from the cache carries beside each task (`Catalog.select`), so that a province's
+    listing builds only the tasks it shows."""
+
+    id: str
+    notice: NoticeInfo
+
+
+# what a task chosen from the catalog comes with: its whole notice, or the notice's head only
+# (`NoticeRef`); the head is all that a task's evaluation and records read
+NoticeHead = Notice | NoticeRef
+
+
 def is_model(value: object) -> bool:
     """Whether `value` is an object of this schema (a notice, task, metric …)."""
     return isinstance(value, tuple) and type(value).__module__ == __name__

@@ -111,7 +111,16 @@ def _from_cache(cache_path: Path, key: list[object], files: list[Path]) -> Catal
 
             return read_notice(files[index]).notice
 
-    return Catalog([], warnings, ids=ids, units=units, build=build)
+    def parts(index: int) -> _cache.NoticeParts | None:
+        try:
+            found = _cache.NoticeParts(*texts[index])
+            if found.ref.id != ids[index]:
+                raise _cache.Damaged("another notice")
+            return found
+        except _cache.Damaged:
+            return None  # built whole instead, which says what is wrong and mends it
+
+    return Catalog([], warnings, ids=ids, units=units, build=build, parts=parts)
 
 
 def _read_all(location: Path, files: list[Path]) -> tuple[list[Notice], list[str]]:

@@ -1,23 +1,29 @@
 """The catalog cache: what was validated, kept so that a repeated run needs neither PyYAML nor
 pydantic.
 
-The cache is data, never code: a JSON file, rebuilt into the models by their declared field
+The cache is data, never code: lines of JSON, rebuilt into the models by their declared field
 types. It is believed only when all of this holds, and is otherwise ignored and written anew:
 - its key matches: the minshi version, the cache format, the models' fields, and every notice
-  file's path, size, inode, mtime and ctime (an edit changes the ctime, which `touch` cannot set
-  back);
-- the content of every file whose time is too close to when the cache was built for its
-  timestamps to tell an edit from none (timestamps are coarse: 2 s on FAT or some network
-  shares) still has the checksum it had then, as git treats its "racily clean" files. A file
-  changed since is never that close, so a run reads only the cache, not the notices;
+  file's path, device, inode, size, mtime and ctime, as opening the file shows them (an edit
+  changes the ctime, which `touch` cannot set back; opening makes a network share look again);
+- every file whose times are within `RACY_NS` of when the cache was built (or later) still has
+  the content it had then, as git treats its "racily clean" files: timestamps are coarse (2 s
+  on FAT or some shares), so an edit just after the building could leave them as they were.
+  A file not touched for a while before the building is trusted by its times alone, so a warm
+  run opens each notice file but reads none;
 - it is a regular file (not a symlink) owned by the user running minshi and writable by no one
   else, as ssh treats its own files: a cache planted in a shared folder is not read;
 - every value has the type its field declares.
 
+Known limit: FAT keeps no change time (the system makes one up from the mtime), so there an
+edit that keeps a file's size and sets its mtime back by hand is not seen; `MINSHI_NO_CACHE=1`
+reads the YAML whatever the cache holds.
+
 The file is lines of JSON: the first holds the key, the notice ids, the unit spellings, the
-warnings and each notice's checksum; then each notice on a line of its own. A run parses the
-first line, and a notice only when it is used: one notice among hundreds is built without the
-others, and none is parsed twice.
+warnings and each notice's checksum; then each notice on a line of its own, in pieces
+(`notice_line`). A run parses the first line, and a notice only when it is used: one notice
+among hundreds is built without the others; a listing of a unit's tasks across a province reads
+each notice's head and builds only the tasks it shows (`NoticeParts`).
 """
 
 from __future__ import annotations
@@ -35,15 +41,18 @@ from pathlib import Path
 from typing import Any, TypeGuard
 
 from minshi import __version__, models
+from minshi.catalog.lookup import TaskHead, task_head
 from minshi.config import cache_dir
 from minshi.files import read_regular, write_private
-from minshi.models import Notice, is_model
+from minshi.models import Notice, NoticeRef, Task, is_model
 
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 MAX_CACHE_BYTES = 64 * 1024 * 1024  # 200 notices take about 5 MB
 
-Fingerprint = list[tuple[str, int, int, int, int]]  # path, size, inode, mtime, ctime
-RACY_NS = 3_000_000_000  # a file this close to the cache's building has its content checked
+Fingerprint = list[tuple[str, int, int, int, int, int]]  # path, device, inode, size, times
+# a file this close to the cache's building, or later, has its content checked: the grain of
+# coarse timestamps, and some slack for a file server's clock
+RACY_NS = 10_000_000_000
 
 
 class Damaged(ValueError):
@@ -51,24 +60,23 @@ class Damaged(ValueError):
 
 
 def fingerprint(files: Iterable[Path]) -> Fingerprint | None:
-    """What the cache is valid for: each file's real path, size, inode, mtime and ctime; None
-    when a file is not a regular file (a pipe or device is read afresh every time, never
-    cached)."""
+    """What the cache is valid for: each file's absolute path, device, inode, size, mtime and
+    ctime, read from the open file (on NFS, opening is what makes the client ask the server
+    again); None when a file is not a regular file (a pipe or device is read afresh every
+    time, never cached)."""
     result = []
-    folders: dict[Path, str] = {}
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         for path in files:
-            st = os.lstat(path)
-            if stat.S_ISLNK(st.st_mode):
-                real, st = os.path.realpath(path), os.stat(path)
-            else:  # the real folder, once, and the name in it
-                folder = folders.get(path.parent)
-                if folder is None:
-                    folder = folders[path.parent] = os.path.realpath(path.parent)
-                real = os.path.join(folder, path.name)
+            fd = os.open(path, flags)
+            try:
+                st = os.fstat(fd)
+            finally:
+                os.close(fd)
             if not stat.S_ISREG(st.st_mode):
                 return None
-            result.append((real, st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns))
+            times = (st.st_mtime_ns, st.st_ctime_ns)
+            result.append((os.path.abspath(path), st.st_dev, st.st_ino, st.st_size, *times))
     except OSError:
         return None  # loading will say what is wrong with the file
     return result
@@ -83,16 +91,16 @@ def contents(files: Iterable[Path], max_bytes: int) -> list[str] | None:
         return None
 
 
-def _racy(print_: tuple[str, int, int, int, int], built: int) -> bool:
+def _racy(print_: tuple[str, int, int, int, int, int], built: int) -> bool:
     """Whether a file's timestamps are too close to the cache's building to be trusted alone:
     always on Windows, whose ctime is the creation time."""
-    return os.name == "nt" or max(print_[3], print_[4]) >= built - RACY_NS
+    return os.name == "nt" or max(print_[4], print_[5]) >= built - RACY_NS
 
 
 def _digest(data: bytes) -> str:
-    """Two checksums of `data`: enough to tell an edit from none (the cache is believed only
-    beside size, mtime and path, and only from this user's own file), and zlib is already
-    loaded where hashlib would load OpenSSL, at every start."""
+    """Two checksums of `data`: enough to tell an edit or damage from none (beside the key,
+    and only in this user's own file), and zlib is already loaded where hashlib would load
+    OpenSSL, at every start."""
     return f"{zlib.crc32(data):08x}{zlib.adler32(data):08x}"
 
 
@@ -210,18 +218,92 @@ def _decoder(name: str) -> Callable[[Any], Any]:
     return decode
 
 
-def decode_notice(text: bytes, checksum: str) -> Notice:
-    """A notice from its JSON text; Damaged when the text is not one, or not the text that was
-    written (its `checksum`, which catches a damaged file where checking the type of every
-    value would cost a province's start-up)."""
+# A notice's line: pieces of JSON separated by tabs (JSON never holds a raw tab: it is written
+# \t), so that a task is parsed only when it is used. The head first: the notice's head, its
+# review items and each task's head (what a selection asks of a task); then the units; then
+# each task.
+_PIECES = b"\t"
+
+
+def notice_line(notice: Notice) -> bytes:
+    """The line of the cache that holds `notice`."""
+    heads = [task_head(task) for task in notice.tasks]
+    head = [encode(notice.notice), encode(notice.review), heads]
+    pieces = [head, encode(notice.units), *(encode(task) for task in notice.tasks)]
+    return _PIECES.join(json.dumps(p, ensure_ascii=False).encode("utf-8") for p in pieces)
+
+
+def _pieces(text: bytes, checksum: str) -> list[bytes]:
     if _digest(text) != checksum:
         raise Damaged("a notice's text was changed")
+    pieces = text.split(_PIECES)
+    if len(pieces) < 2:
+        raise Damaged("not a notice's line")
+    return pieces
+
+
+def _loads(piece: bytes) -> Any:
     try:
-        notice = _decoder("Notice")(json.loads(text))
+        return json.loads(piece)
+    except (ValueError, RecursionError) as exc:
+        raise Damaged(str(exc)) from exc
+
+
+def _decoded(name: str, raw: Any) -> Any:
+    try:
+        return _decoder(name)(raw)
     except (ValueError, TypeError, ArithmeticError, RecursionError) as exc:
         raise Damaged(str(exc)) from exc
+
+
+def decode_notice(text: bytes, checksum: str) -> Notice:
+    """A whole notice from its line; Damaged when the text is not one, or not the text that was
+    written (its `checksum`, which catches a damaged file where checking the type of every
+    value would cost a province's start-up)."""
+    head, units, *tasks = _pieces(text, checksum)
+    info, review, _ = _head(head)
+    raw = [info, [_loads(task) for task in tasks], _loads(units), review]
+    notice = _decoded("Notice", raw)
     assert isinstance(notice, Notice)
     return notice
+
+
+def _head(piece: bytes) -> tuple[Any, Any, list[Any]]:
+    head = _loads(piece)
+    if type(head) is not list or len(head) != 3 or type(head[2]) is not list:
+        raise Damaged("not a notice's head")
+    return head[0], head[1], head[2]
+
+
+class NoticeParts:
+    """A notice read from its line without its tasks: its id and head (`ref`), each task's
+    head, and each task built when asked for (`task`)."""
+
+    __slots__ = ("ref", "heads", "_tasks")
+
+    def __init__(self, text: bytes, checksum: str) -> None:
+        head, _, *self._tasks = _pieces(text, checksum)
+        info, _, heads = _head(head)
+        made = _decoded("NoticeInfo", info)
+        self.ref = NoticeRef(made.id, made)
+        if len(heads) != len(self._tasks):
+            raise Damaged("another number of tasks")
+        self.heads = [_task_head(raw) for raw in heads]
+
+    def task(self, position: int) -> Task | None:
+        """The task at `position`; None when its piece cannot be read (build the notice whole,
+        which says what is wrong and mends the cache)."""
+        try:
+            task = _decoded("Task", _loads(self._tasks[position]))
+        except Damaged:
+            return None
+        return task if isinstance(task, Task) else None
+
+
+def _task_head(raw: Any) -> TaskHead:
+    if type(raw) is not list or len(raw) != len(TaskHead._fields):
+        raise Damaged("not a task's head")
+    return tuple.__new__(TaskHead, raw)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -317,7 +399,7 @@ def write(
     `key`, `built` at a time (ns) from files that then held content with those checksums."""
     notices, units, warnings = catalog
     # JSON never holds a raw line break (it is written \n): a notice is one line
-    texts = [json.dumps(encode(n), ensure_ascii=False).encode("utf-8") for n in notices]
+    texts = [notice_line(n) for n in notices]
     record = {
         "key": key,
         "ids": [n.id for n in notices],

@@ -9,14 +9,35 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from minshi.errors import InputError
-from minshi.models import CATEGORIES, Metric, Notice, Task
+from minshi.models import CATEGORIES, Metric, Notice, NoticeHead, Task
 from minshi.quantity import HALF_WIDTH
+from minshi.tuples import NamedTuple
+
+if TYPE_CHECKING:
+    from minshi.catalog.cache import NoticeParts
 
 Role = Literal["lead", "coop", "any"]
 UNIT_SORTS = ("name", "lead", "coop", "total")
+
+
+class TaskHead(NamedTuple):
+    """What a selection asks of a task (`Catalog.select` but for `search`), kept apart from
+    the task in the cache so that a task not chosen is never built."""
+
+    id: int
+    category: str
+    voted: bool
+    lead: list[str]
+    cooperating: list[str]
+    owners: list[str]  # the units owning a part (split targets)
+
+
+def task_head(task: Task) -> TaskHead:
+    owners = [m.owner for m in task.metrics if m.owner]
+    return TaskHead(task.id, task.category, task.voted, task.lead, task.cooperating, owners)
 
 
 def unit_spellings(notices: Iterable[Notice]) -> dict[str, str]:
@@ -41,7 +62,7 @@ class Catalog:
     them all.
     """
 
-    __slots__ = ("_ids", "_index", "_built", "_build", "_units", "warnings")
+    __slots__ = ("_ids", "_index", "_built", "_build", "_parts", "_units", "warnings")
 
     def __init__(
         self,
@@ -51,13 +72,15 @@ class Catalog:
         ids: list[str] | None = None,
         units: dict[str, str] | None = None,
         build: Callable[[int], Notice] | None = None,
+        parts: Callable[[int], NoticeParts | None] | None = None,
     ) -> None:
-        """The notices themselves, or (from the cache) their `ids`, unit spellings and a
-        `build(index)` that makes one notice when it is first asked for."""
+        """The notices themselves, or (from the cache) their `ids`, unit spellings, a
+        `build(index)` that makes one notice when it is first asked for, and `parts(index)`
+        that reads one without building its tasks (None when it cannot: build it then)."""
         self._ids = [n.id for n in notices] if ids is None else ids
         self._index = {notice_id: i for i, notice_id in enumerate(self._ids)}
         self._built: list[Notice | None] = list(notices) if ids is None else [None] * len(ids)
-        self._build = build
+        self._build, self._parts = build, parts
         self._units = unit_spellings(notices) if units is None else units
         # what was accepted but should be written differently: `file:line: where: what`
         self.warnings = [] if warnings is None else warnings
@@ -94,10 +117,13 @@ class Catalog:
             raise InputError(
                 f"{len(self._ids)} notices are loaded; name one with --notice ({ids} …)"
             )
+        return self._notice_at(self._index_of(notice_id))
+
+    def _index_of(self, notice_id: str) -> int:
         index = self._index.get(notice_id)
         if index is None:
             raise InputError(f"no notice '{notice_id}'" + _suggest(notice_id, self._ids))
-        return self._notice_at(index)
+        return index
 
     def find_task(self, ref: str | int, notice_id: str | None = None) -> tuple[Notice, Task]:
         """A task by number (`16`), or `ID/16` when several notices are loaded."""
@@ -163,12 +189,13 @@ class Catalog:
         category: str | None = None,
         search: str | None = None,
         voted: bool = False,
-    ) -> list[tuple[Notice, Task]]:
+    ) -> list[tuple[NoticeHead, Task]]:
         """The tasks a command is asked about, in catalog order: of one notice, led by a unit
         (or owning a part of a split target), cooperated on, either, of a category, with a text
         in the name or target, voted by the people's congress (票决). Unknown notices, units and
-        categories raise InputError."""
-        chosen = [self.notice(notice)] if notice is not None else self.notices
+        categories raise InputError. Each task comes with its notice, or with the notice's head
+        only (`NoticeRef`) when it was read from the cache without the other tasks."""
+        indices = [self._index_of(notice)] if notice is not None else range(len(self._ids))
         roles = [
             (role, self.resolve_unit(name))
             for role, name in (("lead", lead), ("coop", coop), ("any", unit))
@@ -176,15 +203,31 @@ class Catalog:
         ]
         if category:
             check_category(category)
-        return [
-            (n, task)
-            for n in chosen
-            for task in n.tasks
-            if (not category or task.category == category)
-            and (not voted or task.voted)
-            and (not search or search in task.name or search in task.target_text)
-            and all(takes_part(task, name, role) for role, name in roles)  # type: ignore[arg-type]
-        ]
+
+        def keep(task: Task | TaskHead) -> bool:
+            return (
+                (not category or task.category == category)
+                and (not voted or task.voted)
+                and all(takes_part(task, name, role) for role, name in roles)  # type: ignore[arg-type]
+            )
+
+        chosen: list[tuple[NoticeHead, Task]] = []
+        for index in indices:
+            parts = None
+            if self._built[index] is None and self._parts is not None and not search:
+                parts = self._parts(index)
+            if parts is not None:
+                tasks = [parts.task(i) for i, head in enumerate(parts.heads) if keep(head)]
+                if all(tasks):
+                    chosen += [(parts.ref, task) for task in tasks if task is not None]
+                    continue
+            n = self._notice_at(index)  # whole: it says what is wrong with the cache, and mends it
+            chosen += [
+                (n, task)
+                for task in n.tasks
+                if keep(task) and (not search or search in task.name or search in task.target_text)
+            ]
+        return chosen
 
     def unit_index(self, notice: str | None = None, sort: str = "total") -> list[dict[str, Any]]:
         """Every unit with the tasks it leads and cooperates on (the `units` contract)."""
@@ -214,15 +257,17 @@ class Catalog:
         return sorted(rows.values(), key=keys[sort])
 
 
-def takes_part(task: Task, unit: str, role: Role = "any") -> bool:
+def takes_part(task: Task | TaskHead, unit: str, role: Role = "any") -> bool:
     """Whether `unit` leads `task` or owns a part of it (role "lead"), cooperates on it ("coop"),
-    or either ("any")."""
+    or either ("any"); a task or its head answer alike."""
     if role in ("lead", "any"):
         if unit in task.lead:
             return True
-        for metric in task.metrics:
-            if metric.owner == unit:
+        if isinstance(task, TaskHead):
+            if unit in task.owners:
                 return True
+        elif any(metric.owner == unit for metric in task.metrics):
+            return True
     return role in ("coop", "any") and unit in task.cooperating
 
 

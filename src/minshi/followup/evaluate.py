@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from minshi.config import DEFAULT_ESCALATION, Escalation
 from minshi.followup.outlook import NO_OUTLOOK, Outlook, reports_wanted, task_outlooks
-from minshi.models import Metric, Notice, SchedulePoint, Task, plan_of
+from minshi.models import Metric, NoticeHead, SchedulePoint, Task, plan_of
 from minshi.status import MetricState, Reading, Status, metric_state, task_status
 from minshi.store import Basis, History, ProgressEntry, SeriesKey, Store
 from minshi.store.entries import Closure
@@ -35,7 +35,7 @@ class MetricView(NamedTuple):
 
 
 class TaskView(NamedTuple):
-    notice: Notice
+    notice: NoticeHead  # the task's notice, or its head only (Catalog.select)
     task: Task
     metrics: list[MetricView]
     status: Status
@@ -119,7 +119,7 @@ def _newest(entries: Iterable[ProgressEntry | None]) -> ProgressEntry | None:
 
 
 def evaluate_task(
-    notice: Notice,
+    notice: NoticeHead,
     task: Task,
     snapshot: Snapshot,
     as_of: date,
@@ -180,7 +180,7 @@ def _figure_of(entries: Mapping[str, ProgressEntry | None], keys: list[str]) -> 
 def evaluate(
     store: Store,
     as_of: date,
-    pairs: Iterable[tuple[Notice, Task]],
+    pairs: Iterable[tuple[NoticeHead, Task]],
     notice: str | None = None,
     basis: Basis = "reported",
     *,

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from minshi.followup.evaluate import MetricView, Snapshot, TaskView, evaluate_task
-from minshi.models import Metric, Notice, Task
+from minshi.models import Metric, NoticeHead, Task
 from minshi.store import Basis, ProgressEntry, SeriesKey, Store
 from minshi.tuples import NamedTuple
 
@@ -17,7 +17,7 @@ class MetricHistory(NamedTuple):
 
 
 def history(
-    notice: Notice, task: Task, entries: Iterable[ProgressEntry], as_of: date
+    notice: NoticeHead, task: Task, entries: Iterable[ProgressEntry], as_of: date
 ) -> list[MetricHistory]:
     """For each metric of `task`, its last report of each month up to `as_of`, judged by the
     same rules as on that day. `entries` is the task's journal; retractions and what they took

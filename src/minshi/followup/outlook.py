@@ -24,7 +24,7 @@ from datetime import date
 from decimal import Decimal
 
 from minshi.config import DEFAULT_ESCALATION, Escalation, action_due
-from minshi.models import Metric, Notice, Task, plan_of
+from minshi.models import Metric, NoticeHead, Task, plan_of
 from minshi.schedule import (
     RECENT_MONTHS,
     Forecast,
@@ -63,7 +63,7 @@ _NONE: Sequence[Reading] = ()
 class _Series:
     """A task's reports as of a date, by metric: what stood at the end of any earlier day."""
 
-    def __init__(self, notice: Notice, task: Task, history: History) -> None:
+    def __init__(self, notice: NoticeHead, task: Task, history: History) -> None:
         self.reports = {m.key: history.get((notice.id, task.id, m.key)) for m in task.metrics}
         self.first_day = max(notice.notice.period.start, notice.notice.issued)
         metrics = task.metrics
@@ -164,7 +164,7 @@ def _wanted(series: _Series, metric: Metric, state: MetricState, as_of: date) ->
 
 
 def reports_wanted(
-    notice: Notice, task: Task, states: Sequence[MetricState], history: History, as_of: date
+    notice: NoticeHead, task: Task, states: Sequence[MetricState], history: History, as_of: date
 ) -> Iterator[int]:
     """The reports `task_outlooks` will look at (`History.load` reads them in one go)."""
     series = _Series(notice, task, history)
@@ -196,7 +196,7 @@ def _ends(
 
 
 def _lag(
-    series: _Series, notice: Notice, task: Task, metric: Metric, state: MetricState, as_of: date
+    series: _Series, notice: NoticeHead, task: Task, metric: Metric, state: MetricState, as_of: date
 ) -> int:
     """Month-ends in a row, back from the last one ≤ `as_of`, at which the metric was behind."""
     if state.status not in LAGGING:
@@ -223,7 +223,7 @@ def _lag(
 
 
 def task_outlooks(
-    notice: Notice,
+    notice: NoticeHead,
     task: Task,
     states: Sequence[MetricState],
     history: History,

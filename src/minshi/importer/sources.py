@@ -41,7 +41,16 @@ def read_document(path: Path) -> Document:
     """Read a notice file; DataFileError when it is empty, binary or not a notice layout."""
     # a command runs with the cyclic collector off (`minshi.__main__`); the libraries reading
     # Word, Excel and PDF files build trees full of cycles, as large as the file is
+    collecting = gc.isenabled()
     gc.enable()
+    try:
+        return _read_document(path)
+    finally:
+        if not collecting:
+            gc.disable()
+
+
+def _read_document(path: Path) -> Document:
     suffix = path.suffix.lower()
     if suffix in TOO_OLD:
         raise DataFileError(f"{path}: cannot import {TOO_OLD[suffix]}")

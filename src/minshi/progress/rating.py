@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from minshi.catalog import Catalog
 from minshi.errors import InputError
-from minshi.models import Notice, Task
+from minshi.models import NoticeHead, Task
 from minshi.progress.record import login
 from minshi.quantity import parse_value
 from minshi.rating import Grade, GradeRule, check_votes, grade
@@ -23,7 +23,7 @@ _VOTE_WORDS = ("票", "人", "人次")  # 42票, 42人: how a count of votes is 
 class RatedTask(NamedTuple):
     """A task with the rating that counts for it and the grade that gives."""
 
-    notice: Notice
+    notice: NoticeHead
     task: Task
     rating: Rating
     grade: Grade

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from minshi.followup import Due, MetricView, TaskView
-from minshi.models import Notice, Task, metric_deadline
+from minshi.models import NoticeHead, Task, metric_deadline
 from minshi.quantity import share_of
 from minshi.rating import GRADE_LABELS, Grade, GradeRule, grade
 from minshi.render.labels import STATUS_LABELS, metric_summary
@@ -51,7 +51,7 @@ def plan_record(view: MetricView) -> dict[str, Any]:
     }
 
 
-def metric_record(view: MetricView, notice: Notice) -> dict[str, Any]:
+def metric_record(view: MetricView, notice: NoticeHead) -> dict[str, Any]:
     m, s = view.metric, view.state
     return {
         "key": m.key,
