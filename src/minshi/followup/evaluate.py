@@ -115,7 +115,10 @@ def _sum_of_parts(parts: list[Reading]) -> Reading | None:
 
 
 def _newest(entries: Iterable[ProgressEntry | None]) -> ProgressEntry | None:
-    return max((e for e in entries if e is not None), key=lambda e: (e.date, e.id), default=None)
+    found = [e for e in entries if e is not None]
+    if len(found) < 2:
+        return found[0] if found else None
+    return max(found, key=lambda e: (e.date, e.id))
 
 
 def evaluate_task(
@@ -129,13 +132,22 @@ def evaluate_task(
     snapshot's history, each metric's outlook under the `escalation` rules."""
     info = notice.notice
     keys = [(notice.id, task.id, m.key) for m in task.metrics]
-    entries = {m.key: snapshot.latest.get(k) for m, k in zip(task.metrics, keys, strict=True)}
-    others = {m.key: snapshot.other.get(k) for m, k in zip(task.metrics, keys, strict=True)}
+    entries = dict(zip([m.key for m in task.metrics], map(snapshot.latest.get, keys), strict=True))
+    others = (
+        dict.fromkeys(entries)
+        if not snapshot.other
+        else {m.key: snapshot.other.get(k) for m, k in zip(task.metrics, keys, strict=True)}
+    )
     readings = {k: reading_of(e) for k, e in entries.items() if e is not None}
+    # a split target's parts, by the key of the metric they add up to
+    parts_of: dict[str, list[str]] = {}
+    for m in task.metrics:
+        if m.parent is not None:
+            parts_of.setdefault(m.parent, []).append(m.key)
     views: list[MetricView] = []
     for metric in task.metrics:
         reading = readings.get(metric.key)
-        parts = [m.key for m in task.metrics if m.parent == metric.key]
+        parts = parts_of.get(metric.key)
         mine = parts or [metric.key]  # the entries this metric's figure comes from
         if reading is None and parts:  # a split target is the sum of its parts
             reading = _sum_of_parts([readings[k] for k in parts if k in readings])
@@ -159,20 +171,25 @@ def evaluate_task(
         outlooks = task_outlooks(notice, task, states, snapshot.history, as_of, escalation)
         views = [v._replace(outlook=o) for v, o in zip(views, outlooks, strict=True)]
     newest = _newest(entries.values())
-    note_entry = _newest(snapshot.noted.get(k) for k in keys)
-    funded = _newest(snapshot.funded.get(k) for k in keys)
+    note_entry = _newest(map(snapshot.noted.get, keys)) if snapshot.noted else None
+    funded = _newest(map(snapshot.funded.get, keys)) if snapshot.funded else None
     closure = snapshot.closures.get((notice.id, task.id))
     status: Status = "closed" if closure else task_status(v.state.status for v in views)
     invested = funded.invested if funded else None
-    money = snapshot.funds.get((notice.id, task.id), Funding())
+    money = snapshot.funds.get((notice.id, task.id), _NO_FUNDING)
     rating = snapshot.ratings.get((notice.id, task.id))
     return TaskView(
         notice, task, views, status, newest, note_entry, invested, closure, *money, rating
     )
 
 
+_NO_FUNDING = Funding()
+
+
 def _figure_of(entries: Mapping[str, ProgressEntry | None], keys: list[str]) -> Decimal | None:
     """The figure of one metric, or the sum of its parts' (None when none was reported)."""
+    if len(keys) == 1:
+        return figure(entries.get(keys[0]))
     figures = [f for f in (figure(entries.get(k)) for k in keys) if f is not None]
     return sum(figures, Decimal(0)) if figures else None
 
