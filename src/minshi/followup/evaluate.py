@@ -156,15 +156,14 @@ def evaluate_task(
             metric, reading, as_of=as_of, period=info.period, bands=info.bands, schedule=plan
         )
         on_basis = _figure_of(entries, mine)
-        on_other = _figure_of(others, mine)
+        on_other = _figure_of(others, mine) if snapshot.other else None
         reported, verified = (
             (on_basis, on_other) if snapshot.basis == "reported" else (on_other, on_basis)
         )
         pending = any(e is not None and e.state != "verified" for e in map(entries.get, mine))
+        entry = entries[metric.key]
         views.append(
-            MetricView(
-                metric, state, reading, entries[metric.key], reported, verified, pending, plan=plan
-            )
+            MetricView(metric, state, reading, entry, reported, verified, pending, NO_OUTLOOK, plan)
         )
     if snapshot.history is not None:
         states = [v.state for v in views]
