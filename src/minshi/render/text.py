@@ -76,7 +76,10 @@ def to_json(obj: Any, *, pretty: bool = True) -> str:
     """JSON text; `pretty` indents it for a person, else one line, written by the C encoder
     (several times faster on a province's worth of tasks)."""
     indent = 2 if pretty else None
-    text = json.dumps(obj, ensure_ascii=False, indent=indent, default=_json_default)
+    # records are made afresh for each run and never refer to themselves: no cycle to look for
+    text = json.dumps(
+        obj, ensure_ascii=False, indent=indent, default=_json_default, check_circular=False
+    )
     # JSON escapes only U+0000-U+001F itself; DEL, the C1 codes (U+009B is a terminal's CSI)
     # and the bidi controls are escaped too: the same data, never obeyed where it is shown
     return _JSON_CONTROLS.sub(lambda m: f"\\u{ord(m[0]):04x}", text) + "\n"
