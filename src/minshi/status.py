@@ -132,7 +132,15 @@ def _ratio(metric: Metric, actual: Decimal | None, target: Decimal | None) -> Fr
         return (Fraction(baseline) - Fraction(actual)) / (Fraction(baseline) - Fraction(target))
     if target <= 0:
         return None
-    return Fraction(actual) / Fraction(target)
+    return _quotient(actual, target)
+
+
+def _quotient(a: Decimal, b: Decimal) -> Fraction:
+    """a ÷ b exactly (b > 0): one fraction made from the two numbers' integer ratios, where
+    dividing two fractions made from each would make three."""
+    a_num, a_den = a.as_integer_ratio()
+    b_num, b_den = b.as_integer_ratio()
+    return Fraction(a_num * b_den, a_den * b_num)
 
 
 def _as_float(ratio: Fraction | None) -> float | None:
