@@ -1183,3 +1183,48 @@ def test_load_refuses_a_journal_no_store_could_have_written(store: Store) -> Non
         with pytest.raises(InputError, match=f"^{re.escape(message)}"):
             store.fill(entries)
     assert store.count() == 0
+
+
+def test_a_row_is_read_field_by_field_into_its_entry() -> None:
+    """Every column of a journal row lands in the field of its name (entries.entry_from_row
+    builds the entry by position, for speed)."""
+    from minshi.store.entries import RowReader, entry_from_row
+
+    def day(text: object) -> date:
+        return date.fromisoformat(str(text))
+
+    def moment(text: object) -> datetime:
+        return datetime.fromisoformat(str(text))
+
+    def number(text: object) -> Decimal | None:
+        return None if text is None else Decimal(str(text))
+
+    # in the order every backend selects: the entry's columns, its retraction, its review
+    row = (7, "n-2024", 16, "area", "2024-06-30", "2024-07-01T08:00:00+00:00", "40", 1,
+           "主体完工", "60", "120.5", "进展", "张敏", 3, "clerk", "80", "70",
+           9, "returned", "李审", "2024-07-02T09:00:00+00:00", "数字有误")  # fmt: skip
+    entry = entry_from_row(row, RowReader(day=day, moment=moment, number=number))
+    assert entry == ProgressEntry(
+        id=7,
+        notice="n-2024",
+        task=16,
+        metric="area",
+        date=date(2024, 6, 30),
+        recorded_at=datetime.fromisoformat("2024-07-01T08:00:00+00:00"),
+        value=Decimal(40),
+        done=True,
+        stage="主体完工",
+        percent=Decimal(60),
+        invested=Decimal("120.5"),
+        note="进展",
+        by="张敏",
+        retracts=3,
+        retracted_by=9,
+        written_as="clerk",
+        state="returned",
+        reviewed_by="李审",
+        reviewed_at=datetime.fromisoformat("2024-07-02T09:00:00+00:00"),
+        reason="数字有误",
+        allocated=Decimal(80),
+        paid=Decimal(70),
+    )
