@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 from decimal import Decimal
 
 import pytest
@@ -40,3 +42,31 @@ def test_a_field_without_default_after_one_with_is_refused() -> None:
         class Wrong(NamedTuple):  # type: ignore[misc]
             a: int = 0
             b: int
+
+
+class Stake(NamedTuple):
+    unit: str
+    share: Decimal = Decimal(1)
+
+
+class Wrapper(NamedTuple):
+    inner: tuple[int, ...]
+
+
+def test_objects_are_made_alike_before_and_after_the_first() -> None:
+    """The first object of a class compiles its `__new__`; every way of making one gives the
+    same tuple, and a wrong call fails as collections.namedtuple's does."""
+    made = [Stake("区教委"), Stake(unit="区教委"), Stake("区教委", Decimal(1))]
+    assert made == [("区教委", Decimal(1))] * 3
+    assert Stake._make(["区民政局", Decimal(2)]) == Stake("区民政局", share=Decimal(2))
+    assert pickle.loads(pickle.dumps(made[0])) == made[0] and copy.deepcopy(made[0]) == made[0]
+    with pytest.raises(TypeError):
+        Stake()  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Stake("a", Decimal(1), "too many")  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        Stake._make(["only one"])
+    with pytest.raises(ValueError, match="unexpected field names"):
+        made[0]._replace(units="x")
+    wrapped = Wrapper((1, 2, 3))  # one field holding a tuple
+    assert wrapped.inner == (1, 2, 3) and repr(wrapped) == "Wrapper(inner=(1, 2, 3))"
