@@ -325,7 +325,7 @@ def _readable(path: Path) -> bytes | None:
         if st.st_size > MAX_CACHE_BYTES:
             return None
         with os.fdopen(fd, "rb", closefd=False) as f:
-            return f.read(MAX_CACHE_BYTES + 1)
+            return f.read(st.st_size + 1)  # read(n) allocates n bytes: ask for what is there
     except OSError:
         return None
     finally:
