@@ -6,7 +6,9 @@ Every figure is a whole process, started the way a clerk or cron starts it: wall
 spawning it to its exit, and its peak resident memory (`ru_maxrss` of that one child, from
 `os.wait4`). Each command runs --runs times, interleaved with the others round by round so that
 noise from the machine falls on all of them alike, and the median is shown (with the median
-CPU time beside it, which a busy machine disturbs less) and the highest peak.
+CPU time beside it, which a busy machine disturbs less) and the highest peak. A ratio is the
+median of the ratios within each round (`paired`): a slow spell of the machine falls on both
+commands of a round, where it could move one median and not the other.
 
 Two groups of ratios, each printed with its goal:
 - start-up: a command on the bundled notice (and a small journal) against a bare typer app that
@@ -83,6 +85,13 @@ class Command:
     @property
     def peak(self) -> int:
         return max(s.peak_bytes for s in self.samples)
+
+
+def paired(a: Command, b: Command) -> float:
+    """The median, over the rounds, of a's wall time over b's in the same round (a command
+    that failed midway is paired for the rounds it ran)."""
+    rounds = zip(a.samples, b.samples, strict=False)
+    return statistics.median(x.seconds / y.seconds for x, y in rounds)
 
 
 # The process is started by a small wrapper (Python without site, about 9 MiB), not by this
@@ -563,7 +572,7 @@ def bench(work: Path, runs: int, cold_runs: int) -> dict[str, Any]:
         if against is None or not against.samples:
             print(row(label, cmd))
         else:
-            ratio = cmd.wall / against.wall
+            ratio = paired(cmd, against)
             misses += ratio > goal
             print(row(label, cmd, ratio, f"≤ {goal:g}×", ratio <= goal))
             figure.update(ratio=round(ratio, 2), goal=goal, ok=ratio <= goal)
@@ -572,7 +581,7 @@ def bench(work: Path, runs: int, cold_runs: int) -> dict[str, Any]:
     print()
     print(
         f"{runs} runs each (load {os.getloadavg()[0]:.1f}); wall and cpu: median, peak: highest;"
-        " ratios of wall medians"
+        " ratios: median of each round's"
     )
     print("  " + pad("", LABEL) + "wall ms  cpu ms  peak MiB  ratio  goal")
     show("python -c pass", bare)
@@ -582,7 +591,7 @@ def bench(work: Path, runs: int, cold_runs: int) -> dict[str, Any]:
             "  "
             + pad("  … against python -c pass (for the record)", LABEL)
             + " " * 24
-            + f"  {floor.wall / bare.wall:5.2f}×"
+            + f"  {paired(floor, bare):5.2f}×"
         )
     show(floor_help.name, floor_help)
     show(floor_tab.name, floor_tab)
@@ -591,12 +600,12 @@ def bench(work: Path, runs: int, cold_runs: int) -> dict[str, Any]:
         show(cmd.name + (" (against the bare app's)" if against else ""), cmd,
              against or floor, goal)  # fmt: skip
         if cmd.samples and bare.samples:
-            figures["figures"][-1]["ratio_python"] = round(cmd.wall / bare.wall, 2)
+            figures["figures"][-1]["ratio_python"] = round(paired(cmd, bare), 2)
             print(
                 "  "
                 + pad("  … against python -c pass", LABEL)
                 + " " * 24
-                + f"  {cmd.wall / bare.wall:5.2f}×"
+                + f"  {paired(cmd, bare):5.2f}×"
             )
     everyday = max((c.peak for c, _, _ in startup if c.samples), default=0)
     fits = everyday < 40 * MIB
