@@ -145,8 +145,7 @@ def share_of(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
 
 def plain_number(number: Decimal) -> str:
     """A number as a person writes it, every digit kept: 2.50 → "2.5", 1E+3 → "1000"."""
-    with decimal.localcontext() as exact:
-        exact.prec = MAX_INTEGER_DIGITS + MAX_FRACTION_DIGITS + 8
+    with decimal.localcontext(prec=EXACT_DIGITS):
         return format(number.normalize(), "f")
 
 
@@ -424,8 +423,7 @@ def format_quantity(value: Decimal, unit: str | None = None) -> str:
     unit = unit or ""
     if value < 10000 and value == value.to_integral_value():  # most figures: 40, 95, 1000
         return f"{int(value)}{unit}"
-    with decimal.localcontext() as exact:  # every digit a store keeps, not 28 significant
-        exact.prec = MAX_INTEGER_DIGITS + MAX_FRACTION_DIGITS + 8
+    with decimal.localcontext(prec=EXACT_DIGITS):  # every digit a store keeps
         number = _tidy(value)
         suffix = ""
         if unit not in ("%", "‰") and not unit.startswith(tuple(MULTIPLIERS)):
@@ -441,6 +439,9 @@ def format_quantity(value: Decimal, unit: str | None = None) -> str:
 # in every backend, and absurd input is caught.
 MAX_INTEGER_DIGITS = 30
 MAX_FRACTION_DIGITS = 12
+# the precision at which no digit of such a number is rounded away in arithmetic or printing,
+# where Python's default keeps 28 significant digits
+EXACT_DIGITS = MAX_INTEGER_DIGITS + MAX_FRACTION_DIGITS + 8
 # digits 0-9 only (full-width ones are made so first): other scripts' digits (४०, 𝟒𝟎) are not
 # what a clerk in the office types, nor what anyone reading the journal would take them for
 _VALUE = (
@@ -485,8 +486,7 @@ def parse_value(
     else:
         multiplier = None
     number = _number_of(cleaned, text, what, unit)
-    with decimal.localcontext() as exact:  # every digit typed, not 28 significant ones
-        exact.prec = MAX_INTEGER_DIGITS + MAX_FRACTION_DIGITS + 8
+    with decimal.localcontext(prec=EXACT_DIGITS):  # every digit typed
         if multiplier:
             number = number.scaleb(MULTIPLIERS[multiplier])
         number = _tidy(number)

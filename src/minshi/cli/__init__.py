@@ -15,12 +15,12 @@ from typer.core import TyperGroup
 from minshi import __version__
 from minshi.cli import state
 from minshi.errors import ExitCode, FileAccessError, MinshiError
+from minshi.quantity import EXACT_DIGITS
 
 GLOBAL_OPTIONS = ("--data", "--db", "--debug")
 
-# every digit a store keeps (30 before the point, 12 after) survives arithmetic and printing,
-# not the 28 significant digits of Python's default
-decimal.getcontext().prec = 50
+# every digit a store keeps (30 before the point, 12 after) survives arithmetic and printing
+decimal.getcontext().prec = EXACT_DIGITS
 
 
 class MinshiGroup(TyperGroup):
