@@ -75,7 +75,10 @@ def stages_due(stages: Sequence[Stage], as_of: date) -> int:
 
 
 def stage_expected(stages: Sequence[Stage], as_of: date) -> Stage | None:
-    """The latest stage that should be reached by the end of `as_of` (None before the first)."""
+    """The latest stage that should be reached by the end of `as_of` (None before the first,
+    and for a metric without stages: most of them)."""
+    if not stages:
+        return None
     due = stages_due(stages, as_of)
     return stages[due - 1] if due else None
 

@@ -209,7 +209,7 @@ def metric_state(
         expected = _expected(period.start, deadline, as_of)
     target = _finite(target_as_of(metric, as_of))
     late = as_of > deadline
-    due = stage_expected(metric.stages, as_of) if metric.stages else None
+    due = stage_expected(metric.stages, as_of)
     due_name = due.name if due is not None else None
 
     def state(status: Status, actual: Decimal | None, progress: Fraction | None) -> MetricState:
