@@ -133,10 +133,10 @@ def evaluate_task(
     info = notice.notice
     keys = [(notice.id, task.id, m.key) for m in task.metrics]
     entries = dict(zip([m.key for m in task.metrics], map(snapshot.latest.get, keys), strict=True))
-    others = (
-        dict.fromkeys(entries)
-        if not snapshot.other
-        else {m.key: snapshot.other.get(k) for m, k in zip(task.metrics, keys, strict=True)}
+    others = (  # the other basis: nothing to look up while nothing is verified
+        {m.key: snapshot.other.get(k) for m, k in zip(task.metrics, keys, strict=True)}
+        if snapshot.other
+        else {}
     )
     readings = {k: reading_of(e) for k, e in entries.items() if e is not None}
     # a split target's parts, by the key of the metric they add up to
@@ -156,7 +156,7 @@ def evaluate_task(
             metric, reading, as_of=as_of, period=info.period, bands=info.bands, schedule=plan
         )
         on_basis = _figure_of(entries, mine)
-        on_other = _figure_of(others, mine) if snapshot.other else None
+        on_other = _figure_of(others, mine)
         reported, verified = (
             (on_basis, on_other) if snapshot.basis == "reported" else (on_other, on_basis)
         )
