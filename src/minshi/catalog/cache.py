@@ -86,9 +86,14 @@ def contents(files: Iterable[Path], max_bytes: int) -> list[str] | None:
     """Each file's checksum, for the files that turn out racy later (`read`); None when a file
     cannot be read (loading will say why)."""
     try:
-        return [_digest(read_regular(path, max_bytes)) for path in files]
+        return [_content(path, max_bytes) for path in files]
     except OSError:
         return None
+
+
+def _content(path: Path, max_bytes: int) -> str:
+    """The checksum of a notice file's content, as it is now."""
+    return _digest(read_regular(path, max_bytes))
 
 
 def _racy(print_: tuple[str, int, int, int, int, int], built: int) -> bool:
@@ -378,7 +383,7 @@ def _check_racy(record: dict[str, Any], prints: Any, files: list[Path], max_byte
         if not _racy(print_, built):
             continue
         try:
-            now = _digest(read_regular(path, max_bytes))
+            now = _content(path, max_bytes)
         except OSError as exc:
             raise Damaged("a notice file cannot be read") from exc
         if now != digest:
